@@ -1,0 +1,327 @@
+//! Diagnostics: problems found in the user's data, kept as plain data.
+//!
+//! Every stage pushes [`Diagnostic`]s into a shared [`Diagnostics`] list instead of
+//! printing or stopping; the renderers (terminal, JSON, later the workbook and HTML)
+//! decide how they look. A location is a [`CellRef`] (or a whole file or sheet) that
+//! indexes the [`Sources`] table, so records never clone paths.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Index of an input file in [`Sources`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct FileId(pub u32);
+
+/// Index of a sheet inside its file, in workbook order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct SheetId(pub u16);
+
+/// A cell, 0-based, at its absolute position in the sheet (A1 is row 0, col 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellRef {
+    pub file: FileId,
+    pub sheet: SheetId,
+    pub row: u32,
+    pub col: u16,
+}
+
+impl CellRef {
+    /// The A1-style name of the cell, e.g. `G17`.
+    ///
+    /// ```
+    /// use qbr::diag::{CellRef, FileId, SheetId};
+    /// let c = CellRef { file: FileId(0), sheet: SheetId(0), row: 16, col: 6 };
+    /// assert_eq!(c.a1(), "G17");
+    /// ```
+    pub fn a1(&self) -> String {
+        format!("{}{}", column_name(self.col), self.row + 1)
+    }
+}
+
+/// Excel column letters for a 0-based column index: 0 → `A`, 25 → `Z`, 26 → `AA`.
+///
+/// ```
+/// assert_eq!(qbr::diag::column_name(0), "A");
+/// assert_eq!(qbr::diag::column_name(27), "AB");
+/// assert_eq!(qbr::diag::column_name(16383), "XFD");
+/// ```
+pub fn column_name(col: u16) -> String {
+    let mut n = u32::from(col) + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push(b'A' + rem);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("column letters are ASCII")
+}
+
+/// Where a diagnostic points: a whole file, a sheet, or one cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Location {
+    File(FileId),
+    Sheet(FileId, SheetId),
+    Cell(CellRef),
+}
+
+impl From<CellRef> for Location {
+    fn from(c: CellRef) -> Self {
+        Location::Cell(c)
+    }
+}
+
+/// The table of input files and their sheet names that [`FileId`]/[`SheetId`] index.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct SourceFile {
+    path: String,
+    sheets: Vec<String>,
+}
+
+impl Sources {
+    /// Registers a file by its display path (relative to the inbox) and returns its id.
+    pub fn add_file(&mut self, path: impl Into<String>) -> FileId {
+        self.files.push(SourceFile {
+            path: path.into(),
+            sheets: Vec::new(),
+        });
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    /// Records the sheet names of a file, in workbook order.
+    pub fn set_sheets(&mut self, file: FileId, sheets: Vec<String>) {
+        self.files[file.0 as usize].sheets = sheets;
+    }
+
+    /// The display path of a file.
+    pub fn path(&self, file: FileId) -> &str {
+        &self.files[file.0 as usize].path
+    }
+
+    /// Every sheet name of a file, in workbook order.
+    pub fn sheets(&self, file: FileId) -> &[String] {
+        &self.files[file.0 as usize].sheets
+    }
+
+    /// The name of a sheet.
+    pub fn sheet_name(&self, file: FileId, sheet: SheetId) -> &str {
+        self.files[file.0 as usize]
+            .sheets
+            .get(sheet.0 as usize)
+            .map(String::as_str)
+            .unwrap_or("?")
+    }
+
+    /// Renders a location as `file!sheet!cell`, `file!sheet` or `file`.
+    pub fn locate(&self, loc: Location) -> String {
+        match loc {
+            Location::File(f) => self.path(f).to_string(),
+            Location::Sheet(f, s) => format!("{}!{}", self.path(f), self.sheet_name(f, s)),
+            Location::Cell(c) => format!(
+                "{}!{}!{}",
+                self.path(c.file),
+                self.sheet_name(c.file, c.sheet),
+                c.a1()
+            ),
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The data is wrong: a row was rejected or a figure cannot be trusted.
+    Error,
+    /// Suspicious but usable.
+    Warning,
+    /// Worth knowing (a skipped file, a summary row that was left out).
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $sev:ident; )*) => {
+        /// A stable diagnostic code. The string form never changes once released;
+        /// docs/diagnostics.md describes each one.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $( $(#[$doc])* $variant, )* }
+
+        impl Code {
+            /// The stable string form, e.g. `order.amount_empty`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+            /// The default severity of this code.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$sev, )* }
+            }
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+        }
+    };
+}
+
+codes! {
+    /// A file in the inbox that is not a workbook qbr reads.
+    InboxSkippedFile = "inbox.skipped_file", Info;
+    /// A workbook whose bytes equal another workbook's in the inbox; read once.
+    InboxDuplicateFile = "inbox.duplicate_file", Warning;
+    /// A file or folder that could not be listed or read (permissions, a broken link).
+    InboxUnreadable = "inbox.unreadable", Error;
+    /// A workbook that could not be opened: corrupt, truncated, or not what its extension says.
+    WorkbookUnreadable = "workbook.unreadable", Error;
+    /// A workbook that is encrypted or password-protected.
+    WorkbookEncrypted = "workbook.encrypted", Error;
+    /// A sheet that could not be read although the workbook opened.
+    SheetUnreadable = "sheet.unreadable", Error;
+    /// A hidden sheet or a chart sheet, left out.
+    SheetSkipped = "sheet.skipped", Info;
+    /// A sheet whose header row matches no role; the closest role and its missing columns are named.
+    SheetUnrecognized = "sheet.unrecognized", Warning;
+    /// Two columns of one header row map to the same field; the first is used.
+    HeaderDuplicateField = "header.duplicate_field", Warning;
+    /// A header's unit in brackets is not one qbr knows; the column is read unscaled.
+    HeaderUnknownUnit = "header.unknown_unit", Warning;
+    /// A required cell of a data row is empty.
+    RowRequiredEmpty = "row.required_empty", Error;
+    /// An amount or number cell holds text that is not a number.
+    RowNumberInvalid = "row.number_invalid", Error;
+    /// A date cell holds something that is not a date.
+    RowDateInvalid = "row.date_invalid", Error;
+    /// A period cell holds something that is not a quarter.
+    RowPeriodInvalid = "row.period_invalid", Error;
+    /// A formula cell whose cached value is an error such as `#DIV/0!`.
+    RowFormulaError = "row.formula_error", Error;
+    /// An order line without an order ID: still counted.
+    OrderIdEmpty = "order.id_empty", Warning;
+    /// A subtotal or total row inside a data table (合计, Total), left out.
+    RowSummarySkipped = "row.summary_skipped", Info;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// One finding about the user's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub location: Option<Location>,
+    /// One line that makes sense alone: what was found and what was expected.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity.
+    pub fn new(code: Code, location: Option<Location>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            location,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// Adds a hint saying what to do.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The list every stage pushes its findings into.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// Adds a finding.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// All findings, in the order they were found.
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+
+    /// How many findings have this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// True when any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    /// Sorts findings by location, then code, so output is stable.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (a.location, a.code, &a.message).cmp(&(b.location, b.code, &b.message))
+        });
+    }
+
+    /// Moves another list's findings into this one.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_renders_file_sheet_cell() {
+        let mut s = Sources::default();
+        let f = s.add_file("订单/7月.xlsx");
+        s.set_sheets(f, vec!["说明".into(), "明细".into()]);
+        let c = CellRef {
+            file: f,
+            sheet: SheetId(1),
+            row: 16,
+            col: 6,
+        };
+        assert_eq!(s.locate(c.into()), "订单/7月.xlsx!明细!G17");
+        assert_eq!(s.locate(Location::Sheet(f, SheetId(0))), "订单/7月.xlsx!说明");
+        assert_eq!(s.locate(Location::File(f)), "订单/7月.xlsx");
+    }
+
+    #[test]
+    fn codes_are_unique_and_dotted() {
+        let mut names: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert!(names.iter().all(|n| n.contains('.')));
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len());
+    }
+}

@@ -1,0 +1,41 @@
+//! Errors that stop a run. Problems in the user's data are not errors but
+//! [`crate::diag::Diagnostic`]s; these are for what makes a run impossible.
+
+use std::path::PathBuf;
+
+/// Everything that stops qbr. Each variant names the path it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The inbox folder does not exist or cannot be read.
+    #[error("cannot open the inbox {path}: {source}")]
+    InboxMissing {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The inbox path is a file, not a folder.
+    #[error("the inbox {path} is not a folder; give the folder that holds the workbooks")]
+    InboxNotAFolder { path: PathBuf },
+    /// `qbr.toml` could not be read or parsed.
+    #[error("cannot use the configuration {path}: {message}")]
+    Config { path: PathBuf, message: String },
+    /// An output file or folder could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A workbook could not be generated (sample data, reports).
+    #[error("cannot build the workbook {path}: {message}")]
+    Workbook { path: PathBuf, message: String },
+}
+
+/// How the process ends; documented in README.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything was read; warnings are allowed.
+    Clean = 0,
+    /// The data has errors: rows were rejected or rules broken.
+    DataErrors = 1,
+    /// Input could not be read at all (a missing inbox, an unreadable workbook) or the command line was wrong.
+    Unreadable = 2,
+}

@@ -1,0 +1,307 @@
+//! Walks the inbox folder and decides which files are workbooks to read.
+//!
+//! In: the inbox path. Out: an [`Inbox`] with every workbook's bytes and SHA-256,
+//! the files it skipped with the reason (Excel lock files `~$*`, hidden files and
+//! folders, non-workbooks, byte-identical copies of another workbook), and the
+//! optional `qbr.toml` at the root. Nothing is ever written to the inbox.
+
+use crate::error::Error;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// File extensions read as workbooks (compared case-insensitively).
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+/// The name of the optional configuration file at the inbox root.
+pub const CONFIG_FILE: &str = "qbr.toml";
+
+/// A workbook found in the inbox, with its content.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// Path relative to the inbox, with `/` separators: how every message names it.
+    pub display_path: String,
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    /// Lower-case hex SHA-256 of the bytes.
+    pub sha256: String,
+}
+
+/// Why a file was not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum SkipReason {
+    /// `~$name.xlsx`: the lock file Excel keeps while a workbook is open.
+    LockFile,
+    /// A name starting with `.`, or inside a hidden folder.
+    Hidden,
+    /// Not one of [`WORKBOOK_EXTENSIONS`].
+    NotAWorkbook,
+    /// Same bytes as another workbook, which is read instead.
+    DuplicateOf { original: String },
+    /// A symbolic link; qbr reads only real files so a link loop cannot trap it.
+    Symlink,
+    /// The file could not be read.
+    Unreadable { error: String },
+    /// Inside the output folder, which lies within the inbox.
+    OutputFolder,
+}
+
+impl SkipReason {
+    /// A short English explanation, for the terminal.
+    pub fn describe(&self) -> String {
+        match self {
+            SkipReason::LockFile => "Excel lock file (the workbook is open somewhere)".into(),
+            SkipReason::Hidden => "hidden file or folder".into(),
+            SkipReason::NotAWorkbook => {
+                "not a workbook (.xlsx, .xlsm, .xls, .xlsb or .ods)".into()
+            }
+            SkipReason::DuplicateOf { original } => {
+                format!("byte-identical copy of {original}; read once")
+            }
+            SkipReason::Symlink => "symbolic link; not followed".into(),
+            SkipReason::Unreadable { error } => format!("cannot be read: {error}"),
+            SkipReason::OutputFolder => "inside qbr's output folder".into(),
+        }
+    }
+}
+
+/// A file that was not read, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    #[serde(flatten)]
+    pub reason: SkipReason,
+}
+
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Inbox {
+    pub root: PathBuf,
+    /// Workbooks to read, sorted by path.
+    pub files: Vec<InputFile>,
+    pub skipped: Vec<Skipped>,
+    /// `qbr.toml` at the root, when present.
+    pub config: Option<PathBuf>,
+}
+
+/// Walks `root` (any depth, sorted by name) and loads every workbook.
+///
+/// `exclude` names a folder to leave out (the output folder when it lies inside
+/// the inbox).
+///
+/// # Errors
+/// [`Error::InboxMissing`] when `root` is not a readable folder.
+pub fn scan_inbox(root: &Path, exclude: Option<&Path>) -> Result<Inbox, Error> {
+    let meta = std::fs::metadata(root).map_err(|source| Error::InboxMissing {
+        path: root.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::InboxNotAFolder {
+            path: root.to_path_buf(),
+        });
+    }
+    let exclude = exclude.and_then(|p| p.canonicalize().ok());
+    let mut inbox = Inbox {
+        root: root.to_path_buf(),
+        ..Inbox::default()
+    };
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_default();
+                inbox.skipped.push(Skipped {
+                    path,
+                    reason: SkipReason::Unreadable {
+                        error: err.to_string(),
+                    },
+                });
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let rel = display_path(root, entry.path());
+        if entry.file_type().is_dir() {
+            if is_hidden(entry.file_name()) {
+                inbox.skipped.push(Skipped {
+                    path: format!("{rel}/"),
+                    reason: SkipReason::Hidden,
+                });
+                walker.skip_current_dir();
+                continue;
+            }
+            if let Some(ex) = &exclude
+                && entry.path().canonicalize().ok().as_ref() == Some(ex)
+            {
+                inbox.skipped.push(Skipped {
+                    path: format!("{rel}/"),
+                    reason: SkipReason::OutputFolder,
+                });
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.path_is_symlink() {
+            inbox.skipped.push(Skipped {
+                path: rel,
+                reason: SkipReason::Symlink,
+            });
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() == 1 && name == CONFIG_FILE {
+            inbox.config = Some(entry.path().to_path_buf());
+            continue;
+        }
+        if let Some(reason) = skip_by_name(&name) {
+            inbox.skipped.push(Skipped { path: rel, reason });
+            continue;
+        }
+        let bytes = match std::fs::read(entry.path()) {
+            Ok(b) => b,
+            Err(e) => {
+                inbox.skipped.push(Skipped {
+                    path: rel,
+                    reason: SkipReason::Unreadable {
+                        error: e.to_string(),
+                    },
+                });
+                continue;
+            }
+        };
+        let sha256 = hex(&Sha256::digest(&bytes));
+        if let Some(original) = seen.get(&sha256) {
+            inbox.skipped.push(Skipped {
+                path: rel,
+                reason: SkipReason::DuplicateOf {
+                    original: original.clone(),
+                },
+            });
+            continue;
+        }
+        seen.insert(sha256.clone(), rel.clone());
+        inbox.files.push(InputFile {
+            display_path: rel,
+            path: entry.path().to_path_buf(),
+            bytes,
+            sha256,
+        });
+    }
+    Ok(inbox)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// Decides from a file name alone whether to skip it.
+fn skip_by_name(name: &str) -> Option<SkipReason> {
+    if name.starts_with("~$") {
+        return Some(SkipReason::LockFile);
+    }
+    if name.starts_with('.') {
+        return Some(SkipReason::Hidden);
+    }
+    let ext = Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase());
+    match ext {
+        Some(e) if WORKBOOK_EXTENSIONS.contains(&e.as_str()) => None,
+        _ => Some(SkipReason::NotAWorkbook),
+    }
+}
+
+fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("~$目标.xlsx", Some(SkipReason::LockFile))]
+    #[case(".DS_Store", Some(SkipReason::Hidden))]
+    #[case("notes.txt", Some(SkipReason::NotAWorkbook))]
+    #[case("orders.csv", Some(SkipReason::NotAWorkbook))]
+    #[case("orders", Some(SkipReason::NotAWorkbook))]
+    #[case("订单.XLSX", None)]
+    #[case("a.xlsm", None)]
+    #[case("a.xls", None)]
+    #[case("a.xlsb", None)]
+    #[case("a.ods", None)]
+    fn skips_by_name(#[case] name: &str, #[case] expected: Option<SkipReason>) {
+        assert_eq!(skip_by_name(name), expected);
+    }
+
+    #[test]
+    fn walks_sorted_skips_and_dedupes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("b")).unwrap();
+        std::fs::create_dir_all(root.join(".hidden")).unwrap();
+        std::fs::write(root.join("b/2.xlsx"), b"same").unwrap();
+        std::fs::write(root.join("a.xlsx"), b"same").unwrap();
+        std::fs::write(root.join("c.xls"), b"other").unwrap();
+        std::fs::write(root.join("~$a.xlsx"), b"lock").unwrap();
+        std::fs::write(root.join(".hidden/x.xlsx"), b"x").unwrap();
+        std::fs::write(root.join("readme.txt"), b"x").unwrap();
+        std::fs::write(root.join("qbr.toml"), b"").unwrap();
+        let inbox = scan_inbox(root, None).unwrap();
+        let read: Vec<_> = inbox.files.iter().map(|f| f.display_path.as_str()).collect();
+        assert_eq!(read, ["a.xlsx", "c.xls"]);
+        let skipped: Vec<_> = inbox
+            .skipped
+            .iter()
+            .map(|s| (s.path.as_str(), s.reason.clone()))
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                (".hidden/", SkipReason::Hidden),
+                (
+                    "b/2.xlsx",
+                    SkipReason::DuplicateOf {
+                        original: "a.xlsx".into()
+                    }
+                ),
+                ("readme.txt", SkipReason::NotAWorkbook),
+                ("~$a.xlsx", SkipReason::LockFile),
+            ]
+        );
+        assert!(inbox.config.is_some());
+    }
+
+    #[test]
+    fn missing_inbox_is_an_error() {
+        let err = scan_inbox(Path::new("/definitely/not/here"), None).unwrap_err();
+        assert!(err.to_string().contains("/definitely/not/here"));
+    }
+}

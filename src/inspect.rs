@@ -1,0 +1,345 @@
+//! `qbr inspect`: what the input layer made of each file, for people and machines.
+//!
+//! In: a [`Loaded`]. Out: an [`InspectReport`] (serialisable for `--format json`)
+//! and its terminal rendering. For each workbook: the role of each sheet, the
+//! header row, which header matched which field at what scale, rows read and
+//! rejected (with `file!sheet!cell` and the reason); unrecognised sheets with the
+//! closest role and its missing columns; and the files skipped, with why.
+
+use crate::Loaded;
+use crate::diag::{Diagnostic, FileId, Location, Severity, SheetId, Sources, column_name};
+use crate::inbox::Skipped;
+use crate::money::format_money;
+use crate::recognize::{Field, Role};
+use crate::records::TableStats;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// How many problems per sheet the terminal form lists before summing up the rest.
+pub const TEXT_PROBLEMS_PER_SHEET: usize = 20;
+
+/// A diagnostic as shown to users and in JSON.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DiagnosticView {
+    pub code: String,
+    pub severity: Severity,
+    pub location: Option<String>,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl DiagnosticView {
+    /// Resolves a diagnostic's location against the sources table.
+    pub fn new(d: &Diagnostic, sources: &Sources) -> Self {
+        DiagnosticView {
+            code: d.code.as_str().to_string(),
+            severity: d.severity,
+            location: d.location.map(|l| sources.locate(l)),
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
+
+    /// The compiler-style line: `file!sheet!cell: error[code]: message`.
+    pub fn line(&self) -> String {
+        match &self.location {
+            Some(l) => format!("{l}: {}[{}]: {}", self.severity, self.code, self.message),
+            None => format!("{}[{}]: {}", self.severity, self.code, self.message),
+        }
+    }
+}
+
+/// A column of a recognised sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnView {
+    pub column: String,
+    pub header: String,
+    pub field: Field,
+    /// `10000` for a `万元` header; omitted when 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub percent: bool,
+}
+
+/// One sheet.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetView {
+    pub name: String,
+    /// `null` when the sheet was not recognised or skipped.
+    pub role: Option<Role>,
+    /// 1-based header row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<ColumnView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub implicit_dimension: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<TableStats>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closest_role: Option<Role>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<Field>,
+    /// Every diagnostic located in this sheet.
+    pub diagnostics: Vec<DiagnosticView>,
+}
+
+/// One workbook.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileView {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    pub opened: bool,
+    pub sheets: Vec<SheetView>,
+    /// Diagnostics about the whole file (unreadable, encrypted).
+    pub diagnostics: Vec<DiagnosticView>,
+}
+
+/// Counts over the whole inbox.
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub files_read: usize,
+    pub files_unreadable: usize,
+    pub files_skipped: usize,
+    pub target_rows: usize,
+    pub order_lines: usize,
+    /// Exact sum of every order line read, all periods, 2 decimals.
+    pub order_amount: String,
+    pub products: usize,
+    pub people: usize,
+    pub customers: usize,
+    pub activity_rows: usize,
+    pub rows_rejected: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+/// The whole `qbr inspect` answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectReport {
+    pub schema: &'static str,
+    pub inbox: String,
+    pub files: Vec<FileView>,
+    pub skipped: Vec<Skipped>,
+    pub totals: Totals,
+}
+
+/// Builds the report from what the input layer loaded.
+pub fn build_report(loaded: &Loaded) -> InspectReport {
+    let sources = &loaded.sources;
+    let ds = &loaded.dataset;
+    let diag_in = |f: FileId, s: Option<SheetId>| -> Vec<DiagnosticView> {
+        loaded
+            .diagnostics
+            .items()
+            .iter()
+            .filter(|d| match (d.location, s) {
+                (Some(Location::File(df)), None) => df == f,
+                (Some(Location::Sheet(df, ds)), Some(s)) => df == f && ds == s,
+                (Some(Location::Cell(c)), Some(s)) => c.file == f && c.sheet == s,
+                _ => false,
+            })
+            .map(|d| DiagnosticView::new(d, sources))
+            .collect()
+    };
+    let mut files = Vec::new();
+    for lf in &loaded.files {
+        let mut sheets = Vec::new();
+        for (i, name) in sources.sheets(lf.id).iter().cloned().enumerate() {
+            let sid = SheetId(i as u16);
+            let table = ds
+                .tables
+                .iter()
+                .position(|t| t.file == lf.id && t.sheet == sid);
+            let unrec = loaded
+                .unrecognized
+                .iter()
+                .find(|u| u.file == lf.id && u.sheet == sid);
+            let mut view = SheetView {
+                name,
+                role: None,
+                header_row: None,
+                columns: Vec::new(),
+                implicit_dimension: None,
+                rows: None,
+                closest_role: None,
+                missing: Vec::new(),
+                diagnostics: diag_in(lf.id, Some(sid)),
+            };
+            if let Some(ti) = table {
+                let t = &ds.tables[ti];
+                view.role = Some(t.role);
+                view.header_row = Some(t.header_row + 1);
+                view.implicit_dimension = t.implicit_dimension.clone();
+                view.rows = Some(ds.stats[ti].clone());
+                view.columns = t
+                    .columns
+                    .iter()
+                    .map(|c| ColumnView {
+                        column: column_name(c.col as u16),
+                        header: c.header.clone(),
+                        field: c.field,
+                        scale: (c.scale != Decimal::ONE).then(|| c.scale.normalize().to_string()),
+                        percent: c.percent,
+                    })
+                    .collect();
+            } else if let Some(u) = unrec {
+                view.closest_role = u.closest_role;
+                view.missing = u.missing.clone();
+            }
+            sheets.push(view);
+        }
+        files.push(FileView {
+            path: lf.display_path.clone(),
+            sha256: lf.sha256.clone(),
+            size: lf.size,
+            opened: lf.opened,
+            sheets,
+            diagnostics: diag_in(lf.id, None),
+        });
+    }
+    let amount: Decimal = ds.orders.iter().map(|o| o.amount).sum();
+    let d = &loaded.diagnostics;
+    InspectReport {
+        schema: "qbr.inspect/1",
+        inbox: loaded.root.display().to_string(),
+        files,
+        skipped: loaded.skipped.clone(),
+        totals: Totals {
+            files_read: loaded.files.iter().filter(|f| f.opened).count(),
+            files_unreadable: loaded.files.iter().filter(|f| !f.opened).count(),
+            files_skipped: loaded.skipped.len(),
+            target_rows: ds.targets.len(),
+            order_lines: ds.orders.len(),
+            order_amount: crate::money::round_money(amount).to_string(),
+            products: ds.products.len(),
+            people: ds.people.len(),
+            customers: ds.customers.len(),
+            activity_rows: ds.activities.len(),
+            rows_rejected: ds.stats.iter().map(|s| s.rows_rejected).sum(),
+            errors: d.count(Severity::Error),
+            warnings: d.count(Severity::Warning),
+            notes: d.count(Severity::Info),
+        },
+    }
+}
+
+/// Renders the report for a terminal.
+pub fn render_text(r: &InspectReport) -> String {
+    let mut out = String::new();
+    let t = &r.totals;
+    let _ = writeln!(
+        out,
+        "qbr inspect {} — {} workbook(s) read, {} unreadable, {} file(s) skipped",
+        r.inbox, t.files_read, t.files_unreadable, t.files_skipped
+    );
+    for f in &r.files {
+        let _ = writeln!(out, "\n{}", f.path);
+        for d in &f.diagnostics {
+            let _ = writeln!(out, "  {}", d.line());
+            if let Some(h) = &d.help {
+                let _ = writeln!(out, "    help: {h}");
+            }
+        }
+        for s in &f.sheets {
+            render_sheet(&mut out, s);
+        }
+    }
+    if !r.skipped.is_empty() {
+        let _ = writeln!(out, "\nSkipped");
+        for s in &r.skipped {
+            let _ = writeln!(out, "  {} — {}", s.path, s.reason.describe());
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nRead: {} target row(s), {} order line(s) totalling {}, {} product(s), {} people, {} customer(s), {} activity row(s); {} row(s) rejected",
+        t.target_rows,
+        t.order_lines,
+        format_money(t.order_amount.parse().unwrap_or_default()),
+        t.products,
+        t.people,
+        t.customers,
+        t.activity_rows,
+        t.rows_rejected
+    );
+    let _ = writeln!(
+        out,
+        "Diagnostics: {} error(s), {} warning(s), {} note(s)",
+        t.errors, t.warnings, t.notes
+    );
+    out
+}
+
+fn render_sheet(out: &mut String, s: &SheetView) {
+    match (s.role, s.header_row) {
+        (Some(role), Some(row)) => {
+            let dim = s
+                .implicit_dimension
+                .as_deref()
+                .map(|d| format!(" (dimension `{d}` from the sheet name)"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  sheet {}: {}, header row {row}{dim}",
+                s.name,
+                role.label()
+            );
+            let cols: Vec<String> = s
+                .columns
+                .iter()
+                .map(|c| {
+                    let scale = match (&c.scale, c.percent) {
+                        (Some(x), _) => format!(" ×{x}"),
+                        (None, true) => " (%)".to_string(),
+                        _ => String::new(),
+                    };
+                    format!("{} `{}` → {}{scale}", c.column, c.header, c.field.key())
+                })
+                .collect();
+            let _ = writeln!(out, "    columns: {}", cols.join(", "));
+            if let Some(st) = &s.rows {
+                let mut extra = String::new();
+                if st.rows_summary > 0 {
+                    let _ = write!(extra, ", {} subtotal row(s) left out", st.rows_summary);
+                }
+                let _ = writeln!(
+                    out,
+                    "    rows: {} read, {} rejected{extra}",
+                    st.rows_read, st.rows_rejected
+                );
+            }
+        }
+        _ => {
+            let why = match s.closest_role {
+                Some(role) => {
+                    let missing: Vec<String> = s.missing.iter().map(|f| f.label()).collect();
+                    format!(
+                        "not recognised; closest role {}, missing {}",
+                        role.label(),
+                        missing.join(", ")
+                    )
+                }
+                None => "not recognised: no known column headers".to_string(),
+            };
+            let _ = writeln!(out, "  sheet {}: {why}", s.name);
+        }
+    }
+    let shown = s.diagnostics.iter().filter(|d| d.code != "sheet.unrecognized");
+    let total = shown.clone().count();
+    for d in shown.take(TEXT_PROBLEMS_PER_SHEET) {
+        let _ = writeln!(out, "    {}", d.line());
+    }
+    if total > TEXT_PROBLEMS_PER_SHEET {
+        let _ = writeln!(
+            out,
+            "    … and {} more in this sheet (all of them with --format json)",
+            total - TEXT_PROBLEMS_PER_SHEET
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! # qbr — quarterly business review from the workbooks sales teams already keep
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`config`] reads `qbr.toml` (optional) into a [`config::Config`].
+//! 2. [`inbox`] walks the inbox folder and loads every workbook's bytes,
+//!    skipping lock files, hidden files, non-workbooks and byte-identical copies.
+//! 3. [`read`] opens each workbook with calamine into [`read::SheetGrid`]s whose
+//!    cells are addressed by absolute position.
+//! 4. [`recognize`] finds each sheet's header row and role (Targets, Orders,
+//!    masters, Activities) from the headers alone.
+//! 5. [`records`] turns cells into typed records that remember their cell;
+//!    bad cells reject their row with a diagnostic, never a silent zero.
+//!
+//! Every stage pushes problems in the data into a shared [`diag::Diagnostics`];
+//! only what makes a run impossible is an [`error::Error`]. [`inspect`] renders
+//! what was read for `qbr inspect`, and [`sample`] generates the sample inbox.
+
+pub mod calendar;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod error;
+pub mod inbox;
+pub mod inspect;
+pub mod money;
+pub mod read;
+pub mod recognize;
+pub mod records;
+pub mod sample;
+pub mod text;
+
+use config::Config;
+use diag::{Diagnostics, Sources};
+use error::Error;
+use inbox::Skipped;
+use recognize::{HeaderDictionary, Unrecognized};
+use records::Dataset;
+use std::path::PathBuf;
+
+/// What to load.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub inbox: PathBuf,
+    /// A `qbr.toml` elsewhere than the inbox root.
+    pub config: Option<PathBuf>,
+    /// A folder inside the inbox to leave out (the output folder).
+    pub exclude: Option<PathBuf>,
+}
+
+/// One workbook that was read (or could not be).
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    pub id: diag::FileId,
+    pub display_path: String,
+    pub sha256: String,
+    pub size: u64,
+    /// False when the workbook could not be opened at all.
+    pub opened: bool,
+}
+
+/// Everything the input layer produced.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub config: Config,
+    pub sources: Sources,
+    pub files: Vec<LoadedFile>,
+    pub skipped: Vec<Skipped>,
+    pub dataset: Dataset,
+    pub unrecognized: Vec<Unrecognized>,
+    pub diagnostics: Diagnostics,
+}
+
+impl Loaded {
+    /// True when some workbook in the inbox could not be opened.
+    pub fn has_unreadable(&self) -> bool {
+        self.files.iter().any(|f| !f.opened)
+    }
+}
+
+/// Runs the input layer over an inbox: walk, read, recognise, type.
+///
+/// # Errors
+/// A missing or unreadable inbox, or a `qbr.toml` that will not parse.
+pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
+    let inbox = inbox::scan_inbox(&opts.inbox, opts.exclude.as_deref())?;
+    let config_path = opts.config.clone().or_else(|| inbox.config.clone());
+    let config = Config::load(config_path.as_deref())?;
+    let dict = HeaderDictionary::new(&config);
+    let mut loaded = Loaded {
+        root: opts.inbox.clone(),
+        skipped: inbox.skipped,
+        ..Loaded::default()
+    };
+    for input in inbox.files {
+        let id = loaded.sources.add_file(input.display_path.clone());
+        let workbook = read::read_workbook(id, &input, &mut loaded.diagnostics);
+        loaded.files.push(LoadedFile {
+            id,
+            display_path: input.display_path.clone(),
+            sha256: input.sha256.clone(),
+            size: input.bytes.len() as u64,
+            opened: workbook.is_some(),
+        });
+        let Some(workbook) = workbook else { continue };
+        loaded.sources.set_sheets(id, workbook.sheet_names.clone());
+        for grid in &workbook.sheets {
+            match recognize::recognize_sheet(grid, &dict, &mut loaded.diagnostics) {
+                Ok(table) => loaded
+                    .dataset
+                    .read_table(table, grid, &mut loaded.diagnostics),
+                Err(u) => loaded.unrecognized.push(u),
+            }
+        }
+    }
+    loaded.config = config;
+    loaded.diagnostics.sort();
+    Ok(loaded)
+}
+

@@ -1,0 +1,64 @@
+//! The `qbr` binary: parse the command line, run the library, map the outcome
+//! to an exit code (0 clean, 1 data errors, 2 unreadable input or usage error).
+
+use clap::Parser;
+use qbr::cli::{Cli, Command, Format};
+use qbr::error::Exit;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(Exit::Unreadable as u8)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(e) => {
+            eprintln!("qbr: error: {e}");
+            ExitCode::from(Exit::Unreadable as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
+    match cli.command {
+        Command::Inspect {
+            inbox,
+            format,
+            config,
+        } => {
+            let loaded = qbr::load(&qbr::LoadOptions {
+                inbox,
+                config,
+                exclude: None,
+            })?;
+            let report = qbr::inspect::build_report(&loaded);
+            match format {
+                Format::Text => print!("{}", qbr::inspect::render_text(&report)),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("the report serialises")
+                ),
+            }
+            Ok(if loaded.has_unreadable() {
+                Exit::Unreadable
+            } else if loaded.diagnostics.has_errors() {
+                Exit::DataErrors
+            } else {
+                Exit::Clean
+            })
+        }
+        Command::SampleData { dir, scale, seed } => {
+            let summary = qbr::sample::write_sample(&dir, &qbr::sample::SampleOptions { scale, seed })?;
+            println!("{summary}");
+            Ok(Exit::Clean)
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! Exact numbers: money, rates and the parsing of what people type into cells.
+//!
+//! calamine hands numeric cells over as `f64`; [`decimal_from_f64`] converts them
+//! once, to the shortest decimal that round-trips the double. From then on every
+//! sum is a `rust_decimal::Decimal` sum. Rounding happens only when formatting
+//! output ([`round_money`], [`round_rate`]), half-up.
+
+use crate::text::{clean, fold_width};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::str::FromStr;
+
+/// Why a text could not be read as a number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NumberError {
+    #[error("the cell is empty")]
+    Empty,
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    #[error("`{0}` is too large")]
+    TooLarge(String),
+}
+
+/// Converts a double from a numeric cell to the shortest decimal that reads back
+/// as the same double: `33.6`, never `33.600000000000001`.
+///
+/// # Errors
+/// NaN, infinities and magnitudes beyond `Decimal`'s 28 digits.
+///
+/// ```
+/// use qbr::money::decimal_from_f64;
+/// assert_eq!(decimal_from_f64(33.6).unwrap().to_string(), "33.6");
+/// assert_eq!(decimal_from_f64(0.1 + 0.2).unwrap().to_string(), "0.30000000000000004");
+/// assert_eq!(decimal_from_f64(957.5775).unwrap().to_string(), "957.5775");
+/// ```
+pub fn decimal_from_f64(v: f64) -> Result<Decimal, NumberError> {
+    if !v.is_finite() {
+        return Err(NumberError::NotANumber(v.to_string()));
+    }
+    // Rust's `Display` for f64 prints the shortest string that round-trips.
+    let s = format!("{v}");
+    Decimal::from_str(&s)
+        .or_else(|_| Decimal::from_scientific(&format!("{v:e}")))
+        .map(|d| d.normalize())
+        .map_err(|_| NumberError::TooLarge(s))
+}
+
+/// Multipliers recognised after a number or in a header's brackets.
+///
+/// ```
+/// use qbr::money::unit_scale;
+/// use rust_decimal::Decimal;
+/// assert_eq!(unit_scale("万元"), Some(Decimal::from(10_000)));
+/// assert_eq!(unit_scale("K"), Some(Decimal::from(1_000)));
+/// assert_eq!(unit_scale("CNY"), Some(Decimal::ONE));
+/// assert_eq!(unit_scale("pcs"), None);
+/// ```
+pub fn unit_scale(unit: &str) -> Option<Decimal> {
+    let u = fold_width(unit).trim().to_lowercase();
+    let scale: i64 = match u.as_str() {
+        "亿" | "亿元" => 100_000_000,
+        "万" | "万元" | "w" => 10_000,
+        "千" | "千元" | "k" | "kcny" | "k元" => 1_000,
+        "元" | "cny" | "rmb" | "¥" | "yuan" => 1,
+        _ => return None,
+    };
+    Some(Decimal::from(scale))
+}
+
+/// Parses an amount as people type it: `1,200`, `¥1,200.50`, `1200万`,
+/// `(1,200)` (negative), `-3.5`, `12.5%` (0.125), full-width digits.
+///
+/// # Errors
+/// [`NumberError::Empty`] for blank text, [`NumberError::NotANumber`] otherwise.
+///
+/// ```
+/// use qbr::money::parse_amount;
+/// assert_eq!(parse_amount("¥1,200.50").unwrap().to_string(), "1200.50");
+/// assert_eq!(parse_amount("1200万").unwrap().to_string(), "12000000");
+/// assert_eq!(parse_amount("(1,200)").unwrap().to_string(), "-1200");
+/// assert_eq!(parse_amount("12.5%").unwrap().to_string(), "0.125");
+/// assert!(parse_amount("abc").is_err());
+/// ```
+pub fn parse_amount(text: &str) -> Result<Decimal, NumberError> {
+    parse_amount_parts(text).map(|(v, _)| v)
+}
+
+/// Like [`parse_amount`], and also says whether the text carried its own unit
+/// (`万`, `元`, `%`), which then takes precedence over a column header's unit.
+///
+/// # Errors
+/// As [`parse_amount`].
+///
+/// ```
+/// use qbr::money::parse_amount_parts;
+/// assert_eq!(parse_amount_parts("12万").unwrap().1, true);
+/// assert_eq!(parse_amount_parts("1,200").unwrap().1, false);
+/// ```
+pub fn parse_amount_parts(text: &str) -> Result<(Decimal, bool), NumberError> {
+    let folded = fold_width(clean(text));
+    let mut s = folded.trim();
+    if s.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let bad = || NumberError::NotANumber(text.trim().to_string());
+    let mut negative = false;
+    if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        negative = true;
+        s = inner.trim();
+    }
+    if let Some(rest) = s.strip_prefix('-').or_else(|| s.strip_prefix('−')) {
+        negative = !negative;
+        s = rest.trim();
+    } else if let Some(rest) = s.strip_prefix('+') {
+        s = rest.trim();
+    }
+    // Currency markers before the number.
+    for prefix in ["¥", "￥", "RMB", "CNY", "$", "US$"] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest.trim();
+            break;
+        }
+    }
+    // A minus after the currency sign: `¥-1,200`.
+    if let Some(rest) = s.strip_prefix('-') {
+        negative = !negative;
+        s = rest.trim();
+    }
+    let mut scale = Decimal::ONE;
+    let mut explicit_unit = false;
+    if let Some(rest) = s.strip_suffix('%') {
+        scale = Decimal::new(1, 2);
+        explicit_unit = true;
+        s = rest.trim();
+    } else {
+        // Unit words after the number: `1200万`, `3.5亿元`, `1,200元`, `12K`.
+        let split = s
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
+            .map(|(i, _)| i);
+        if let Some(i) = split {
+            let (num, unit) = s.split_at(i);
+            if num.is_empty() {
+                return Err(bad());
+            }
+            scale = unit_scale(unit).ok_or_else(bad)?;
+            explicit_unit = true;
+            s = num.trim();
+        }
+    }
+    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+        return Err(bad());
+    }
+    if !valid_grouping(s) {
+        return Err(bad());
+    }
+    let digits: String = s.chars().filter(|c| *c != ',').collect();
+    if digits.starts_with('.') && digits.len() == 1 {
+        return Err(bad());
+    }
+    let value = Decimal::from_str(&digits).map_err(|_| bad())?;
+    let value = value.checked_mul(scale).ok_or_else(bad)?;
+    Ok((if negative { -value } else { value }, explicit_unit))
+}
+
+/// Thousands separators must group the integer part by three: `1,200` and
+/// `12,345,678.5` are fine, `1,20` and `1,2,3` are typing mistakes.
+fn valid_grouping(s: &str) -> bool {
+    let int_part = s.split('.').next().unwrap_or("");
+    if s.matches('.').count() > 1 || s.split('.').nth(1).is_some_and(|f| f.contains(',')) {
+        return false;
+    }
+    if !int_part.contains(',') {
+        return true;
+    }
+    let groups: Vec<&str> = int_part.split(',').collect();
+    let first = groups[0];
+    !first.is_empty() && first.len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)
+}
+
+/// Rounds money half-up (away from zero at the midpoint) to 2 decimals, for output only.
+///
+/// ```
+/// use qbr::money::round_money;
+/// use rust_decimal::Decimal;
+/// use std::str::FromStr;
+/// assert_eq!(round_money(Decimal::from_str("957.575").unwrap()).to_string(), "957.58");
+/// assert_eq!(round_money(Decimal::from_str("-0.005").unwrap()).to_string(), "-0.01");
+/// assert_eq!(round_money(Decimal::from(3)).to_string(), "3.00");
+/// ```
+pub fn round_money(v: Decimal) -> Decimal {
+    let mut r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    r
+}
+
+/// Rounds a rate (completion, share) half-up to 4 decimals, for output only.
+///
+/// ```
+/// use qbr::money::round_rate;
+/// use rust_decimal::Decimal;
+/// assert_eq!(round_rate(Decimal::from(11) / Decimal::from(12)).to_string(), "0.9167");
+/// ```
+pub fn round_rate(v: Decimal) -> Decimal {
+    let mut r = v.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(4);
+    r
+}
+
+/// Formats money for people: thousands separators and 2 decimals, `1,234,567.80`.
+///
+/// ```
+/// use qbr::money::format_money;
+/// use rust_decimal::Decimal;
+/// assert_eq!(format_money(Decimal::new(-123456780, 2)), "-1,234,567.80");
+/// ```
+pub fn format_money(v: Decimal) -> String {
+    let r = round_money(v);
+    let s = r.abs().to_string();
+    let (int_part, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let mut grouped = String::with_capacity(int_part.len() + int_part.len() / 3);
+    for (i, c) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if r.is_sign_negative() && !r.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{grouped}.{frac}")
+}
+
+/// Splits `total` in proportion to `weights` into amounts with `dp` decimals
+/// that add up to `total` exactly (largest-remainder method; ties go to the
+/// earlier weight).
+///
+/// Returns all zeros when the weights add up to zero, and `None` when `total`
+/// has more than `dp` decimals.
+///
+/// ```
+/// use qbr::money::allocate;
+/// use rust_decimal::Decimal;
+/// let parts = allocate(Decimal::from(100), &[Decimal::ONE; 3], 0).unwrap();
+/// assert_eq!(parts, [Decimal::from(34), Decimal::from(33), Decimal::from(33)]);
+/// ```
+pub fn allocate(total: Decimal, weights: &[Decimal], dp: u32) -> Option<Vec<Decimal>> {
+    let step = Decimal::new(1, dp);
+    if total.round_dp(dp) != total {
+        return None;
+    }
+    let sum: Decimal = weights.iter().sum();
+    if sum.is_zero() || weights.is_empty() {
+        return Some(vec![Decimal::ZERO; weights.len()]);
+    }
+    let mut parts = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    for (i, w) in weights.iter().enumerate() {
+        let exact = total * *w / sum;
+        let floor = exact.round_dp_with_strategy(dp, RoundingStrategy::ToNegativeInfinity);
+        remainders.push((exact - floor, i));
+        parts.push(floor);
+    }
+    let allocated: Decimal = parts.iter().sum();
+    let mut left = ((total - allocated) / step).round().to_string().parse::<i64>().ok()?;
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut k = 0;
+    while left > 0 && !remainders.is_empty() {
+        parts[remainders[k % remainders.len()].1] += step;
+        left -= 1;
+        k += 1;
+    }
+    Some(parts)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,150 @@
+use super::*;
+use proptest::prelude::*;
+use rstest::rstest;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+#[rstest]
+#[case("1200", "1200")]
+#[case("1,200", "1200")]
+#[case("1,234,567.89", "1234567.89")]
+#[case("¥1,200.50", "1200.50")]
+#[case("￥1,200.50", "1200.50")]
+#[case("RMB 88", "88")]
+#[case("1200万", "12000000")]
+#[case("12.5万元", "125000")]
+#[case("3亿", "300000000")]
+#[case("12K", "12000")]
+#[case("1,200元", "1200")]
+#[case("(1,200)", "-1200")]
+#[case("-3.5", "-3.5")]
+#[case("¥-20", "-20")]
+#[case("12.5%", "0.125")]
+#[case("35%", "0.35")]
+#[case("１，２００．５", "1200.5")]
+#[case("  42  ", "42")]
+#[case("+7", "7")]
+#[case("0.5", "0.5")]
+#[case(".5", "0.5")]
+fn parses_amounts(#[case] input: &str, #[case] expected: &str) {
+    assert_eq!(parse_amount(input).unwrap(), d(expected), "input {input:?}");
+}
+
+#[rstest]
+#[case("abc")]
+#[case("12abc")]
+#[case("1,20")]
+#[case("1,2,3")]
+#[case("1.2.3")]
+#[case("万")]
+#[case("--5")]
+#[case(".")]
+#[case("N/A")]
+#[case("12 34")]
+fn rejects_non_numbers(#[case] input: &str) {
+    assert!(
+        matches!(parse_amount(input), Err(NumberError::NotANumber(_))),
+        "{input:?} should be rejected, got {:?}",
+        parse_amount(input)
+    );
+}
+
+#[test]
+fn blank_is_empty_not_zero() {
+    assert_eq!(parse_amount(""), Err(NumberError::Empty));
+    assert_eq!(parse_amount("  \u{3000}"), Err(NumberError::Empty));
+}
+
+#[rstest]
+#[case(33.6, "33.6")]
+#[case(957.5775, "957.5775")]
+#[case(1e-7, "0.0000001")]
+#[case(12000000.0, "12000000")]
+#[case(-0.444, "-0.444")]
+#[case(22638.48, "22638.48")]
+fn doubles_become_shortest_decimals(#[case] v: f64, #[case] expected: &str) {
+    assert_eq!(decimal_from_f64(v).unwrap(), d(expected));
+}
+
+#[test]
+fn non_finite_doubles_are_rejected() {
+    assert!(decimal_from_f64(f64::NAN).is_err());
+    assert!(decimal_from_f64(f64::INFINITY).is_err());
+    assert!(decimal_from_f64(1e300).is_err());
+}
+
+#[rstest]
+#[case("0.005", "0.01")]
+#[case("0.004999", "0.00")]
+#[case("-2.345", "-2.35")]
+#[case("1.1", "1.10")]
+fn money_rounds_half_up(#[case] v: &str, #[case] expected: &str) {
+    assert_eq!(round_money(d(v)).to_string(), expected);
+}
+
+#[rstest]
+#[case("0.91665", "0.9167")]
+#[case("0.91664999", "0.9166")]
+#[case("1", "1.0000")]
+fn rates_round_half_up(#[case] v: &str, #[case] expected: &str) {
+    assert_eq!(round_rate(d(v)).to_string(), expected);
+}
+
+#[test]
+fn allocate_hand_computed() {
+    let w = |v: &[i64]| v.iter().map(|x| Decimal::from(*x)).collect::<Vec<_>>();
+    // 1,500,000 over weights 1.2, 1.2, 1.0 (x10): 529,411.76… → whole yuan.
+    let parts = allocate(Decimal::from(1_500_000), &w(&[12, 12, 10]), 0).unwrap();
+    assert_eq!(parts, w(&[529_412, 529_412, 441_176]));
+    assert_eq!(allocate(Decimal::new(105, 1), &w(&[1]), 0), None);
+    assert_eq!(allocate(Decimal::from(7), &w(&[0, 0]), 0).unwrap(), w(&[0, 0]));
+}
+
+proptest! {
+    /// Allocation always adds up exactly and stays within one step of the exact share.
+    #[test]
+    fn allocate_adds_up(total in 0i64..1_000_000_000i64, weights in proptest::collection::vec(0i64..1000, 1..12)) {
+        let ws: Vec<Decimal> = weights.iter().map(|w| Decimal::from(*w)).collect();
+        let t = Decimal::new(total, 2);
+        let parts = allocate(t, &ws, 2).unwrap();
+        let sum: Decimal = ws.iter().sum();
+        if sum.is_zero() {
+            prop_assert!(parts.iter().all(|p| p.is_zero()));
+        } else {
+            prop_assert_eq!(parts.iter().sum::<Decimal>(), t);
+            for (p, w) in parts.iter().zip(&ws) {
+                let exact = t * *w / sum;
+                prop_assert!((*p - exact).abs() < Decimal::new(1, 2));
+            }
+        }
+    }
+
+
+    /// Any amount with two decimals, formatted with separators, parses back exactly.
+    #[test]
+    fn format_then_parse_round_trips(cents in -10_000_000_000_000i64..10_000_000_000_000i64) {
+        let v = Decimal::new(cents, 2);
+        let text = format_money(v);
+        prop_assert_eq!(parse_amount(&text).unwrap(), v);
+        let with_sign = format!("¥{text}");
+        prop_assert_eq!(parse_amount(&with_sign).unwrap(), v);
+    }
+
+    /// The decimal of a double always converts back to that same double.
+    #[test]
+    fn f64_conversion_round_trips(v in -1e15f64..1e15f64) {
+        let dec = decimal_from_f64(v).unwrap();
+        let back: f64 = dec.to_string().parse().unwrap();
+        prop_assert_eq!(back, v);
+    }
+
+    /// A `万` suffix scales by exactly 10,000.
+    #[test]
+    fn wan_scales_exactly(cents in 0i64..1_000_000_000i64) {
+        let v = Decimal::new(cents, 2);
+        let scaled = parse_amount(&format!("{v}万")).unwrap();
+        prop_assert_eq!(scaled, v * Decimal::from(10_000));
+    }
+}

@@ -1,0 +1,328 @@
+//! Opens workbooks with calamine and hands their sheets on as grids of cells at
+//! absolute positions.
+//!
+//! In: an [`InputFile`] (bytes already in memory). Out: a [`Workbook`] whose
+//! [`SheetGrid`]s answer `cell(row, col)` for absolute 0-based positions, even
+//! though calamine's ranges start at the first used cell rather than A1.
+//! The format is chosen from the bytes (a CFB container or a zip), not trusted
+//! from the extension; encrypted and broken workbooks become diagnostics.
+
+use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Location, SheetId};
+use crate::inbox::InputFile;
+use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use std::io::Cursor;
+
+/// One worksheet's cells.
+#[derive(Debug, Clone)]
+pub struct SheetGrid {
+    pub file: FileId,
+    pub sheet: SheetId,
+    pub name: String,
+    range: Range<Data>,
+    /// Absolute (row, col) of the range's first cell.
+    origin: (u32, u32),
+}
+
+static EMPTY: Data = Data::Empty;
+
+impl SheetGrid {
+    /// Wraps a calamine range; used by the reader and by tests.
+    pub fn new(file: FileId, sheet: SheetId, name: impl Into<String>, range: Range<Data>) -> Self {
+        let origin = range.start().unwrap_or((0, 0));
+        SheetGrid {
+            file,
+            sheet,
+            name: name.into(),
+            range,
+            origin,
+        }
+    }
+
+    /// The cell at an absolute 0-based position; empty outside the used range.
+    pub fn cell(&self, row: u32, col: u32) -> &Data {
+        if row < self.origin.0 || col < self.origin.1 {
+            return &EMPTY;
+        }
+        self.range.get_value((row, col)).unwrap_or(&EMPTY)
+    }
+
+    /// One past the last used row (absolute), 0 for an empty sheet.
+    pub fn row_end(&self) -> u32 {
+        self.range.end().map(|(r, _)| r + 1).unwrap_or(0)
+    }
+
+    /// One past the last used column (absolute), 0 for an empty sheet.
+    pub fn col_end(&self) -> u32 {
+        self.range.end().map(|(_, c)| c + 1).unwrap_or(0)
+    }
+
+    /// The first used row (absolute).
+    pub fn row_start(&self) -> u32 {
+        self.origin.0
+    }
+
+    /// The first used column (absolute).
+    pub fn col_start(&self) -> u32 {
+        self.origin.1
+    }
+
+    /// True when a date typed as a number should count from 1904: the sheet
+    /// holds date-formatted cells in the 1904 system.
+    pub fn uses_1904(&self) -> bool {
+        self.range
+            .used_cells()
+            .find_map(|(_, _, c)| match c {
+                Data::DateTime(dt) => Some(is_1904(dt)),
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
+    /// Number of cells in the used range.
+    pub fn cell_count(&self) -> usize {
+        let (h, w) = self.range.get_size();
+        h * w
+    }
+}
+
+fn is_1904(dt: &calamine::ExcelDateTime) -> bool {
+    // calamine keeps the flag private; a 1904 serial reads 1,462 days later
+    // than the same serial in 1900.
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    let via_1900 = crate::calendar::date_from_serial(dt.as_f64(), false);
+    match (via_1900, chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))) {
+        (Some(a), Some(b)) => a != b,
+        _ => false,
+    }
+}
+
+/// A workbook's readable sheets.
+#[derive(Debug, Clone, Default)]
+pub struct Workbook {
+    pub file: FileId,
+    /// Every sheet's name in workbook order (also the hidden ones), for locations.
+    pub sheet_names: Vec<String>,
+    pub sheets: Vec<SheetGrid>,
+}
+
+/// Detected container format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Xls,
+    Xlsx,
+    Xlsb,
+    Ods,
+}
+
+/// Opens one workbook from its bytes and reads every visible worksheet.
+///
+/// A workbook that cannot be opened yields `None` and an error diagnostic
+/// (`workbook.unreadable` or `workbook.encrypted`); hidden and chart sheets are
+/// skipped with an info diagnostic.
+pub fn read_workbook(file: FileId, input: &InputFile, diags: &mut Diagnostics) -> Option<Workbook> {
+    let loc = Some(Location::File(file));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        open_and_read(file, input)
+    }));
+    match result {
+        Ok(Ok((wb, sheet_diags))) => {
+            for d in sheet_diags {
+                diags.push(d);
+            }
+            Some(wb)
+        }
+        Ok(Err(failure)) => {
+            diags.push(failure.into_diagnostic(loc));
+            None
+        }
+        Err(_) => {
+            diags.push(
+                Diagnostic::new(
+                    Code::WorkbookUnreadable,
+                    loc,
+                    "the workbook's structure is broken and the reader gave up on it",
+                )
+                .with_help("open it in Excel or LibreOffice and save a new copy"),
+            );
+            None
+        }
+    }
+}
+
+enum OpenFailure {
+    Encrypted,
+    NotAWorkbook(String),
+    Broken(String),
+}
+
+impl OpenFailure {
+    fn into_diagnostic(self, loc: Option<Location>) -> Diagnostic {
+        match self {
+            OpenFailure::Encrypted => Diagnostic::new(
+                Code::WorkbookEncrypted,
+                loc,
+                "this workbook is password-protected or encrypted and cannot be read",
+            )
+            .with_help("save a copy without a password and put that in the inbox"),
+            OpenFailure::NotAWorkbook(what) => Diagnostic::new(
+                Code::WorkbookUnreadable,
+                loc,
+                format!("the file has a workbook extension but its content is {what}"),
+            )
+            .with_help("export it again from the source system as .xlsx"),
+            OpenFailure::Broken(err) => Diagnostic::new(
+                Code::WorkbookUnreadable,
+                loc,
+                format!("the workbook cannot be opened: {err}"),
+            )
+            .with_help("open it in Excel or LibreOffice and save a new copy"),
+        }
+    }
+}
+
+fn detect_format(input: &InputFile) -> Result<Vec<Format>, OpenFailure> {
+    let b = &input.bytes;
+    let ext = input
+        .path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if b.is_empty() {
+        return Err(OpenFailure::NotAWorkbook("empty (0 bytes)".into()));
+    }
+    if b.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        // An OLE container: a BIFF .xls, or an encrypted OOXML package.
+        if contains_utf16(b, "EncryptedPackage") {
+            return Err(OpenFailure::Encrypted);
+        }
+        return Ok(vec![Format::Xls]);
+    }
+    if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") {
+        let mut order = match ext.as_str() {
+            "xlsb" => vec![Format::Xlsb],
+            "ods" => vec![Format::Ods],
+            _ => vec![Format::Xlsx],
+        };
+        for f in [Format::Xlsx, Format::Xlsb, Format::Ods] {
+            if !order.contains(&f) {
+                order.push(f);
+            }
+        }
+        return Ok(order);
+    }
+    // BIFF2–BIFF5 streams saved without a container start with a BOF record.
+    if b.len() >= 4 && b[0] == 0x09 && matches!(b[1], 0x00 | 0x02 | 0x04 | 0x08) {
+        return Err(OpenFailure::Broken(
+            "it is a pre-1997 Excel file (BIFF2–BIFF4), which qbr cannot read".into(),
+        ));
+    }
+    let head = &b[..b.len().min(512)];
+    let what = if head.starts_with(b"<?xml") || head.starts_with(b"<") {
+        "XML or HTML text (a web export saved with an Excel extension)"
+    } else if std::str::from_utf8(head).is_ok() {
+        "plain text (perhaps CSV saved with an Excel extension)"
+    } else {
+        "not a spreadsheet format qbr knows"
+    };
+    Err(OpenFailure::NotAWorkbook(what.into()))
+}
+
+fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
+    let pattern: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    bytes.windows(pattern.len()).any(|w| w == pattern.as_slice())
+}
+
+type Opened = (Workbook, Vec<Diagnostic>);
+
+fn open_and_read(file: FileId, input: &InputFile) -> Result<Opened, OpenFailure> {
+    let formats = detect_format(input)?;
+    let mut first_error = None;
+    for format in formats {
+        let cursor = Cursor::new(input.bytes.as_slice());
+        let attempt = match format {
+            Format::Xls => calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
+                .map_err(|e| classify(matches!(e, calamine::XlsError::Password), e))
+                .and_then(|mut wb| read_sheets(file, &mut wb)),
+            Format::Xlsx => calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
+                .map_err(|e| classify(matches!(e, calamine::XlsxError::Password), e))
+                .and_then(|mut wb| read_sheets(file, &mut wb)),
+            Format::Xlsb => calamine::open_workbook_from_rs::<Xlsb<_>, _>(cursor)
+                .map_err(|e| classify(matches!(e, calamine::XlsbError::Password), e))
+                .and_then(|mut wb| read_sheets(file, &mut wb)),
+            Format::Ods => calamine::open_workbook_from_rs::<Ods<_>, _>(cursor)
+                .map_err(|e| classify(matches!(e, calamine::OdsError::Password), e))
+                .and_then(|mut wb| read_sheets(file, &mut wb)),
+        };
+        match attempt {
+            Ok(ok) => return Ok(ok),
+            Err(OpenFailure::Encrypted) => return Err(OpenFailure::Encrypted),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| OpenFailure::Broken("unknown format".into())))
+}
+
+fn classify(password: bool, e: impl std::fmt::Display) -> OpenFailure {
+    if password {
+        OpenFailure::Encrypted
+    } else {
+        OpenFailure::Broken(e.to_string())
+    }
+}
+
+fn read_sheets<RS, R>(file: FileId, wb: &mut R) -> Result<Opened, OpenFailure>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+    R::Error: std::fmt::Display,
+{
+    let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
+    let sheet_names: Vec<String> = metas.iter().map(|m| m.name.clone()).collect();
+    let mut sheets = Vec::new();
+    let mut diags = Vec::new();
+    for (i, meta) in metas.iter().enumerate() {
+        let Ok(index) = u16::try_from(i) else {
+            diags.push(Diagnostic::new(
+                Code::SheetSkipped,
+                Some(Location::File(file)),
+                format!("the workbook has {} sheets; only the first 65,535 are read", metas.len()),
+            ));
+            break;
+        };
+        let sheet = SheetId(index);
+        let loc = Some(Location::Sheet(file, sheet));
+        if meta.typ != SheetType::WorkSheet {
+            diags.push(Diagnostic::new(
+                Code::SheetSkipped,
+                loc,
+                "not a worksheet (a chart, dialog or macro sheet); skipped",
+            ));
+            continue;
+        }
+        if meta.visible != SheetVisible::Visible {
+            diags.push(
+                Diagnostic::new(Code::SheetSkipped, loc, "hidden sheet; skipped")
+                    .with_help("unhide the sheet if its rows belong in the review"),
+            );
+            continue;
+        }
+        match wb.worksheet_range(&meta.name) {
+            Ok(range) => sheets.push(SheetGrid::new(file, sheet, meta.name.clone(), range)),
+            Err(e) => diags.push(Diagnostic::new(
+                Code::SheetUnreadable,
+                loc,
+                format!("the sheet cannot be read: {e}"),
+            )),
+        }
+    }
+    Ok((
+        Workbook {
+            file,
+            sheet_names,
+            sheets,
+        },
+        diags,
+    ))
+}

@@ -1,0 +1,766 @@
+//! Turns recognised tables into typed records that remember their cells.
+//!
+//! In: [`Table`]s over [`SheetGrid`]s. Out: a [`Dataset`] of target rows, order
+//! lines, master data and activities, each with the row it came from, plus
+//! per-table counts. A cell that cannot be read (a text amount, an empty
+//! required cell, a cached `#DIV/0!`, a date that is not a date) rejects its row
+//! with an error diagnostic at that cell: never read as zero, never dropped
+//! silently. Subtotal rows (合计, Total) inside order tables are left out with a
+//! note.
+
+use crate::calendar::{Period, date_from_serial, parse_date, parse_period, parse_week};
+use crate::diag::{CellRef, Code, Diagnostic, Diagnostics, FileId, SheetId};
+use crate::money::{NumberError, decimal_from_f64, parse_amount_parts};
+use crate::read::SheetGrid;
+use crate::recognize::{ColumnMap, Field, Role, Table};
+use crate::text::{clean, match_key};
+use calamine::Data;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// Index of a table in [`Dataset::tables`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TableId(pub u32);
+
+/// The row a record came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RowRef {
+    pub table: TableId,
+    pub file: FileId,
+    pub sheet: SheetId,
+    /// Absolute 0-based row.
+    pub row: u32,
+}
+
+impl RowRef {
+    /// The cell of this row in a given 0-based column.
+    pub fn cell(&self, col: u32) -> CellRef {
+        CellRef {
+            file: self.file,
+            sheet: self.sheet,
+            row: self.row,
+            col: col.min(u32::from(u16::MAX)) as u16,
+        }
+    }
+}
+
+/// A dimension of the target tree (维度).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dimension {
+    Total,
+    Customer,
+    Product,
+    Region,
+    Group,
+    Person,
+    Month,
+    /// Not a built-in dimension: as written.
+    Other(String),
+}
+
+impl Dimension {
+    /// Reads a dimension name in Chinese or English.
+    ///
+    /// ```
+    /// use qbr::records::Dimension;
+    /// assert_eq!(Dimension::parse("个人"), Some(Dimension::Person));
+    /// assert_eq!(Dimension::parse("Region"), Some(Dimension::Region));
+    /// assert_eq!(Dimension::parse("行业"), Some(Dimension::Other("行业".into())));
+    /// assert_eq!(Dimension::parse(" "), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Dimension> {
+        let key = match_key(text);
+        if key.is_empty() {
+            return None;
+        }
+        Some(match key.as_str() {
+            "total" | "总计" | "合计" | "总目标" | "公司" | "company" => Dimension::Total,
+            "customer" | "客户" | "客户类型" | "customers" => Dimension::Customer,
+            "product" | "产品" | "产品结构" | "产品类别" | "products" => Dimension::Product,
+            "region" | "区域" | "regions" => Dimension::Region,
+            "group" | "小组" | "团队" | "groups" | "team" => Dimension::Group,
+            "person" | "个人" | "人员" | "销售" | "销售员" | "people" | "salesperson" => {
+                Dimension::Person
+            }
+            "month" | "月份" | "月度" | "月" | "months" => Dimension::Month,
+            _ => Dimension::Other(clean(text).to_string()),
+        })
+    }
+
+    /// The stable key: `total`, `customer`, `product`, `region`, `group`, `person`, `month`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Dimension::Total => "total",
+            Dimension::Customer => "customer",
+            Dimension::Product => "product",
+            Dimension::Region => "region",
+            Dimension::Group => "group",
+            Dimension::Person => "person",
+            Dimension::Month => "month",
+            Dimension::Other(_) => "other",
+        }
+    }
+}
+
+/// A measure from the catalogue (指标), contract §2.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Measure {
+    Sales,
+    NewCustomers,
+    RepurchaseRate,
+    Aov,
+    RecallRate,
+    Units,
+    ConversionRate,
+    Collections,
+    Visits,
+    Leads,
+    Opportunities,
+    Demos,
+    /// Outside the catalogue: as written.
+    Other(String),
+}
+
+impl Measure {
+    /// The catalogue with keys and Chinese names.
+    pub const CATALOGUE: &'static [(Measure, &'static str, &'static str)] = &[
+        (Measure::Sales, "sales", "销售额"),
+        (Measure::NewCustomers, "new_customers", "新客户数"),
+        (Measure::RepurchaseRate, "repurchase_rate", "复购率"),
+        (Measure::Aov, "aov", "客单价"),
+        (Measure::RecallRate, "recall_rate", "召回率"),
+        (Measure::Units, "units", "销量"),
+        (Measure::ConversionRate, "conversion_rate", "转化率"),
+        (Measure::Collections, "collections", "回款额"),
+        (Measure::Visits, "visits", "拜访量"),
+        (Measure::Leads, "leads", "线索量"),
+        (Measure::Opportunities, "opportunities", "商机数"),
+        (Measure::Demos, "demos", "方案演示"),
+    ];
+
+    /// Reads a measure by key or Chinese name; blank means `sales`.
+    ///
+    /// ```
+    /// use qbr::records::Measure;
+    /// assert_eq!(Measure::parse("复购率"), Measure::RepurchaseRate);
+    /// assert_eq!(Measure::parse(""), Measure::Sales);
+    /// assert_eq!(Measure::parse("New Customers"), Measure::NewCustomers);
+    /// ```
+    pub fn parse(text: &str) -> Measure {
+        let key = match_key(text);
+        if key.is_empty() {
+            return Measure::Sales;
+        }
+        for (m, k, zh) in Self::CATALOGUE {
+            if key == match_key(k) || key == match_key(zh) {
+                return m.clone();
+            }
+        }
+        match key.as_str() {
+            "销售" | "销售收入" | "revenue" | "营收" => Measure::Sales,
+            "新客数" | "新客户" => Measure::NewCustomers,
+            "数量" | "销售量" => Measure::Units,
+            "回款" => Measure::Collections,
+            "拜访" => Measure::Visits,
+            "线索" => Measure::Leads,
+            "商机" => Measure::Opportunities,
+            "演示" | "demo" => Measure::Demos,
+            _ => Measure::Other(clean(text).to_string()),
+        }
+    }
+
+    /// The stable key, e.g. `repurchase_rate`; `other` outside the catalogue.
+    pub fn key(&self) -> &'static str {
+        Self::CATALOGUE
+            .iter()
+            .find(|(m, ..)| m == self)
+            .map(|(_, k, _)| *k)
+            .unwrap_or("other")
+    }
+
+    /// Measures in money, scaled by a `万元` header.
+    pub fn is_money(&self) -> bool {
+        matches!(self, Measure::Sales | Measure::Aov | Measure::Collections)
+    }
+
+    /// Measures that are ratios (0.30 = 30%).
+    pub fn is_rate(&self) -> bool {
+        matches!(
+            self,
+            Measure::RepurchaseRate | Measure::RecallRate | Measure::ConversionRate
+        )
+    }
+
+    /// Measures whose children add up to their parent.
+    pub fn is_additive(&self) -> bool {
+        !self.is_rate() && !matches!(self, Measure::Aov | Measure::Other(_))
+    }
+}
+
+/// One node of the target tree (目标分解 row).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetRow {
+    pub origin: RowRef,
+    pub period: Option<Period>,
+    pub dimension: Dimension,
+    pub unit: String,
+    pub parent: Option<String>,
+    pub measure: Measure,
+    /// In base units: yuan for money measures, a count, or a ratio.
+    pub target: Decimal,
+    pub share: Option<Decimal>,
+    pub stretch: Option<Decimal>,
+    pub challenge: Option<Decimal>,
+    pub owner: Option<String>,
+    pub note: Option<String>,
+}
+
+/// One order line (订单明细 row): the actuals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderLine {
+    pub origin: RowRef,
+    pub order_id: Option<String>,
+    pub line_id: Option<String>,
+    pub date: NaiveDate,
+    pub customer: String,
+    pub product: String,
+    /// Exact, in yuan, unrounded.
+    pub amount: Decimal,
+    pub quantity: Option<Decimal>,
+    pub salesperson: Option<String>,
+    pub customer_type: Option<String>,
+    pub product_class: Option<String>,
+    pub region: Option<String>,
+    pub group: Option<String>,
+    pub collected: Option<Decimal>,
+}
+
+/// A product master row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductRec {
+    pub origin: RowRef,
+    pub product: String,
+    pub class: String,
+}
+
+/// A people master row: salesperson → group → region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRec {
+    pub origin: RowRef,
+    pub name: String,
+    pub group: String,
+    pub region: String,
+    pub level: Option<String>,
+    pub salary: Option<Decimal>,
+    pub email: Option<String>,
+}
+
+/// A customers master row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRec {
+    pub origin: RowRef,
+    pub customer: String,
+    pub first_order_date: Option<NaiveDate>,
+    pub tier: Option<String>,
+    pub customer_type: Option<String>,
+}
+
+/// An activity row (过程指标): one person's leading indicators for a week or day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityRec {
+    pub origin: RowRef,
+    pub salesperson: String,
+    /// The day, or the Monday of the week.
+    pub date: NaiveDate,
+    pub visits: Option<Decimal>,
+    pub leads: Option<Decimal>,
+    pub opportunities: Option<Decimal>,
+    pub demos: Option<Decimal>,
+    pub deals: Option<Decimal>,
+}
+
+/// What happened to a table's rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TableStats {
+    /// Rows turned into records.
+    pub rows_read: usize,
+    /// Rows with at least one bad cell (each reported).
+    pub rows_rejected: usize,
+    /// Entirely empty rows below the header.
+    pub rows_blank: usize,
+    /// Subtotal/total rows left out.
+    pub rows_summary: usize,
+}
+
+/// Everything read from the inbox, typed.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub tables: Vec<Table>,
+    pub stats: Vec<TableStats>,
+    pub targets: Vec<TargetRow>,
+    pub orders: Vec<OrderLine>,
+    pub products: Vec<ProductRec>,
+    pub people: Vec<PersonRec>,
+    pub customers: Vec<CustomerRec>,
+    pub activities: Vec<ActivityRec>,
+}
+
+impl Dataset {
+    /// The cell of a record's field, when its table has that column.
+    pub fn cell(&self, origin: RowRef, field: Field) -> Option<CellRef> {
+        self.tables[origin.table.0 as usize]
+            .column(field)
+            .map(|c| origin.cell(c.col))
+    }
+
+    /// Reads one recognised table into records, appending to this dataset.
+    pub fn read_table(&mut self, table: Table, grid: &SheetGrid, diags: &mut Diagnostics) {
+        let id = TableId(self.tables.len() as u32);
+        let mut stats = TableStats::default();
+        let is_1904 = grid.uses_1904();
+        for row in table.header_row + 1..grid.row_end() {
+            let origin = RowRef {
+                table: id,
+                file: table.file,
+                sheet: table.sheet,
+                row,
+            };
+            let mut r = RowReader {
+                table: &table,
+                grid,
+                origin,
+                is_1904,
+                problems: Vec::new(),
+            };
+            if r.is_blank() {
+                stats.rows_blank += 1;
+                continue;
+            }
+            if matches!(table.role, Role::Orders | Role::Activities)
+                && let Some(word) = r.summary_word()
+            {
+                stats.rows_summary += 1;
+                diags.push(Diagnostic::new(
+                    Code::RowSummarySkipped,
+                    Some(origin.cell(table.columns[0].col).into()),
+                    format!("row {} looks like a `{word}` row (no date); left out so it is not counted twice", row + 1),
+                ));
+                continue;
+            }
+            let accepted = match table.role {
+                Role::Targets => r.target_row().map(|t| self.targets.push(t)),
+                Role::Orders => r.order_line(diags).map(|o| self.orders.push(o)),
+                Role::Products => r.product().map(|p| self.products.push(p)),
+                Role::People => r.person().map(|p| self.people.push(p)),
+                Role::Customers => r.customer().map(|c| self.customers.push(c)),
+                Role::Activities => r.activity().map(|a| self.activities.push(a)),
+            };
+            let problems = std::mem::take(&mut r.problems);
+            if accepted.is_some() && problems.is_empty() {
+                stats.rows_read += 1;
+            } else {
+                // A record pushed before a later problem was found is taken back.
+                if accepted.is_some() {
+                    self.pop_last(table.role);
+                }
+                stats.rows_rejected += 1;
+                for p in problems {
+                    diags.push(p);
+                }
+            }
+        }
+        self.tables.push(table);
+        self.stats.push(stats);
+    }
+
+    fn pop_last(&mut self, role: Role) {
+        match role {
+            Role::Targets => drop(self.targets.pop()),
+            Role::Orders => drop(self.orders.pop()),
+            Role::Products => drop(self.products.pop()),
+            Role::People => drop(self.people.pop()),
+            Role::Customers => drop(self.customers.pop()),
+            Role::Activities => drop(self.activities.pop()),
+        }
+    }
+}
+
+/// Words that mark a subtotal or total row in a data table.
+const SUMMARY_WORDS: &[&str] = &["合计", "总计", "小计", "总合计", "total", "subtotal", "grandtotal", "sum"];
+
+/// Reads the cells of one row, collecting every problem.
+struct RowReader<'a> {
+    table: &'a Table,
+    grid: &'a SheetGrid,
+    origin: RowRef,
+    is_1904: bool,
+    problems: Vec<Diagnostic>,
+}
+
+impl RowReader<'_> {
+    fn col(&self, field: Field) -> Option<&ColumnMap> {
+        self.table.column(field)
+    }
+
+    fn raw(&self, c: &ColumnMap) -> &Data {
+        self.grid.cell(self.origin.row, c.col)
+    }
+
+    fn is_blank(&self) -> bool {
+        self.table.columns.iter().all(|c| is_empty(self.raw(c)))
+    }
+
+    fn summary_word(&self) -> Option<String> {
+        let date_empty = [Field::OrderDate, Field::Date, Field::Week]
+            .iter()
+            .filter_map(|f| self.col(*f))
+            .all(|c| is_empty(self.raw(c)));
+        if !date_empty {
+            return None;
+        }
+        self.table.columns.iter().find_map(|c| match self.raw(c) {
+            Data::String(s) if SUMMARY_WORDS.contains(&match_key(s).trim_end_matches(':')) => {
+                Some(clean(s).to_string())
+            }
+            _ => None,
+        })
+    }
+
+    fn problem(&mut self, code: Code, c: &ColumnMap, message: String, help: Option<&str>) {
+        let mut d = Diagnostic::new(code, Some(self.origin.cell(c.col).into()), message);
+        d.help = help.map(str::to_string);
+        self.problems.push(d);
+    }
+
+    /// A formula error in a mapped cell is a problem for the row whatever the field.
+    fn formula_error(&mut self, c: &ColumnMap) -> bool {
+        if let Data::Error(e) = self.raw(c) {
+            let msg = format!(
+                "{} cell holds the formula error {e}; expected a value",
+                c.field.label()
+            );
+            self.problem(
+                Code::RowFormulaError,
+                c,
+                msg,
+                Some("fix the formula in the source workbook, or paste the values"),
+            );
+            return true;
+        }
+        false
+    }
+
+    /// Optional text; `None` when the column is absent or the cell empty.
+    fn text(&mut self, field: Field) -> Option<String> {
+        let c = self.col(field)?.clone();
+        if self.formula_error(&c) {
+            return None;
+        }
+        cell_text(self.raw(&c))
+    }
+
+    /// Required text: an empty cell is a problem.
+    fn required_text(&mut self, field: Field) -> Option<String> {
+        let c = self.col(field)?.clone();
+        if self.formula_error(&c) {
+            return None;
+        }
+        let t = cell_text(self.raw(&c));
+        if t.is_none() {
+            let msg = format!("{} cell is empty; every row needs one", field.label());
+            self.problem(Code::RowRequiredEmpty, &c, msg, None);
+        }
+        t
+    }
+
+    /// An optional number, scaled by the header's unit when `money` says so.
+    fn number(&mut self, field: Field, scaled: bool) -> Option<Decimal> {
+        let c = self.col(field)?.clone();
+        if self.formula_error(&c) {
+            return None;
+        }
+        match read_number(self.raw(&c), &c, scaled) {
+            Ok(v) => v,
+            Err(found) => {
+                let what = if field.is_money() { "an amount" } else { "a number" };
+                let msg = format!(
+                    "{} cell holds `{found}`; expected {what} such as 1,200 or ¥1,200.50",
+                    field.label()
+                );
+                self.problem(Code::RowNumberInvalid, &c, msg, None);
+                None
+            }
+        }
+    }
+
+    /// A required number: empty is a problem, never zero.
+    fn required_number(&mut self, field: Field, scaled: bool) -> Option<Decimal> {
+        let c = self.col(field)?.clone();
+        if is_empty(self.raw(&c)) {
+            let msg = format!(
+                "{} cell is empty; every row needs a value (an empty cell is never read as 0)",
+                field.label()
+            );
+            self.problem(
+                Code::RowRequiredEmpty,
+                &c,
+                msg,
+                Some("enter the value, or 0 if it really is zero"),
+            );
+            return None;
+        }
+        self.number(field, scaled)
+    }
+
+    fn date(&mut self, field: Field, required: bool) -> Option<NaiveDate> {
+        let c = self.col(field)?.clone();
+        if self.formula_error(&c) {
+            return None;
+        }
+        let raw = self.raw(&c);
+        if is_empty(raw) {
+            if required {
+                let msg = format!("{} cell is empty; every row needs a date", field.label());
+                self.problem(Code::RowRequiredEmpty, &c, msg, None);
+            }
+            return None;
+        }
+        let parsed = match raw {
+            Data::DateTime(dt) => {
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+            }
+            Data::Float(f) => date_from_serial(*f, self.is_1904),
+            Data::Int(i) => date_from_serial(*i as f64, self.is_1904),
+            Data::String(s) | Data::DateTimeIso(s) => {
+                if field == Field::Week {
+                    parse_week(s).or_else(|| parse_date(s))
+                } else {
+                    parse_date(s)
+                }
+            }
+            _ => None,
+        };
+        if parsed.is_none() {
+            let msg = format!(
+                "{} cell holds `{}`; expected a date such as 2026-07-01, 2026/7/1 or 2026年7月1日",
+                field.label(),
+                display_raw(raw)
+            );
+            self.problem(Code::RowDateInvalid, &c, msg, None);
+        }
+        parsed
+    }
+
+    fn target_row(&mut self) -> Option<TargetRow> {
+        let dimension = match &self.table.implicit_dimension {
+            Some(d) => Dimension::parse(d),
+            None => self.required_text(Field::Dimension).and_then(|d| Dimension::parse(&d)),
+        };
+        let unit = self.required_text(Field::Unit);
+        let measure = Measure::parse(&self.text(Field::Measure).unwrap_or_default());
+        let money = measure.is_money();
+        let target = self.required_number(Field::Target, money);
+        let period = self.period();
+        let share = self.number(Field::Share, false);
+        let stretch = self.number(Field::Stretch, money);
+        let challenge = self.number(Field::Challenge, money);
+        let parent = self.text(Field::Parent);
+        let owner = self.text(Field::Owner);
+        let note = self.text(Field::Note);
+        Some(TargetRow {
+            origin: self.origin,
+            period,
+            dimension: dimension?,
+            unit: unit?,
+            parent,
+            measure,
+            target: target?,
+            share,
+            stretch,
+            challenge,
+            owner,
+            note,
+        })
+    }
+
+    fn period(&mut self) -> Option<Period> {
+        let c = self.col(Field::Period)?.clone();
+        let text = self.text(Field::Period)?;
+        let p = parse_period(&text);
+        if p.is_none() {
+            let msg = format!(
+                "period cell holds `{text}`; expected a quarter such as 2026Q3, 2026-Q3, 2026年第3季度 or Q3 2026"
+            );
+            self.problem(Code::RowPeriodInvalid, &c, msg, None);
+        }
+        p
+    }
+
+    fn order_line(&mut self, diags: &mut Diagnostics) -> Option<OrderLine> {
+        let order_id = self.text(Field::OrderId);
+        let date = self.date(Field::OrderDate, true);
+        let customer = self.required_text(Field::Customer);
+        let product = self.required_text(Field::Product);
+        let amount = self.required_number(Field::Amount, true);
+        let line_id = self.text(Field::LineId);
+        let quantity = self.number(Field::Quantity, false);
+        let salesperson = self.text(Field::Salesperson);
+        let customer_type = self.text(Field::CustomerType);
+        let product_class = self.text(Field::ProductClass);
+        let region = self.text(Field::Region);
+        let group = self.text(Field::Group);
+        let collected = self.number(Field::Collected, true);
+        if order_id.is_none()
+            && self.problems.is_empty()
+            && let Some(c) = self.col(Field::OrderId)
+        {
+            diags.push(Diagnostic::new(
+                Code::OrderIdEmpty,
+                Some(self.origin.cell(c.col).into()),
+                "order ID cell is empty; the line is still counted, but it cannot be matched as a duplicate by order",
+            ));
+        }
+        Some(OrderLine {
+            origin: self.origin,
+            order_id,
+            line_id,
+            date: date?,
+            customer: customer?,
+            product: product?,
+            amount: amount?,
+            quantity,
+            salesperson,
+            customer_type,
+            product_class,
+            region,
+            group,
+            collected,
+        })
+    }
+
+    fn product(&mut self) -> Option<ProductRec> {
+        let product = self.required_text(Field::Product);
+        let class = self.required_text(Field::ProductClass);
+        Some(ProductRec {
+            origin: self.origin,
+            product: product?,
+            class: class?,
+        })
+    }
+
+    fn person(&mut self) -> Option<PersonRec> {
+        let name = self.required_text(Field::Salesperson);
+        let group = self.required_text(Field::Group);
+        let region = self.required_text(Field::Region);
+        let level = self.text(Field::Level);
+        let salary = self.number(Field::Salary, true);
+        let email = self.text(Field::Email);
+        Some(PersonRec {
+            origin: self.origin,
+            name: name?,
+            group: group?,
+            region: region?,
+            level,
+            salary,
+            email,
+        })
+    }
+
+    fn customer(&mut self) -> Option<CustomerRec> {
+        let customer = self.required_text(Field::Customer);
+        let first_order_date = self.date(Field::FirstOrderDate, false);
+        let tier = self.text(Field::Tier);
+        let customer_type = self.text(Field::CustomerType);
+        Some(CustomerRec {
+            origin: self.origin,
+            customer: customer?,
+            first_order_date,
+            tier,
+            customer_type,
+        })
+    }
+
+    fn activity(&mut self) -> Option<ActivityRec> {
+        let salesperson = self.required_text(Field::Salesperson);
+        let date_field = if self.col(Field::Date).is_some() {
+            Field::Date
+        } else {
+            Field::Week
+        };
+        let date = self.date(date_field, true);
+        let visits = self.number(Field::Visits, false);
+        let leads = self.number(Field::Leads, false);
+        let opportunities = self.number(Field::Opportunities, false);
+        let demos = self.number(Field::Demos, false);
+        let deals = self.number(Field::Deals, false);
+        Some(ActivityRec {
+            origin: self.origin,
+            salesperson: salesperson?,
+            date: date?,
+            visits,
+            leads,
+            opportunities,
+            demos,
+            deals,
+        })
+    }
+}
+
+fn is_empty(d: &Data) -> bool {
+    match d {
+        Data::Empty => true,
+        Data::String(s) => clean(s).is_empty(),
+        _ => false,
+    }
+}
+
+/// A cell's text as people see it; numbers print without a trailing `.0`.
+fn cell_text(d: &Data) -> Option<String> {
+    let s = match d {
+        Data::Empty | Data::Error(_) => return None,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => clean(s).to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => decimal_from_f64(*f)
+            .map(|d| d.normalize().to_string())
+            .unwrap_or_else(|_| f.to_string()),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+fn display_raw(d: &Data) -> String {
+    cell_text(d).unwrap_or_default()
+}
+
+/// Reads a number cell. `Ok(None)` for an empty cell; `Err(text found)` otherwise.
+fn read_number(d: &Data, c: &ColumnMap, scaled: bool) -> Result<Option<Decimal>, String> {
+    let scale = if scaled { c.scale } else { Decimal::ONE };
+    let percent = if c.percent {
+        Decimal::new(1, 2)
+    } else {
+        Decimal::ONE
+    };
+    let v = match d {
+        Data::Empty => return Ok(None),
+        Data::String(s) if clean(s).is_empty() => return Ok(None),
+        Data::Int(i) => Decimal::from(*i) * scale * percent,
+        Data::Float(f) => decimal_from_f64(*f).map_err(|e| e.to_string())? * scale * percent,
+        Data::String(s) => match parse_amount_parts(s) {
+            Ok((v, true)) => v,
+            Ok((v, false)) => v * scale * percent,
+            Err(NumberError::Empty) => return Ok(None),
+            Err(_) => return Err(clean(s).to_string()),
+        },
+        other => return Err(display_raw(other)),
+    };
+    Ok(Some(v))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,170 @@
+//! A small builder for plain workbooks: title rows, a header row, data rows.
+//! Used by the sample generator and by the tests to build fixture inboxes.
+
+use crate::error::Error;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+use std::path::Path;
+
+/// One cell to write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    /// Written as a number cell; exact for up to 15 significant digits.
+    Number(Decimal),
+    /// Written as a date-formatted serial number.
+    Date(NaiveDate),
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+impl From<Decimal> for Cell {
+    fn from(d: Decimal) -> Self {
+        Cell::Number(d)
+    }
+}
+impl From<i64> for Cell {
+    fn from(v: i64) -> Self {
+        Cell::Number(Decimal::from(v))
+    }
+}
+impl From<NaiveDate> for Cell {
+    fn from(d: NaiveDate) -> Self {
+        Cell::Date(d)
+    }
+}
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Self {
+        v.map(Into::into).unwrap_or(Cell::Empty)
+    }
+}
+
+/// A sheet: optional title lines above the header row, then the rows.
+#[derive(Debug, Clone, Default)]
+pub struct SheetSpec {
+    pub name: String,
+    /// Lines written in column A above the header (a blank line after them).
+    pub title_rows: Vec<String>,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl SheetSpec {
+    /// A sheet with a header row and no title.
+    pub fn new(name: &str, headers: &[&str]) -> Self {
+        SheetSpec {
+            name: name.to_string(),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            ..SheetSpec::default()
+        }
+    }
+
+    /// Adds title lines above the header.
+    pub fn with_title(mut self, lines: &[&str]) -> Self {
+        self.title_rows = lines.iter().map(|l| l.to_string()).collect();
+        self
+    }
+
+    /// Adds a data row.
+    pub fn row(&mut self, cells: Vec<Cell>) {
+        self.rows.push(cells);
+    }
+
+    /// The 0-based row the header is written at.
+    pub fn header_row(&self) -> u32 {
+        if self.title_rows.is_empty() {
+            0
+        } else {
+            self.title_rows.len() as u32 + 1
+        }
+    }
+}
+
+/// Builds a workbook in memory. The creation time is fixed so the same sheets
+/// give the same bytes.
+///
+/// # Errors
+/// [`Error::Workbook`] when rust_xlsxwriter refuses a value (a sheet name that
+/// is too long, a number that is not finite).
+pub fn workbook_bytes(sheets: &[SheetSpec], title: &str) -> Result<Vec<u8>, Error> {
+    let err = |e: rust_xlsxwriter::XlsxError| Error::Workbook {
+        path: title.into(),
+        message: e.to_string(),
+    };
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2026, 1, 1).map_err(err)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_author("qbr sample-data")
+            .set_creation_datetime(&created),
+    );
+    let date_fmt = Format::new().set_num_format("yyyy-mm-dd");
+    let header_fmt = Format::new().set_bold();
+    for spec in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(&spec.name).map_err(err)?;
+        for (i, line) in spec.title_rows.iter().enumerate() {
+            ws.write_string(i as u32, 0, line).map_err(err)?;
+        }
+        let h = spec.header_row();
+        for (c, text) in spec.headers.iter().enumerate() {
+            ws.write_string_with_format(h, c as u16, text, &header_fmt)
+                .map_err(err)?;
+            ws.set_column_width(c as u16, (text.chars().count() as f64 * 2.2).max(12.0))
+                .map_err(err)?;
+        }
+        for (r, row) in spec.rows.iter().enumerate() {
+            let r = h + 1 + r as u32;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Empty => {}
+                    Cell::Text(s) => {
+                        ws.write_string(r, c, s).map_err(err)?;
+                    }
+                    Cell::Number(d) => {
+                        let v = d.to_f64().unwrap_or(f64::NAN);
+                        ws.write_number(r, c, v).map_err(err)?;
+                    }
+                    Cell::Date(d) => {
+                        let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+                            .map_err(err)?;
+                        ws.write_datetime_with_format(r, c, &dt, &date_fmt)
+                            .map_err(err)?;
+                    }
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().map_err(err)
+}
+
+/// Writes a workbook to a file, creating parent folders.
+///
+/// # Errors
+/// [`Error::Write`] when the file cannot be written; see [`workbook_bytes`].
+pub fn write_workbook(path: &Path, sheets: &[SheetSpec], title: &str) -> Result<(), Error> {
+    let bytes = workbook_bytes(sheets, title)?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    std::fs::write(path, bytes).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
