@@ -144,8 +144,8 @@ pub fn parse_period(text: &str) -> Option<Period> {
         .collect();
     let (year, quarter) = if let Some(rest) = s.strip_prefix('Q') {
         // Q3 2026, Q3-2026, Q3/2026
-        let (q, y) = rest.split_at(rest.find(|c: char| !c.is_ascii_digit())?);
-        let y = y.trim_start_matches(['-', '/', '_']);
+        let q = rest.get(..1)?;
+        let y = rest.get(1..)?.trim_start_matches(['-', '/', '_']);
         (y, q)
     } else if let Some((y, rest)) = s.split_once('年') {
         // 2026年第3季度, 2026年3季度, 2026年Q3
@@ -332,7 +332,10 @@ mod tests {
             year: 2026,
             quarter: 4,
         };
-        assert_eq!(q4.last_day(), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(
+            q4.last_day(),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        );
     }
 
     #[rstest]
@@ -374,7 +377,10 @@ mod tests {
             parse_week("2026年第27周"),
             NaiveDate::from_ymd_opt(2026, 6, 29)
         );
-        assert_eq!(parse_week("2026W53"), Some(NaiveDate::from_ymd_opt(2026, 12, 28).unwrap()));
+        assert_eq!(
+            parse_week("2026W53"),
+            Some(NaiveDate::from_ymd_opt(2026, 12, 28).unwrap())
+        );
         assert_eq!(parse_week("2025-W53"), None);
     }
 }

@@ -312,8 +312,22 @@ mod tests {
             col: 6,
         };
         assert_eq!(s.locate(c.into()), "订单/7月.xlsx!明细!G17");
-        assert_eq!(s.locate(Location::Sheet(f, SheetId(0))), "订单/7月.xlsx!说明");
+        assert_eq!(
+            s.locate(Location::Sheet(f, SheetId(0))),
+            "订单/7月.xlsx!说明"
+        );
         assert_eq!(s.locate(Location::File(f)), "订单/7月.xlsx");
+    }
+
+    #[test]
+    fn every_code_is_documented() {
+        let doc = include_str!("../docs/diagnostics.md");
+        for code in Code::ALL {
+            assert!(
+                doc.contains(&format!("| `{code}` |")),
+                "{code} is missing from docs/diagnostics.md"
+            );
+        }
     }
 
     #[test]

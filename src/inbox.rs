@@ -55,9 +55,7 @@ impl SkipReason {
         match self {
             SkipReason::LockFile => "Excel lock file (the workbook is open somewhere)".into(),
             SkipReason::Hidden => "hidden file or folder".into(),
-            SkipReason::NotAWorkbook => {
-                "not a workbook (.xlsx, .xlsm, .xls, .xlsb or .ods)".into()
-            }
+            SkipReason::NotAWorkbook => "not a workbook (.xlsx, .xlsm, .xls, .xlsb or .ods)".into(),
             SkipReason::DuplicateOf { original } => {
                 format!("byte-identical copy of {original}; read once")
             }
@@ -275,7 +273,11 @@ mod tests {
         std::fs::write(root.join("readme.txt"), b"x").unwrap();
         std::fs::write(root.join("qbr.toml"), b"").unwrap();
         let inbox = scan_inbox(root, None).unwrap();
-        let read: Vec<_> = inbox.files.iter().map(|f| f.display_path.as_str()).collect();
+        let read: Vec<_> = inbox
+            .files
+            .iter()
+            .map(|f| f.display_path.as_str())
+            .collect();
         assert_eq!(read, ["a.xlsx", "c.xls"]);
         let skipped: Vec<_> = inbox
             .skipped

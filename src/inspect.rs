@@ -330,7 +330,10 @@ fn render_sheet(out: &mut String, s: &SheetView) {
             let _ = writeln!(out, "  sheet {}: {why}", s.name);
         }
     }
-    let shown = s.diagnostics.iter().filter(|d| d.code != "sheet.unrecognized");
+    let shown = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.code != "sheet.unrecognized");
     let total = shown.clone().count();
     for d in shown.take(TEXT_PROBLEMS_PER_SHEET) {
         let _ = writeln!(out, "    {}", d.line());

@@ -73,9 +73,13 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// True when some workbook in the inbox could not be opened.
+    /// True when some workbook or file in the inbox could not be opened or read.
     pub fn has_unreadable(&self) -> bool {
         self.files.iter().any(|f| !f.opened)
+            || self
+                .skipped
+                .iter()
+                .any(|s| matches!(s.reason, inbox::SkipReason::Unreadable { .. }))
     }
 }
 
@@ -90,9 +94,22 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
     let dict = HeaderDictionary::new(&config);
     let mut loaded = Loaded {
         root: opts.inbox.clone(),
-        skipped: inbox.skipped,
         ..Loaded::default()
     };
+    for skipped in &inbox.skipped {
+        let id = loaded.sources.add_file(skipped.path.clone());
+        let code = match skipped.reason {
+            inbox::SkipReason::DuplicateOf { .. } => diag::Code::InboxDuplicateFile,
+            inbox::SkipReason::Unreadable { .. } => diag::Code::InboxUnreadable,
+            _ => diag::Code::InboxSkippedFile,
+        };
+        loaded.diagnostics.push(diag::Diagnostic::new(
+            code,
+            Some(diag::Location::File(id)),
+            format!("skipped: {}", skipped.reason.describe()),
+        ));
+    }
+    loaded.skipped = inbox.skipped;
     for input in inbox.files {
         let id = loaded.sources.add_file(input.display_path.clone());
         let workbook = read::read_workbook(id, &input, &mut loaded.diagnostics);
@@ -119,3 +136,5 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
     Ok(loaded)
 }
 
+#[cfg(test)]
+pub(crate) mod testgrid;

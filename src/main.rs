@@ -7,6 +7,7 @@ use qbr::error::Exit;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    qbr::read::install_quiet_reader_panics();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -56,7 +57,8 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             })
         }
         Command::SampleData { dir, scale, seed } => {
-            let summary = qbr::sample::write_sample(&dir, &qbr::sample::SampleOptions { scale, seed })?;
+            let summary =
+                qbr::sample::write_sample(&dir, &qbr::sample::SampleOptions { scale, seed })?;
             println!("{summary}");
             Ok(Exit::Clean)
         }

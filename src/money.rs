@@ -114,14 +114,16 @@ pub fn parse_amount_parts(text: &str) -> Result<(Decimal, bool), NumberError> {
         s = rest.trim();
     }
     // Currency markers before the number.
+    let mut had_currency = false;
     for prefix in ["¥", "￥", "RMB", "CNY", "$", "US$"] {
         if let Some(rest) = s.strip_prefix(prefix) {
             s = rest.trim();
+            had_currency = true;
             break;
         }
     }
     // A minus after the currency sign: `¥-1,200`.
-    if let Some(rest) = s.strip_prefix('-') {
+    if had_currency && let Some(rest) = s.strip_prefix('-') {
         negative = !negative;
         s = rest.trim();
     }
@@ -147,7 +149,11 @@ pub fn parse_amount_parts(text: &str) -> Result<(Decimal, bool), NumberError> {
             s = num.trim();
         }
     }
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return Err(bad());
     }
     if !valid_grouping(s) {
@@ -263,7 +269,11 @@ pub fn allocate(total: Decimal, weights: &[Decimal], dp: u32) -> Option<Vec<Deci
         parts.push(floor);
     }
     let allocated: Decimal = parts.iter().sum();
-    let mut left = ((total - allocated) / step).round().to_string().parse::<i64>().ok()?;
+    let mut left = ((total - allocated) / step)
+        .round()
+        .to_string()
+        .parse::<i64>()
+        .ok()?;
     remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut k = 0;
     while left > 0 && !remainders.is_empty() {

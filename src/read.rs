@@ -90,7 +90,10 @@ fn is_1904(dt: &calamine::ExcelDateTime) -> bool {
     // than the same serial in 1900.
     let (y, m, d, ..) = dt.to_ymd_hms_milli();
     let via_1900 = crate::calendar::date_from_serial(dt.as_f64(), false);
-    match (via_1900, chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))) {
+    match (
+        via_1900,
+        chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d)),
+    ) {
         (Some(a), Some(b)) => a != b,
         _ => false,
     }
@@ -121,9 +124,10 @@ enum Format {
 /// skipped with an info diagnostic.
 pub fn read_workbook(file: FileId, input: &InputFile, diags: &mut Diagnostics) -> Option<Workbook> {
     let loc = Some(Location::File(file));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        open_and_read(file, input)
-    }));
+    IN_READER.with(|f| f.set(true));
+    let result =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| open_and_read(file, input)));
+    IN_READER.with(|f| f.set(false));
     match result {
         Ok(Ok((wb, sheet_diags))) => {
             for d in sheet_diags {
@@ -135,18 +139,42 @@ pub fn read_workbook(file: FileId, input: &InputFile, diags: &mut Diagnostics) -
             diags.push(failure.into_diagnostic(loc));
             None
         }
-        Err(_) => {
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("no detail");
             diags.push(
                 Diagnostic::new(
                     Code::WorkbookUnreadable,
                     loc,
-                    "the workbook's structure is broken and the reader gave up on it",
+                    format!(
+                        "the workbook's structure is broken and the reader gave up on it ({detail})"
+                    ),
                 )
                 .with_help("open it in Excel or LibreOffice and save a new copy"),
             );
             None
         }
     }
+}
+
+thread_local! {
+    /// Set while calamine reads a workbook: a panic there is a broken file, not a bug in qbr.
+    static IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps panics inside the workbook reader off the terminal: they become a
+/// `workbook.unreadable` diagnostic instead. Other panics print as before.
+/// The binary installs this once at start.
+pub fn install_quiet_reader_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_READER.with(|f| f.get()) {
+            previous(info);
+        }
+    }));
 }
 
 enum OpenFailure {
@@ -195,6 +223,7 @@ fn detect_format(input: &InputFile) -> Result<Vec<Format>, OpenFailure> {
         if contains_utf16(b, "EncryptedPackage") {
             return Err(OpenFailure::Encrypted);
         }
+        check_xls_dimensions(b)?;
         return Ok(vec![Format::Xls]);
     }
     if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") {
@@ -227,9 +256,78 @@ fn detect_format(input: &InputFile) -> Result<Vec<Format>, OpenFailure> {
     Err(OpenFailure::NotAWorkbook(what.into()))
 }
 
+/// The most cells a BIFF8 sheet can hold: 65,536 rows × 256 columns.
+const XLS_MAX_ROWS: u64 = 65_536;
+const XLS_MAX_COLS: u64 = 256;
+
+/// Validates an OLE container before calamine sees it.
+///
+/// calamine reserves memory for the cell count a sheet's DIMENSIONS record
+/// declares, so a damaged or hostile `.xls` can ask for gigabytes. Read those
+/// records first and refuse sizes no `.xls` can have.
+fn check_xls_dimensions(bytes: &[u8]) -> Result<(), OpenFailure> {
+    use std::io::Read;
+    // calamine follows sector chains without cycle checks (a looping chain grows
+    // memory without end); the cfb crate validates the container first.
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
+        OpenFailure::Broken(format!(
+            "the file's container (OLE compound file) is damaged: {e}"
+        ))
+    })?;
+    let stream_name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
+        .into_iter()
+        .find(|n| cfb.is_stream(n));
+    let Some(name) = stream_name else {
+        return Ok(());
+    };
+    let mut data = Vec::new();
+    if cfb
+        .open_stream(name)
+        .and_then(|mut s| s.read_to_end(&mut data))
+        .is_err()
+    {
+        return Ok(());
+    }
+    let mut pos = 0usize;
+    while pos + 4 <= data.len() {
+        let typ = u16::from_le_bytes([data[pos], data[pos + 1]]);
+        let len = usize::from(u16::from_le_bytes([data[pos + 2], data[pos + 3]]));
+        let body = data.get(pos + 4..pos + 4 + len).unwrap_or(&[]);
+        if typ == 0x002F {
+            // FILEPASS: the rest of the stream is encrypted.
+            return Err(OpenFailure::Encrypted);
+        }
+        if typ == 0x0200 {
+            let (rows, cols) = match body.len() {
+                // BIFF8: rwMic u32, rwMac u32, colMic u16, colMac u16
+                14 => {
+                    let r0 = u32::from_le_bytes([body[0], body[1], body[2], body[3]]);
+                    let r1 = u32::from_le_bytes([body[4], body[5], body[6], body[7]]);
+                    let c0 = u16::from_le_bytes([body[8], body[9]]);
+                    let c1 = u16::from_le_bytes([body[10], body[11]]);
+                    (
+                        u64::from(r1).saturating_sub(u64::from(r0)),
+                        u64::from(c1).saturating_sub(u64::from(c0)),
+                    )
+                }
+                _ => (0, 0),
+            };
+            if rows > XLS_MAX_ROWS || cols > XLS_MAX_COLS {
+                return Err(OpenFailure::Broken(format!(
+                    "a sheet declares {rows} rows × {cols} columns, more than an .xls can hold (65,536 × 256); the file is damaged"
+                )));
+            }
+        }
+        pos += 4 + len;
+    }
+    Ok(())
+}
+
 fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
     let pattern: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
-    bytes.windows(pattern.len()).any(|w| w == pattern.as_slice())
+    bytes
+        .windows(pattern.len())
+        .any(|w| w == pattern.as_slice())
 }
 
 type Opened = (Workbook, Vec<Diagnostic>);
@@ -287,7 +385,10 @@ where
             diags.push(Diagnostic::new(
                 Code::SheetSkipped,
                 Some(Location::File(file)),
-                format!("the workbook has {} sheets; only the first 65,535 are read", metas.len()),
+                format!(
+                    "the workbook has {} sheets; only the first 65,535 are read",
+                    metas.len()
+                ),
             ));
             break;
         };

@@ -192,8 +192,8 @@ impl Role {
         use Field::*;
         match self {
             Role::Targets => &[
-                Period, Dimension, Unit, Parent, Measure, Target, Share, Stretch, Challenge,
-                Owner, Note,
+                Period, Dimension, Unit, Parent, Measure, Target, Share, Stretch, Challenge, Owner,
+                Note,
             ],
             Role::Orders => &[
                 OrderId,
@@ -306,10 +306,18 @@ impl HeaderDictionary {
     /// The fields a header text may mean, and the unit in its trailing brackets.
     pub fn lookup(&self, header: &str) -> (Vec<Field>, Option<String>) {
         let (base, unit) = split_unit(header);
-        let fields = self.by_key.get(&match_key(&base)).cloned().unwrap_or_default();
+        let fields = self
+            .by_key
+            .get(&match_key(&base))
+            .cloned()
+            .unwrap_or_default();
         if fields.is_empty() && unit.is_some() {
             // A header whose brackets are part of its name.
-            let whole = self.by_key.get(&match_key(header)).cloned().unwrap_or_default();
+            let whole = self
+                .by_key
+                .get(&match_key(header))
+                .cloned()
+                .unwrap_or_default();
             if !whole.is_empty() {
                 return (whole, None);
             }
@@ -502,7 +510,9 @@ fn unrecognized_diagnostic(u: &Unrecognized) -> Diagnostic {
             let mut d = Diagnostic::new(
                 Code::SheetUnrecognized,
                 loc,
-                format!("no known column headers in the first {HEADER_SEARCH_ROWS} rows; the sheet is not read"),
+                format!(
+                    "no known column headers in the first {HEADER_SEARCH_ROWS} rows; the sheet is not read"
+                ),
             );
             d.severity = crate::diag::Severity::Info;
             d

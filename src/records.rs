@@ -77,7 +77,9 @@ impl Dimension {
         Some(match key.as_str() {
             "total" | "总计" | "合计" | "总目标" | "公司" | "company" => Dimension::Total,
             "customer" | "客户" | "客户类型" | "customers" => Dimension::Customer,
-            "product" | "产品" | "产品结构" | "产品类别" | "products" => Dimension::Product,
+            "product" | "产品" | "产品结构" | "产品类别" | "products" => {
+                Dimension::Product
+            }
             "region" | "区域" | "regions" => Dimension::Region,
             "group" | "小组" | "团队" | "groups" | "team" => Dimension::Group,
             "person" | "个人" | "人员" | "销售" | "销售员" | "people" | "salesperson" => {
@@ -387,7 +389,16 @@ impl Dataset {
 }
 
 /// Words that mark a subtotal or total row in a data table.
-const SUMMARY_WORDS: &[&str] = &["合计", "总计", "小计", "总合计", "total", "subtotal", "grandtotal", "sum"];
+const SUMMARY_WORDS: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "总合计",
+    "total",
+    "subtotal",
+    "grandtotal",
+    "sum",
+];
 
 /// Reads the cells of one row, collecting every problem.
 struct RowReader<'a> {
@@ -483,7 +494,11 @@ impl RowReader<'_> {
         match read_number(self.raw(&c), &c, scaled) {
             Ok(v) => v,
             Err(found) => {
-                let what = if field.is_money() { "an amount" } else { "a number" };
+                let what = if field.is_money() {
+                    "an amount"
+                } else {
+                    "a number"
+                };
                 let msg = format!(
                     "{} cell holds `{found}`; expected {what} such as 1,200 or ¥1,200.50",
                     field.label()
@@ -556,7 +571,9 @@ impl RowReader<'_> {
     fn target_row(&mut self) -> Option<TargetRow> {
         let dimension = match &self.table.implicit_dimension {
             Some(d) => Dimension::parse(d),
-            None => self.required_text(Field::Dimension).and_then(|d| Dimension::parse(&d)),
+            None => self
+                .required_text(Field::Dimension)
+                .and_then(|d| Dimension::parse(&d)),
         };
         let unit = self.required_text(Field::Unit);
         let measure = Measure::parse(&self.text(Field::Measure).unwrap_or_default());

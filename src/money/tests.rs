@@ -99,7 +99,10 @@ fn allocate_hand_computed() {
     let parts = allocate(Decimal::from(1_500_000), &w(&[12, 12, 10]), 0).unwrap();
     assert_eq!(parts, w(&[529_412, 529_412, 441_176]));
     assert_eq!(allocate(Decimal::new(105, 1), &w(&[1]), 0), None);
-    assert_eq!(allocate(Decimal::from(7), &w(&[0, 0]), 0).unwrap(), w(&[0, 0]));
+    assert_eq!(
+        allocate(Decimal::from(7), &w(&[0, 0]), 0).unwrap(),
+        w(&[0, 0])
+    );
 }
 
 proptest! {

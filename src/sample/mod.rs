@@ -306,7 +306,9 @@ fn company_people() -> Vec<Person> {
 fn planned_actuals(people: &[Person]) -> Vec<Decimal> {
     let mut planned = vec![Decimal::ZERO; people.len()];
     for &(group, _, _, group_actual) in GROUPS {
-        let idx: Vec<usize> = (0..people.len()).filter(|&i| people[i].group == group).collect();
+        let idx: Vec<usize> = (0..people.len())
+            .filter(|&i| people[i].group == group)
+            .collect();
         let mut rest = Decimal::from(group_actual);
         let mut others = Vec::new();
         for &i in &idx {
@@ -376,11 +378,6 @@ impl Generator {
 
     fn random_day(&mut self, m: Month) -> NaiveDate {
         let first = NaiveDate::from_ymd_opt(m.year, u32::from(m.month), 1).expect("valid month");
-        let days = first
-            .with_month(u32::from(m.month % 12) + 1)
-            .map(|_| 0)
-            .unwrap_or(0);
-        let _ = days;
         loop {
             let d = first + chrono::Duration::days(self.rng.between(0, 30));
             if d.month() != u32::from(m.month) {
@@ -399,18 +396,35 @@ impl Generator {
         let review = q == 4;
         // Customer mix: new, returning, recalled.
         let shares: [Decimal; 3] = if review {
-            [Decimal::new(371, 3), Decimal::new(604, 3), Decimal::new(25, 3)]
+            [
+                Decimal::new(371, 3),
+                Decimal::new(604, 3),
+                Decimal::new(25, 3),
+            ]
         } else {
             [Decimal::new(30, 2), Decimal::new(67, 2), Decimal::new(3, 2)]
         };
         let product_shares: [Decimal; 3] = if review {
             // 6.48 : 2.88 : 1.64 million of 11
-            [Decimal::new(5891, 4), Decimal::new(2618, 4), Decimal::new(1491, 4)]
+            [
+                Decimal::new(5891, 4),
+                Decimal::new(2618, 4),
+                Decimal::new(1491, 4),
+            ]
         } else {
-            [Decimal::new(62, 2), Decimal::new(25, 2), Decimal::new(13, 2)]
+            [
+                Decimal::new(62, 2),
+                Decimal::new(25, 2),
+                Decimal::new(13, 2),
+            ]
         };
         let aov = Decimal::from(if review { 4_800 } else { 4_500 });
-        let new_count = (planned * shares[0] / aov).round().to_string().parse::<usize>().unwrap_or(1).max(1);
+        let new_count = (planned * shares[0] / aov)
+            .round()
+            .to_string()
+            .parse::<usize>()
+            .unwrap_or(1)
+            .max(1);
         let new_pool: Vec<usize> = (0..new_count).map(|_| self.new_customer(p)).collect();
         let returning: Vec<usize> = (0..self.customers.len())
             .filter(|&c| {
@@ -420,10 +434,15 @@ impl Generator {
             .collect();
         let churned: Vec<usize> = (0..self.customers.len())
             .filter(|&c| {
-                self.customers[c].owner == p && matches!(self.customers[c].last_q, Some(l) if l <= q - 3)
+                self.customers[c].owner == p
+                    && matches!(self.customers[c].last_q, Some(l) if l <= q - 3)
             })
             .collect();
-        let recall_n = if churned.is_empty() { 0 } else { (churned.len() * 8).div_ceil(100) };
+        let recall_n = if churned.is_empty() {
+            0
+        } else {
+            (churned.len() * 8).div_ceil(100)
+        };
         let mut recall_pool = Vec::new();
         for _ in 0..recall_n {
             let c = churned[self.rng.below(churned.len())];
@@ -433,9 +452,17 @@ impl Generator {
         }
         let period = quarters()[q as usize];
         let month_fracs = if review {
-            [Decimal::new(31, 2), Decimal::new(33, 2), Decimal::new(36, 2)]
+            [
+                Decimal::new(31, 2),
+                Decimal::new(33, 2),
+                Decimal::new(36, 2),
+            ]
         } else {
-            [Decimal::new(32, 2), Decimal::new(33, 2), Decimal::new(35, 2)]
+            [
+                Decimal::new(32, 2),
+                Decimal::new(33, 2),
+                Decimal::new(35, 2),
+            ]
         };
         let mut lines = Vec::new();
         let mut cat_totals = [Decimal::ZERO; 3];
@@ -477,14 +504,19 @@ impl Generator {
                 let n_lines = 1 + self.rng.below(3) as i64;
                 for line_no in 1..=n_lines {
                     let class = largest_deficit(&class_totals, &product_shares, produced);
-                    let candidates: Vec<usize> =
-                        (0..PRODUCTS.len()).filter(|&i| PRODUCTS[i].1 == class).collect();
+                    let candidates: Vec<usize> = (0..PRODUCTS.len())
+                        .filter(|&i| PRODUCTS[i].1 == class)
+                        .collect();
                     let product = candidates[self.rng.below(candidates.len())];
                     let (_, _, cents, (lo, hi)) = PRODUCTS[product];
                     let qty = self.rng.between(lo, hi);
                     let mut amount = Decimal::new(cents, 2) * Decimal::from(qty);
                     if self.rng.chance(25) {
-                        let discounts = [Decimal::new(95, 2), Decimal::new(92, 2), Decimal::new(885, 3)];
+                        let discounts = [
+                            Decimal::new(95, 2),
+                            Decimal::new(92, 2),
+                            Decimal::new(885, 3),
+                        ];
                         amount *= discounts[self.rng.below(3)];
                     }
                     let collected = if self.rng.chance(85) {
@@ -578,7 +610,8 @@ pub fn write_sample(dir: &Path, opts: &SampleOptions) -> Result<SampleSummary, E
         if *qi == 4 {
             summary.files += write_review_orders(dir, &g, lines, parts)?;
         } else {
-            summary.files += write_history_orders(dir, &g, quarters()[*qi], lines, *qi == 0, parts)?;
+            summary.files +=
+                write_history_orders(dir, &g, quarters()[*qi], lines, *qi == 0, parts)?;
         }
     }
     summary.files += write_targets(dir, &g)?;
@@ -589,16 +622,38 @@ pub fn write_sample(dir: &Path, opts: &SampleOptions) -> Result<SampleSummary, E
 }
 
 const ORDER_HEADERS_ZH: &[&str] = &[
-    "订单号", "行号", "下单日期", "客户名称", "产品名称", "数量", "单价", "金额（元）", "销售员", "回款金额",
+    "订单号",
+    "行号",
+    "下单日期",
+    "客户名称",
+    "产品名称",
+    "数量",
+    "单价",
+    "金额（元）",
+    "销售员",
+    "回款金额",
 ];
 const ORDER_HEADERS_EN: &[&str] = &[
-    "Order ID", "Line ID", "Order Date", "Customer", "Product", "Qty", "Unit Price", "Amount (CNY)", "Rep",
+    "Order ID",
+    "Line ID",
+    "Order Date",
+    "Customer",
+    "Product",
+    "Qty",
+    "Unit Price",
+    "Amount (CNY)",
+    "Rep",
     "Collected",
 ];
 
 fn order_row(g: &Generator, l: &Line, text_dates: bool) -> Vec<Cell> {
     let date = if text_dates {
-        Cell::Text(format!("{}/{}/{}", l.date.year(), l.date.month(), l.date.day()))
+        Cell::Text(format!(
+            "{}/{}/{}",
+            l.date.year(),
+            l.date.month(),
+            l.date.day()
+        ))
     } else {
         Cell::Date(l.date)
     };
@@ -628,7 +683,12 @@ fn chunks<'a>(lines: &'a [&'a Line], parts: usize) -> Vec<&'a [&'a Line]> {
     lines.chunks(size).collect()
 }
 
-fn write_review_orders(dir: &Path, g: &Generator, lines: &[Line], parts: usize) -> Result<usize, Error> {
+fn write_review_orders(
+    dir: &Path,
+    g: &Generator,
+    lines: &[Line],
+    parts: usize,
+) -> Result<usize, Error> {
     let mut files = 0;
     for &(region, _, _) in REGIONS {
         for month in REVIEW_PERIOD.months() {
@@ -649,8 +709,14 @@ fn write_review_orders(dir: &Path, g: &Generator, lines: &[Line], parts: usize) 
                 for l in chunk {
                     sheet.row(order_row(g, l, text_dates));
                 }
-                let suffix = if parts > 1 { format!("-part{:02}", k + 1) } else { String::new() };
-                let path = dir.join(format!("订单/{REVIEW_PERIOD}/{region}-{month}{suffix}.xlsx"));
+                let suffix = if parts > 1 {
+                    format!("-part{:02}", k + 1)
+                } else {
+                    String::new()
+                };
+                let path = dir.join(format!(
+                    "订单/{REVIEW_PERIOD}/{region}-{month}{suffix}.xlsx"
+                ));
                 write_workbook(&path, &[sheet], &format!("{region} {month} 订单明细"))?;
                 files += 1;
             }
@@ -669,10 +735,17 @@ fn write_history_orders(
 ) -> Result<usize, Error> {
     let mut per_part: Vec<Vec<SheetSpec>> = vec![Vec::new(); parts.max(1)];
     for month in period.months() {
-        let mut rows: Vec<&Line> = lines.iter().filter(|l| Month::of(l.date) == month).collect();
+        let mut rows: Vec<&Line> = lines
+            .iter()
+            .filter(|l| Month::of(l.date) == month)
+            .collect();
         sorted(&mut rows);
         for (k, chunk) in chunks(&rows, parts).into_iter().enumerate() {
-            let headers = if english { ORDER_HEADERS_EN } else { ORDER_HEADERS_ZH };
+            let headers = if english {
+                ORDER_HEADERS_EN
+            } else {
+                ORDER_HEADERS_ZH
+            };
             let mut sheet = SheetSpec::new(&month.to_string(), headers);
             for l in chunk {
                 sheet.row(order_row(g, l, false));
@@ -681,7 +754,11 @@ fn write_history_orders(
         }
     }
     for (k, sheets) in per_part.iter().enumerate() {
-        let suffix = if parts > 1 { format!("-part{:02}", k + 1) } else { String::new() };
+        let suffix = if parts > 1 {
+            format!("-part{:02}", k + 1)
+        } else {
+            String::new()
+        };
         let path = dir.join(format!("订单/历史/{period} 订单导出{suffix}.xlsx"));
         write_workbook(&path, sheets, &format!("{period} 订单导出"))?;
     }
@@ -700,8 +777,17 @@ fn write_targets(dir: &Path, g: &Generator) -> Result<usize, Error> {
     let s = g.scale;
     let y = |v: i64| Decimal::from(v) * s;
     let headers = &[
-        "期间", "维度", "单元", "上级", "指标", "目标（万元）", "占比", "冲刺目标（万元）", "挑战目标（万元）",
-        "负责人", "备注",
+        "期间",
+        "维度",
+        "单元",
+        "上级",
+        "指标",
+        "目标（万元）",
+        "占比",
+        "冲刺目标（万元）",
+        "挑战目标（万元）",
+        "负责人",
+        "备注",
     ];
     let mut sheet = SheetSpec::new("目标分解", headers).with_title(&[
         "华东智能家居 2026年第3季度销售目标分解",
@@ -734,45 +820,246 @@ fn write_targets(dir: &Path, g: &Generator) -> Result<usize, Error> {
             tiers.map(|t| t.0).into(),
             tiers.map(|t| t.1).into(),
             owner.into(),
-            if note.is_empty() { Cell::Empty } else { note.into() },
+            if note.is_empty() {
+                Cell::Empty
+            } else {
+                note.into()
+            },
         ]
     }
     let tiers = |t: Decimal| Some((t * stretch, t * challenge));
     let total = y(12_000_000);
-    sheet.row(money_row(&period, "总计", "公司整体", None, "销售额", wan(total), Some(Decimal::ONE), tiers(wan(total)), "王建国", "Q2 实际 1000 万，同比增长 20%"));
-    sheet.row(money_row(&period, "总计", "公司整体", None, "回款额", wan(y(10_800_000)), None, None, "财务部 周岚", ""));
-    for (measure, v) in [("拜访量", 6_000), ("线索量", 3_000), ("商机数", 900), ("方案演示", 450)] {
-        sheet.row(money_row(&period, "总计", "公司整体", None, measure, y(v), None, None, "王建国", "过程指标"));
+    sheet.row(money_row(
+        &period,
+        "总计",
+        "公司整体",
+        None,
+        "销售额",
+        wan(total),
+        Some(Decimal::ONE),
+        tiers(wan(total)),
+        "王建国",
+        "Q2 实际 1000 万，同比增长 20%",
+    ));
+    sheet.row(money_row(
+        &period,
+        "总计",
+        "公司整体",
+        None,
+        "回款额",
+        wan(y(10_800_000)),
+        None,
+        None,
+        "财务部 周岚",
+        "",
+    ));
+    for (measure, v) in [
+        ("拜访量", 6_000),
+        ("线索量", 3_000),
+        ("商机数", 900),
+        ("方案演示", 450),
+    ] {
+        sheet.row(money_row(
+            &period,
+            "总计",
+            "公司整体",
+            None,
+            measure,
+            y(v),
+            None,
+            None,
+            "王建国",
+            "过程指标",
+        ));
     }
     // Customer lifecycle.
-    sheet.row(money_row(&period, "客户", "老客户", None, "销售额", wan(y(7_200_000)), Some(Decimal::new(6, 1)), tiers(wan(y(7_200_000))), "许诺", ""));
-    sheet.row(money_row(&period, "客户", "新客户", None, "销售额", wan(y(4_800_000)), Some(Decimal::new(4, 1)), tiers(wan(y(4_800_000))), "许诺", ""));
-    sheet.row(money_row(&period, "客户", "新客户", None, "新客户数", y(1_000), None, None, "许诺", "新客户销售额 ÷ 客单价"));
-    sheet.row(money_row(&period, "客户", "新客户", None, "客单价", wan(Decimal::from(4_800)), None, None, "许诺", ""));
-    sheet.row(money_row(&period, "客户", "老客户", None, "复购率", Decimal::new(70, 2), None, None, "许诺", ""));
-    sheet.row(money_row(&period, "客户", "流失客户", None, "召回率", Decimal::new(10, 2), None, None, "许诺", "流失客户召回：5% 优惠券"));
+    sheet.row(money_row(
+        &period,
+        "客户",
+        "老客户",
+        None,
+        "销售额",
+        wan(y(7_200_000)),
+        Some(Decimal::new(6, 1)),
+        tiers(wan(y(7_200_000))),
+        "许诺",
+        "",
+    ));
+    sheet.row(money_row(
+        &period,
+        "客户",
+        "新客户",
+        None,
+        "销售额",
+        wan(y(4_800_000)),
+        Some(Decimal::new(4, 1)),
+        tiers(wan(y(4_800_000))),
+        "许诺",
+        "",
+    ));
+    sheet.row(money_row(
+        &period,
+        "客户",
+        "新客户",
+        None,
+        "新客户数",
+        y(1_000),
+        None,
+        None,
+        "许诺",
+        "新客户销售额 ÷ 客单价",
+    ));
+    sheet.row(money_row(
+        &period,
+        "客户",
+        "新客户",
+        None,
+        "客单价",
+        wan(Decimal::from(4_800)),
+        None,
+        None,
+        "许诺",
+        "",
+    ));
+    sheet.row(money_row(
+        &period,
+        "客户",
+        "老客户",
+        None,
+        "复购率",
+        Decimal::new(70, 2),
+        None,
+        None,
+        "许诺",
+        "",
+    ));
+    sheet.row(money_row(
+        &period,
+        "客户",
+        "流失客户",
+        None,
+        "召回率",
+        Decimal::new(10, 2),
+        None,
+        None,
+        "许诺",
+        "流失客户召回：5% 优惠券",
+    ));
     // Product structure.
-    for (class, amount, share) in [("核心产品", 7_200_000, 6), ("新品", 3_600_000, 3), ("长尾产品", 1_200_000, 1)] {
-        sheet.row(money_row(&period, "产品", class, None, "销售额", wan(y(amount)), Some(Decimal::new(share, 1)), tiers(wan(y(amount))), "韩梅", ""));
+    for (class, amount, share) in [
+        ("核心产品", 7_200_000, 6),
+        ("新品", 3_600_000, 3),
+        ("长尾产品", 1_200_000, 1),
+    ] {
+        sheet.row(money_row(
+            &period,
+            "产品",
+            class,
+            None,
+            "销售额",
+            wan(y(amount)),
+            Some(Decimal::new(share, 1)),
+            tiers(wan(y(amount))),
+            "韩梅",
+            "",
+        ));
     }
-    sheet.row(money_row(&period, "产品", "核心产品", None, "销量", y(12_000), None, None, "韩梅", "Q2 销量 10,000"));
-    sheet.row(money_row(&period, "产品", "新品", None, "销量", y(3_000), None, None, "韩梅", "均价 1,200"));
+    sheet.row(money_row(
+        &period,
+        "产品",
+        "核心产品",
+        None,
+        "销量",
+        y(12_000),
+        None,
+        None,
+        "韩梅",
+        "Q2 销量 10,000",
+    ));
+    sheet.row(money_row(
+        &period,
+        "产品",
+        "新品",
+        None,
+        "销量",
+        y(3_000),
+        None,
+        None,
+        "韩梅",
+        "均价 1,200",
+    ));
     // Team: regions and groups.
     for &(region, amount, owner) in REGIONS {
         let share = Decimal::from(amount) / Decimal::from(12_000_000);
-        sheet.row(money_row(&period, "区域", region, None, "销售额", wan(y(amount)), Some(share), tiers(wan(y(amount))), owner, ""));
+        sheet.row(money_row(
+            &period,
+            "区域",
+            region,
+            None,
+            "销售额",
+            wan(y(amount)),
+            Some(share),
+            tiers(wan(y(amount))),
+            owner,
+            "",
+        ));
     }
     for &(group, region, amount, _) in GROUPS {
-        let region_target = REGIONS.iter().find(|r| r.0 == region).map(|r| r.1).unwrap_or(1);
+        let region_target = REGIONS
+            .iter()
+            .find(|r| r.0 == region)
+            .map(|r| r.1)
+            .unwrap_or(1);
         let share = Decimal::from(amount) / Decimal::from(region_target);
-        let leader = g.people.iter().find(|p| p.group == group).map(|p| p.name).unwrap_or("");
-        sheet.row(money_row(&period, "小组", group, Some(region), "销售额", wan(y(amount)), Some(share.round_dp(4)), tiers(wan(y(amount))), leader, ""));
+        let leader = g
+            .people
+            .iter()
+            .find(|p| p.group == group)
+            .map(|p| p.name)
+            .unwrap_or("");
+        sheet.row(money_row(
+            &period,
+            "小组",
+            group,
+            Some(region),
+            "销售额",
+            wan(y(amount)),
+            Some(share.round_dp(4)),
+            tiers(wan(y(amount))),
+            leader,
+            "",
+        ));
     }
-    for (month, amount) in REVIEW_PERIOD.months().into_iter().zip([3_800_000, 4_000_000, 4_200_000]) {
-        sheet.row(money_row(&period, "月份", &month.to_string(), None, "销售额", wan(y(amount)), None, None, "王建国", ""));
+    for (month, amount) in REVIEW_PERIOD
+        .months()
+        .into_iter()
+        .zip([3_800_000, 4_000_000, 4_200_000])
+    {
+        sheet.row(money_row(
+            &period,
+            "月份",
+            &month.to_string(),
+            None,
+            "销售额",
+            wan(y(amount)),
+            None,
+            None,
+            "王建国",
+            "",
+        ));
     }
     // People, in yuan, on a sheet named after the dimension.
-    let mut people = SheetSpec::new("个人", &["单元", "上级", "目标（元）", "冲刺目标（元）", "挑战目标（元）", "负责人"]);
+    let mut people = SheetSpec::new(
+        "个人",
+        &[
+            "单元",
+            "上级",
+            "目标（元）",
+            "冲刺目标（元）",
+            "挑战目标（元）",
+            "负责人",
+        ],
+    );
     for p in &g.people {
         let t = p.target * s;
         people.row(vec![
@@ -803,7 +1090,11 @@ fn write_targets(dir: &Path, g: &Generator) -> Result<usize, Error> {
 fn write_masters(dir: &Path, g: &Generator) -> Result<usize, Error> {
     let mut products = SheetSpec::new("产品", &["产品名称", "产品类别", "单价（元）"]);
     for (name, class, cents, _) in PRODUCTS {
-        products.row(vec![(*name).into(), CLASSES[*class].into(), Decimal::new(*cents, 2).into()]);
+        products.row(vec![
+            (*name).into(),
+            CLASSES[*class].into(),
+            Decimal::new(*cents, 2).into(),
+        ]);
     }
     let mut people = SheetSpec::new("人员", &["销售员", "小组", "区域", "职级", "月薪", "邮箱"]);
     for p in &g.people {
@@ -816,30 +1107,56 @@ fn write_masters(dir: &Path, g: &Generator) -> Result<usize, Error> {
             format!("{}@hd-smarthome.example.com", p.email).into(),
         ]);
     }
-    write_workbook(&dir.join("主数据/产品与人员.xlsx"), &[products, people], "主数据")?;
+    write_workbook(
+        &dir.join("主数据/产品与人员.xlsx"),
+        &[products, people],
+        "主数据",
+    )?;
     let mut customers = SheetSpec::new("客户", &["客户名称", "首单日期", "等级", "客户经理"]);
-    let mut ordered: Vec<&CustomerState> = g.customers.iter().filter(|c| c.first_order.is_some()).collect();
+    let mut ordered: Vec<&CustomerState> = g
+        .customers
+        .iter()
+        .filter(|c| c.first_order.is_some())
+        .collect();
     ordered.sort_by(|a, b| b.spend.cmp(&a.spend).then(a.name.cmp(&b.name)));
     let n = ordered.len();
     let mut rows: Vec<(String, Vec<Cell>)> = Vec::new();
     for (rank, c) in ordered.iter().enumerate() {
-        let tier = if rank < n / 10 { "A" } else if rank < n * 4 / 10 { "B" } else { "C" };
+        let tier = if rank < n / 10 {
+            "A"
+        } else if rank < n * 4 / 10 {
+            "B"
+        } else {
+            "C"
+        };
         rows.push((
             c.name.clone(),
-            vec![c.name.clone().into(), c.first_order.into(), tier.into(), g.people[c.owner].name.into()],
+            vec![
+                c.name.clone().into(),
+                c.first_order.into(),
+                tier.into(),
+                g.people[c.owner].name.into(),
+            ],
         ));
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     for (_, r) in rows {
         customers.row(r);
     }
-    write_workbook(&dir.join("主数据/客户主数据.xlsx"), &[customers], "客户主数据")?;
+    write_workbook(
+        &dir.join("主数据/客户主数据.xlsx"),
+        &[customers],
+        "客户主数据",
+    )?;
     Ok(2)
 }
 
 fn write_activities(dir: &Path, g: &Generator, lines: &[Line]) -> Result<usize, Error> {
     let mut rng = Rng(0x5EED_ACC7);
-    let mut sheet = SheetSpec::new("周报", &["销售员", "周", "拜访", "线索", "商机", "演示", "成交"]);
+    let mut sheet = SheetSpec::new(
+        "周报",
+        &["销售员", "周", "拜访", "线索", "商机", "演示", "成交"],
+    );
     let first_monday = {
         let mut d = REVIEW_PERIOD.first_day();
         while d.weekday() != Weekday::Mon {
@@ -878,6 +1195,10 @@ fn write_activities(dir: &Path, g: &Generator, lines: &[Line]) -> Result<usize, 
         }
         week += chrono::Duration::days(7);
     }
-    write_workbook(&dir.join("过程指标/2026Q3 拜访与线索周报.xlsx"), &[sheet], "过程指标周报")?;
+    write_workbook(
+        &dir.join("过程指标/2026Q3 拜访与线索周报.xlsx"),
+        &[sheet],
+        "过程指标周报",
+    )?;
     Ok(1)
 }

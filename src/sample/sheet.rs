@@ -139,8 +139,12 @@ pub fn workbook_bytes(sheets: &[SheetSpec], title: &str) -> Result<Vec<u8>, Erro
                         ws.write_number(r, c, v).map_err(err)?;
                     }
                     Cell::Date(d) => {
-                        let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
-                            .map_err(err)?;
+                        let dt = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )
+                        .map_err(err)?;
                         ws.write_datetime_with_format(r, c, &dt, &date_fmt)
                             .map_err(err)?;
                     }

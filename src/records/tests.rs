@@ -1,0 +1,247 @@
+use super::*;
+use crate::config::Config;
+use crate::diag::Location;
+use crate::recognize::{HeaderDictionary, recognize_sheet};
+use crate::testgrid::grid;
+use chrono::Datelike;
+use std::str::FromStr;
+
+fn read(g: &SheetGrid) -> (Dataset, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let t = recognize_sheet(g, &HeaderDictionary::new(&Config::default()), &mut diags)
+        .expect("recognised");
+    let mut ds = Dataset::default();
+    ds.read_table(t, g, &mut diags);
+    (ds, diags)
+}
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn at(diag: &Diagnostic) -> String {
+    match diag.location {
+        Some(Location::Cell(c)) => c.a1(),
+        other => format!("{other:?}"),
+    }
+}
+
+const ORDER_HEADER: &[&str] = &["订单号", "日期", "客户", "产品", "金额（元）", "数量"];
+
+#[test]
+fn order_values_of_every_shape() {
+    let g = grid(
+        "明细",
+        0,
+        0,
+        &[
+            ORDER_HEADER,
+            &["SO1", "2026-07-01", "甲", "门锁", "n:957.5775", "n:3"],
+            &["SO2", "2026/7/2", "乙", "门锁", "¥1,200.50", ""],
+            &["SO3", "2026年7月3日", "丙", "门锁", "1200万", ""],
+            &["SO4", "d:46207", "丁", "门锁", "(1,200)", ""],
+            &["n:10005", "n:46208", "戊", "门锁", "n:33.6", ""],
+        ],
+    );
+    let (ds, diags) = read(&g);
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    let amounts: Vec<Decimal> = ds.orders.iter().map(|o| o.amount).collect();
+    assert_eq!(
+        amounts,
+        [
+            d("957.5775"),
+            d("1200.50"),
+            d("12000000"),
+            d("-1200"),
+            d("33.6")
+        ]
+    );
+    let days: Vec<u32> = ds.orders.iter().map(|o| o.date.day()).collect();
+    assert_eq!(days, [1, 2, 3, 4, 5]);
+    assert_eq!(ds.orders[4].order_id.as_deref(), Some("10005"));
+    assert_eq!(ds.orders[0].quantity, Some(d("3")));
+    assert_eq!(ds.stats[0].rows_read, 5);
+}
+
+#[test]
+fn bad_cells_reject_rows_with_their_cell() {
+    let g = grid(
+        "明细",
+        0,
+        0,
+        &[
+            ORDER_HEADER,
+            &["SO1", "2026-07-01", "甲", "门锁", "", ""],
+            &["SO2", "2026-07-01", "乙", "门锁", "一千", ""],
+            &["SO3", "2026-07-01", "丙", "门锁", "#DIV/0!", ""],
+            &["SO4", "昨天", "丁", "门锁", "n:5", ""],
+            &["SO5", "2026-07-01", "", "门锁", "n:5", ""],
+            &["SO6", "2026-07-01", "己", "门锁", "n:5", "three"],
+            &["SO7", "2026-07-01", "庚", "门锁", "n:5", ""],
+        ],
+    );
+    let (ds, diags) = read(&g);
+    assert_eq!(ds.orders.len(), 1);
+    assert_eq!(ds.orders[0].order_id.as_deref(), Some("SO7"));
+    assert_eq!(ds.stats[0].rows_rejected, 6);
+    let found: Vec<(Code, String)> = diags.items().iter().map(|x| (x.code, at(x))).collect();
+    assert_eq!(
+        found,
+        [
+            (Code::RowRequiredEmpty, "E2".to_string()),
+            (Code::RowNumberInvalid, "E3".to_string()),
+            (Code::RowFormulaError, "E4".to_string()),
+            (Code::RowDateInvalid, "B5".to_string()),
+            (Code::RowRequiredEmpty, "C6".to_string()),
+            (Code::RowNumberInvalid, "F7".to_string()),
+        ]
+    );
+    assert!(diags.items()[1].message.contains("`一千`"));
+    assert!(diags.items()[2].message.contains("#DIV/0!"));
+}
+
+#[test]
+fn locations_are_absolute_after_offsets_and_blank_rows() {
+    // The used range starts at D10; a blank row sits between two data rows.
+    let g = grid(
+        "明细",
+        9,
+        3,
+        &[
+            ORDER_HEADER,
+            &["SO1", "2026-07-01", "甲", "门锁", "n:5", ""],
+            &["", "", "", "", "", ""],
+            &["SO3", "2026-07-01", "丙", "门锁", "x", ""],
+        ],
+    );
+    let (ds, diags) = read(&g);
+    assert_eq!(ds.orders[0].origin.row, 10);
+    assert_eq!(ds.stats[0].rows_blank, 1);
+    assert_eq!(at(&diags.items()[0]), "H13");
+}
+
+#[test]
+fn empty_order_id_warns_and_counts() {
+    let g = grid(
+        "明细",
+        0,
+        0,
+        &[ORDER_HEADER, &["", "2026-07-01", "甲", "门锁", "n:5", ""]],
+    );
+    let (ds, diags) = read(&g);
+    assert_eq!(ds.orders.len(), 1);
+    assert_eq!(diags.items()[0].code, Code::OrderIdEmpty);
+    assert_eq!(diags.items()[0].severity, crate::diag::Severity::Warning);
+}
+
+#[test]
+fn subtotal_rows_are_left_out_with_a_note() {
+    let g = grid(
+        "明细",
+        0,
+        0,
+        &[
+            ORDER_HEADER,
+            &["SO1", "2026-07-01", "甲", "门锁", "n:5", ""],
+            &["合计", "", "", "", "n:5", ""],
+        ],
+    );
+    let (ds, diags) = read(&g);
+    assert_eq!(ds.orders.len(), 1);
+    assert_eq!(ds.stats[0].rows_summary, 1);
+    assert_eq!(diags.items()[0].code, Code::RowSummarySkipped);
+}
+
+#[test]
+fn target_scale_applies_to_money_measures_only() {
+    let g = grid(
+        "目标",
+        0,
+        0,
+        &[
+            &["期间", "维度", "单元", "指标", "目标（万元）", "占比"],
+            &["2026Q3", "总计", "公司", "销售额", "n:1200", "100%"],
+            &["2026-Q3", "客户", "新客户", "新客户数", "n:1000", ""],
+            &["2026年第3季度", "客户", "新客户", "客单价", "n:0.48", ""],
+            &["Q3 2026", "客户", "老客户", "复购率", "70%", ""],
+            &["2026Q3", "产品", "新品", "", "n:360", "n:0.3"],
+        ],
+    );
+    let (ds, diags) = read(&g);
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    let t: Vec<(Measure, Decimal)> = ds
+        .targets
+        .iter()
+        .map(|t| (t.measure.clone(), t.target))
+        .collect();
+    assert_eq!(
+        t,
+        [
+            (Measure::Sales, d("12000000")),
+            (Measure::NewCustomers, d("1000")),
+            (Measure::Aov, d("4800")),
+            (Measure::RepurchaseRate, d("0.70")),
+            (Measure::Sales, d("3600000")),
+        ]
+    );
+    assert_eq!(ds.targets[0].share, Some(d("1")));
+    assert_eq!(ds.targets[4].share, Some(d("0.3")));
+    assert!(
+        ds.targets
+            .iter()
+            .all(|t| t.period.map(|p| p.to_string()).as_deref() == Some("2026Q3"))
+    );
+    assert_eq!(ds.targets[1].dimension, Dimension::Customer);
+}
+
+#[test]
+fn bad_period_and_empty_target_are_errors() {
+    let g = grid(
+        "目标",
+        0,
+        0,
+        &[
+            &["期间", "维度", "单元", "目标"],
+            &["2026Q5", "总计", "公司", "n:1"],
+            &["2026Q3", "总计", "公司", ""],
+        ],
+    );
+    let (ds, diags) = read(&g);
+    assert!(ds.targets.is_empty());
+    let found: Vec<(Code, String)> = diags.items().iter().map(|x| (x.code, at(x))).collect();
+    assert_eq!(
+        found,
+        [
+            (Code::RowPeriodInvalid, "A2".to_string()),
+            (Code::RowRequiredEmpty, "D3".to_string())
+        ]
+    );
+}
+
+#[test]
+fn masters_and_activities() {
+    let (ds, _) = read(&grid(
+        "p",
+        0,
+        0,
+        &[
+            &["销售员", "小组", "区域", "月薪"],
+            &["张伟", "明星小组", "一线城市", "18,000"],
+        ],
+    ));
+    assert_eq!(ds.people[0].salary, Some(d("18000")));
+    let (ds, diags) = read(&grid(
+        "a",
+        0,
+        0,
+        &[
+            &["销售员", "周", "拜访", "线索"],
+            &["张伟", "2026-W28", "n:20", "n:9"],
+            &["李娜", "d:46210", "n:18", ""],
+        ],
+    ));
+    assert!(diags.items().is_empty(), "{:?}", diags.items());
+    assert_eq!(ds.activities[0].date.to_string(), "2026-07-06");
+    assert_eq!(ds.activities[1].date.to_string(), "2026-07-07");
+    assert_eq!(ds.activities[1].leads, None);
+}

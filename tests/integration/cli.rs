@@ -1,0 +1,167 @@
+//! The built binary: exit codes, messages, JSON, and untouched inputs.
+
+use crate::support::{inbox, sample_data, snapshot};
+use qbr::sample::sheet::{Cell, SheetSpec};
+use std::process::{Command, Output};
+
+fn qbr(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_qbr"))
+        .args(args)
+        .output()
+        .expect("qbr runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+#[test]
+fn inspect_sample_data_exits_clean_and_leaves_inputs_alone() {
+    let before = snapshot(&sample_data());
+    let o = qbr(&["inspect", sample_data().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("19695 order line(s) totalling 46,920,691.28"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "sheet 个人: 目标分解 / Targets, header row 1 (dimension `person` from the sheet name)"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("F `目标（万元）` → target ×10000"), "{out}");
+    assert!(out.contains("README.md — not a workbook"), "{out}");
+    assert_eq!(
+        before,
+        snapshot(&sample_data()),
+        "inspect changed the inbox"
+    );
+}
+
+#[test]
+fn inspect_json_has_the_same_figures() {
+    let o = qbr(&[
+        "inspect",
+        sample_data().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], "qbr.inspect/1");
+    assert_eq!(v["totals"]["order_lines"], 19_695);
+    assert_eq!(v["totals"]["order_amount"], "46920691.28");
+    let targets = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "目标/2026Q3 目标分解.xlsx")
+        .unwrap();
+    assert_eq!(targets["sheets"][0]["role"], "targets");
+    assert_eq!(targets["sheets"][0]["header_row"], 4);
+    assert_eq!(targets["sheets"][0]["columns"][5]["scale"], "10000");
+}
+
+#[test]
+fn missing_inbox_exits_2_naming_it() {
+    let o = qbr(&["inspect", "/no/such/inbox"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("/no/such/inbox"), "{}", stderr(&o));
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let o = qbr(&["inspect"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = qbr(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn help_explains_each_command_with_an_example() {
+    let o = qbr(&["inspect", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Example: qbr inspect sample-data"));
+    let o = qbr(&["sample-data", "--help"]);
+    assert!(stdout(&o).contains("Example: qbr sample-data /tmp/inbox"));
+}
+
+#[test]
+fn rejected_rows_exit_1_with_file_sheet_cell() {
+    let mut orders = SheetSpec::new("明细", &["订单号", "日期", "客户", "产品", "金额"]);
+    orders.row(vec![
+        "SO1".into(),
+        "2026-07-01".into(),
+        "甲".into(),
+        "门锁".into(),
+        Cell::Empty,
+    ]);
+    orders.row(vec![
+        "SO2".into(),
+        "2026-07-01".into(),
+        "乙".into(),
+        "门锁".into(),
+        "12O0".into(),
+    ]);
+    orders.row(vec![
+        "SO3".into(),
+        "2026-07-01".into(),
+        "丙".into(),
+        "门锁".into(),
+        100.into(),
+    ]);
+    let dir = inbox(&[("订单/7月.xlsx", vec![orders])]);
+    let before = snapshot(dir.path());
+    let o = qbr(&["inspect", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "订单/7月.xlsx!明细!E2: error[row.required_empty]: 金额 / Amount cell is empty"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "订单/7月.xlsx!明细!E3: error[row.number_invalid]: 金额 / Amount cell holds `12O0`"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("rows: 1 read, 2 rejected"), "{out}");
+    assert_eq!(before, snapshot(dir.path()));
+}
+
+#[test]
+fn unreadable_workbook_exits_2_and_skips_are_listed() {
+    let mut p = SheetSpec::new("产品", &["产品名称", "产品类别"]);
+    p.row(vec!["门锁".into(), "核心产品".into()]);
+    let dir = inbox(&[("a.xlsx", vec![p])]);
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::copy(dir.path().join("a.xlsx"), dir.path().join("sub/copy.xlsx")).unwrap();
+    std::fs::write(dir.path().join("broken.xlsx"), "order,amount\n1,2\n").unwrap();
+    std::fs::write(dir.path().join("~$a.xlsx"), "lock").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "hello").unwrap();
+    let o = qbr(&["inspect", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = stdout(&o);
+    assert!(out.contains("broken.xlsx: error[workbook.unreadable]: the file has a workbook extension but its content is plain text"), "{out}");
+    assert!(
+        out.contains("sub/copy.xlsx — byte-identical copy of a.xlsx; read once"),
+        "{out}"
+    );
+    assert!(out.contains("~$a.xlsx — Excel lock file"), "{out}");
+    assert!(out.contains("notes.txt — not a workbook"), "{out}");
+}
+
+#[test]
+fn sample_data_command_refuses_a_non_empty_folder() {
+    let o = qbr(&["sample-data", sample_data().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
+}
