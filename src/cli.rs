@@ -15,13 +15,28 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Output format of `inspect`.
+/// Output format of `inspect` and `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Human-readable, for a terminal.
     Text,
-    /// Machine-readable JSON (schema `qbr.inspect/1`).
+    /// Machine-readable JSON (`qbr.inspect/1`, `qbr.check/1`).
     Json,
+}
+
+/// When to colour terminal output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// Parses `--period`.
+fn period_arg(s: &str) -> Result<crate::calendar::Period, String> {
+    crate::calendar::parse_period(s)
+        .ok_or_else(|| format!("`{s}` is not a quarter such as 2026Q3, 2026-Q3 or 2026年第3季度"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,6 +58,31 @@ pub enum Command {
         /// A qbr.toml to use instead of the one at the inbox root.
         #[arg(long)]
         config: Option<PathBuf>,
+    },
+    /// Check the target decomposition and the order data against the rules, the
+    /// way a compiler checks code: every finding with its file!sheet!cell, what
+    /// was found, what was expected, and a hint. Rules: docs/rules.md.
+    ///
+    /// Exit codes: 0 clean (warnings allowed), 1 errors found, 2 input
+    /// unreadable or a usage error.
+    ///
+    /// Example: qbr check sample-data
+    ///          qbr check ~/shared/q3-inbox --period 2026Q3 --format json
+    Check {
+        /// The folder holding the workbooks (searched at any depth).
+        inbox: PathBuf,
+        /// The quarter to check (default: the targets' period, else the latest orders').
+        #[arg(long, value_parser = period_arg)]
+        period: Option<crate::calendar::Period>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// A qbr.toml to use instead of the one at the inbox root.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Colour the terminal output.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
     },
     /// Write the sample inbox: a worked-example company's targets, four quarters of
     /// order history plus 2026Q3, master data and activities, as workbooks.

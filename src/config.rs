@@ -3,19 +3,76 @@
 //! The file is optional and read from the inbox root (or `--config`). A missing
 //! file means the built-in defaults; an unknown key or a malformed file stops
 //! the run with an error naming the file. Precedence: CLI flag > `qbr.toml` >
-//! default.
+//! default. docs/config.md lists every key.
 
+use crate::calendar::{Period, parse_period};
 use crate::error::Error;
+use crate::money::decimal_from_f64;
 use crate::recognize::Field;
+use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::str::FromStr;
 
 /// The resolved configuration every stage reads.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Extra header synonyms per field, from `[headers]`.
     pub headers: BTreeMap<Field, Vec<String>>,
+    /// The quarter to check and review; `None`: the targets or the orders decide.
+    pub period: Option<Period>,
+    /// Quarters without an order after which a customer counts as churned (contract §3).
+    pub churn_quarters: u32,
+    /// How far (in yuan or units) children may miss their parent's target.
+    pub sum_tolerance: Decimal,
+    /// Largest growth over last quarter's actual that counts as achievable (0.5 = +50%).
+    pub max_growth: Decimal,
+    /// How far a person's target may stray from the fair-share model (0.2 = 20%).
+    pub fair_share_tolerance: Decimal,
+    /// How far the new-customer count may stray from sales ÷ average order value (0.05 = 5%).
+    pub new_customer_tolerance: Decimal,
+    /// Target weight per people-master level (`top` 1.4, `regular` 1.2, `new` 1.0).
+    pub level_weights: BTreeMap<String, Decimal>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            headers: BTreeMap::new(),
+            period: None,
+            churn_quarters: 2,
+            sum_tolerance: Decimal::ZERO,
+            max_growth: Decimal::new(5, 1),
+            fair_share_tolerance: Decimal::new(2, 1),
+            new_customer_tolerance: Decimal::new(5, 2),
+            level_weights: [("top", 14), ("regular", 12), ("new", 10)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), Decimal::new(v, 1)))
+                .collect(),
+        }
+    }
+}
+
+/// A number written as a TOML number or as a string (`"0.05"`, `"5%"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Num {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl Num {
+    fn to_decimal(&self, key: &str) -> Result<Decimal, String> {
+        match self {
+            Num::Int(i) => Ok(Decimal::from(*i)),
+            Num::Float(f) => decimal_from_f64(*f).map_err(|e| format!("`{key}`: {e}")),
+            Num::Text(s) => crate::money::parse_amount(s)
+                .or_else(|_| Decimal::from_str(s))
+                .map_err(|_| format!("`{key}` = \"{s}\" is not a number")),
+        }
+    }
 }
 
 /// `qbr.toml` as written.
@@ -24,6 +81,13 @@ pub struct Config {
 struct ConfigFile {
     /// `[headers] amount = ["Net Sales"]`
     headers: BTreeMap<String, Vec<String>>,
+    period: Option<String>,
+    churn_quarters: Option<u32>,
+    sum_tolerance: Option<Num>,
+    max_growth: Option<Num>,
+    fair_share_tolerance: Option<Num>,
+    new_customer_tolerance: Option<Num>,
+    level_weights: BTreeMap<String, Num>,
 }
 
 impl Config {
@@ -32,7 +96,7 @@ impl Config {
     ///
     /// # Errors
     /// [`Error::Config`] when the file cannot be read, is not valid TOML, has an
-    /// unknown key, or names a header field that does not exist.
+    /// unknown key, or holds a value of the wrong kind.
     pub fn load(path: Option<&Path>) -> Result<Config, Error> {
         let Some(path) = path else {
             return Ok(Config::default());
@@ -51,7 +115,7 @@ impl Config {
     /// A message saying what is wrong and where.
     pub fn parse(text: &str) -> Result<Config, String> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| e.to_string())?;
-        let mut headers = BTreeMap::new();
+        let mut cfg = Config::default();
         for (key, names) in file.headers {
             let field = Field::from_key(&key).ok_or_else(|| {
                 let known: Vec<&str> = Field::ALL.iter().map(|f| f.key()).collect();
@@ -60,9 +124,47 @@ impl Config {
                     known.join(", ")
                 )
             })?;
-            headers.insert(field, names);
+            cfg.headers.insert(field, names);
         }
-        Ok(Config { headers })
+        if let Some(p) = file.period {
+            cfg.period =
+                Some(parse_period(&p).ok_or_else(|| {
+                    format!("`period` = \"{p}\" is not a quarter such as 2026Q3")
+                })?);
+        }
+        if let Some(n) = file.churn_quarters {
+            if n == 0 {
+                return Err("`churn_quarters` must be at least 1".into());
+            }
+            cfg.churn_quarters = n;
+        }
+        let set = |slot: &mut Decimal, v: Option<Num>, key: &str| -> Result<(), String> {
+            if let Some(v) = v {
+                let d = v.to_decimal(key)?;
+                if d.is_sign_negative() {
+                    return Err(format!("`{key}` must not be negative"));
+                }
+                *slot = d;
+            }
+            Ok(())
+        };
+        set(&mut cfg.sum_tolerance, file.sum_tolerance, "sum_tolerance")?;
+        set(&mut cfg.max_growth, file.max_growth, "max_growth")?;
+        set(
+            &mut cfg.fair_share_tolerance,
+            file.fair_share_tolerance,
+            "fair_share_tolerance",
+        )?;
+        set(
+            &mut cfg.new_customer_tolerance,
+            file.new_customer_tolerance,
+            "new_customer_tolerance",
+        )?;
+        for (level, w) in file.level_weights {
+            let key = format!("level_weights.{level}");
+            cfg.level_weights.insert(level, w.to_decimal(&key)?);
+        }
+        Ok(cfg)
     }
 }
 
@@ -72,8 +174,7 @@ mod tests {
 
     #[test]
     fn empty_file_is_defaults() {
-        let c = Config::parse("").unwrap();
-        assert!(c.headers.is_empty());
+        assert_eq!(Config::parse("").unwrap(), Config::default());
     }
 
     #[test]
@@ -92,5 +193,22 @@ mod tests {
     fn unknown_key_is_refused() {
         let e = Config::parse("colour = \"red\"\n").unwrap_err();
         assert!(e.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn rule_settings() {
+        let c = Config::parse(
+            "period = \"2026-Q3\"\nsum_tolerance = 1\nmax_growth = 0.3\nfair_share_tolerance = \"25%\"\n[level_weights]\nsenior = 1.3\n",
+        )
+        .unwrap();
+        assert_eq!(c.period.unwrap().to_string(), "2026Q3");
+        assert_eq!(c.sum_tolerance, Decimal::ONE);
+        assert_eq!(c.max_growth, Decimal::new(3, 1));
+        assert_eq!(c.fair_share_tolerance, Decimal::new(25, 2));
+        assert_eq!(c.level_weights["senior"], Decimal::new(13, 1));
+        assert_eq!(c.level_weights["top"], Decimal::new(14, 1));
+        assert!(Config::parse("max_growth = -1").is_err());
+        assert!(Config::parse("period = \"Q5\"").is_err());
+        assert!(Config::parse("churn_quarters = 0").is_err());
     }
 }

@@ -211,6 +211,58 @@ codes! {
     OrderIdEmpty = "order.id_empty", Warning;
     /// A subtotal or total row inside a data table (合计, Total), left out.
     RowSummarySkipped = "row.summary_skipped", Info;
+    /// A dimension that is not one of total, customer, product, region, group, person, month.
+    TargetDimensionUnknown = "target.dimension_unknown", Error;
+    /// A measure outside the catalogue; qbr cannot compute its actuals.
+    TargetMeasureUnknown = "target.measure_unknown", Warning;
+    /// The same unit twice in one dimension and measure.
+    TargetDuplicateUnit = "target.duplicate_unit", Error;
+    /// A parent that is no unit of the dimension it must be in.
+    TargetParentMissing = "target.parent_missing", Error;
+    /// A parent that names a unit of the wrong dimension (the team hierarchy is region → group → person).
+    TargetParentWrongDimension = "target.parent_wrong_dimension", Error;
+    /// Parents that lead back to the unit itself.
+    TargetCycle = "target.cycle", Error;
+    /// Targets of several periods and no `--period` to choose one.
+    TargetPeriodsAmbiguous = "target.periods_ambiguous", Error;
+    /// A month unit that is not a month such as 2026-07.
+    TargetMonthInvalid = "target.month_invalid", Error;
+    /// A month unit outside the period.
+    TargetMonthOutsidePeriod = "target.month_outside_period", Error;
+    /// No total row for sales; the total is derived from a complete dimension.
+    TargetTotalMissing = "target.total_missing", Warning;
+    /// Children that do not add up to their parent, or a dimension's units that do not add up to the total.
+    TargetSumMismatch = "target.sum_mismatch", Error;
+    /// Siblings' shares that do not add up to 100%.
+    TargetShareSum = "target.share_sum", Error;
+    /// A share that disagrees with the amounts (share × parent ≠ target, beyond 1 yuan).
+    TargetShareMismatch = "target.share_mismatch", Error;
+    /// A target without an owner (SMART: every target has someone accountable).
+    TargetOwnerMissing = "target.owner_missing", Warning;
+    /// A target of zero or less.
+    TargetNonPositive = "target.non_positive", Warning;
+    /// Growth over last quarter's actual above `max_growth` (not achievable).
+    TargetGrowthTooHigh = "target.growth_too_high", Warning;
+    /// A target below last quarter's actual without a note saying why.
+    TargetGrowthNegative = "target.growth_negative", Warning;
+    /// The new-customer count disagrees with new-customer sales ÷ average order value.
+    TargetNewCustomerFormula = "target.new_customer_formula", Warning;
+    /// A person's target far from the fair-share model (last quarter's actual and level weights).
+    TargetFairShare = "target.fair_share", Warning;
+    /// A stretch or challenge tier below the tier beneath it.
+    TargetTierBelowBase = "target.tier_below_base", Warning;
+    /// An order line equal to another; counted once.
+    OrderDuplicate = "order.duplicate", Warning;
+    /// A salesperson not in the people master: the line has no group or region.
+    OrderSalespersonUnmapped = "order.salesperson_unmapped", Warning;
+    /// An order line without a salesperson while the targets have team units.
+    OrderSalespersonMissing = "order.salesperson_missing", Warning;
+    /// A product without a product class (none on the line, none in the products master).
+    OrderProductUnmapped = "order.product_unmapped", Warning;
+    /// A customer type that is not new, returning or churned.
+    OrderCustomerTypeUnknown = "order.customer_type_unknown", Warning;
+    /// Order lines dated after the period under review.
+    OrderOutsidePeriod = "order.outside_period", Warning;
 }
 
 impl fmt::Display for Code {
@@ -235,6 +287,8 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// Other places involved: the first of two duplicates, the rows of a sum.
+    pub related: Vec<Location>,
 }
 
 impl Diagnostic {
@@ -246,7 +300,14 @@ impl Diagnostic {
             location,
             message: message.into(),
             help: None,
+            related: Vec::new(),
         }
+    }
+
+    /// Adds places involved besides the main location.
+    pub fn with_related(mut self, related: impl IntoIterator<Item = Location>) -> Self {
+        self.related.extend(related);
+        self
     }
 
     /// Adds a hint saying what to do.
@@ -326,6 +387,20 @@ mod tests {
             assert!(
                 doc.contains(&format!("| `{code}` |")),
                 "{code} is missing from docs/diagnostics.md"
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_is_explained() {
+        let doc = include_str!("../docs/rules.md");
+        for code in Code::ALL.iter().filter(|c| {
+            let s = c.as_str();
+            (s.starts_with("target.") || s.starts_with("order.")) && s != "order.id_empty"
+        }) {
+            assert!(
+                doc.contains(&format!("`{code}`")),
+                "{code} is missing from docs/rules.md"
             );
         }
     }

@@ -16,6 +16,7 @@
 //! only what makes a run impossible is an [`error::Error`]. [`inspect`] renders
 //! what was read for `qbr inspect`, and [`sample`] generates the sample inbox.
 
+pub mod actuals;
 pub mod calendar;
 pub mod cli;
 pub mod config;
@@ -23,12 +24,16 @@ pub mod diag;
 pub mod error;
 pub mod inbox;
 pub mod inspect;
+pub mod ledger;
 pub mod money;
 pub mod read;
 pub mod recognize;
 pub mod records;
+pub mod render;
 pub mod sample;
 pub mod text;
+pub mod tree;
+pub mod validate;
 
 use config::Config;
 use diag::{Diagnostics, Sources};
@@ -46,6 +51,8 @@ pub struct LoadOptions {
     pub config: Option<PathBuf>,
     /// A folder inside the inbox to leave out (the output folder).
     pub exclude: Option<PathBuf>,
+    /// `--period`: overrides `qbr.toml` and the targets.
+    pub period: Option<calendar::Period>,
 }
 
 /// One workbook that was read (or could not be).
@@ -90,7 +97,10 @@ impl Loaded {
 pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
     let inbox = inbox::scan_inbox(&opts.inbox, opts.exclude.as_deref())?;
     let config_path = opts.config.clone().or_else(|| inbox.config.clone());
-    let config = Config::load(config_path.as_deref())?;
+    let mut config = Config::load(config_path.as_deref())?;
+    if opts.period.is_some() {
+        config.period = opts.period;
+    }
     let dict = HeaderDictionary::new(&config);
     let mut loaded = Loaded {
         root: opts.inbox.clone(),
@@ -138,3 +148,85 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
 
 #[cfg(test)]
 pub(crate) mod testgrid;
+
+/// What `qbr check` found: the loaded inbox, the period checked, its target
+/// tree and ledger; every finding is in `loaded.diagnostics`.
+#[derive(Debug)]
+pub struct Checked {
+    pub loaded: Loaded,
+    /// `None` when the inbox holds neither targets nor orders.
+    pub period: Option<calendar::Period>,
+    pub tree: tree::TargetTree,
+    pub ledger: ledger::Ledger,
+}
+
+/// Loads an inbox and runs every validation rule on the chosen period.
+///
+/// # Errors
+/// As [`load`].
+pub fn check(opts: &LoadOptions) -> Result<Checked, Error> {
+    let mut loaded = load(opts)?;
+    let mut diags = Diagnostics::default();
+    let period = tree::select_period(&loaded.dataset, &loaded.config, &mut diags);
+    let ledger = ledger::build_ledger(&loaded.dataset, &loaded.config);
+    let tree = period
+        .map(|p| tree::TargetTree::build(&loaded.dataset, p))
+        .unwrap_or_default();
+    if let Some(period) = period {
+        let ctx = validate::Context {
+            dataset: &loaded.dataset,
+            tree: &tree,
+            ledger: &ledger,
+            config: &loaded.config,
+            period,
+        };
+        validate::validate(&ctx, &mut diags);
+    }
+    loaded.diagnostics.extend(diags);
+    loaded.diagnostics.sort();
+    Ok(Checked {
+        loaded,
+        period,
+        tree,
+        ledger,
+    })
+}
+
+/// The terminal form of `qbr check`: findings grouped per file, then a count.
+pub fn check_report_text(checked: &Checked, color: bool) -> String {
+    use render::diagnostics::{Style, counts, fold, render_text};
+    let loaded = &checked.loaded;
+    let views = fold(loaded.diagnostics.items(), &loaded.sources);
+    let mut out = render_text(&views, &loaded.sources, Style { color });
+    let (errors, warnings, notes) = counts(&views);
+    let period = checked
+        .period
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "no period (no targets or orders found)".into());
+    let lines = checked
+        .period
+        .map(|p| checked.ledger.in_period(p).count())
+        .unwrap_or(0);
+    out.push_str(&format!(
+        "check {period}: {errors} error(s), {warnings} warning(s), {notes} note(s) — {} workbook(s), {} target row(s), {lines} distinct order line(s) in the period\n",
+        loaded.files.iter().filter(|f| f.opened).count(),
+        checked.tree.nodes.len(),
+    ));
+    out
+}
+
+/// The JSON form of `qbr check` (schema `qbr.check/1`): the diagnostics in the
+/// contract's shape, folded, with counts.
+pub fn check_report_json(checked: &Checked) -> String {
+    use render::diagnostics::{counts, fold};
+    let loaded = &checked.loaded;
+    let views = fold(loaded.diagnostics.items(), &loaded.sources);
+    let (errors, warnings, notes) = counts(&views);
+    let v = serde_json::json!({
+        "schema": "qbr.check/1",
+        "period": checked.period.map(|p| p.to_string()),
+        "counts": {"errors": errors, "warnings": warnings, "notes": notes},
+        "diagnostics": views,
+    });
+    serde_json::to_string_pretty(&v).expect("check report serialises")
+}

@@ -2,8 +2,9 @@
 //! to an exit code (0 clean, 1 data errors, 2 unreadable input or usage error).
 
 use clap::Parser;
-use qbr::cli::{Cli, Command, Format};
+use qbr::cli::{Cli, ColorChoice, Command, Format};
 use qbr::error::Exit;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -38,7 +39,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             let loaded = qbr::load(&qbr::LoadOptions {
                 inbox,
                 config,
-                exclude: None,
+                ..Default::default()
             })?;
             let report = qbr::inspect::build_report(&loaded);
             match format {
@@ -48,6 +49,39 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
                     serde_json::to_string_pretty(&report).expect("the report serialises")
                 ),
             }
+            Ok(if loaded.has_unreadable() {
+                Exit::Unreadable
+            } else if loaded.diagnostics.has_errors() {
+                Exit::DataErrors
+            } else {
+                Exit::Clean
+            })
+        }
+        Command::Check {
+            inbox,
+            period,
+            format,
+            config,
+            color,
+        } => {
+            let checked = qbr::check(&qbr::LoadOptions {
+                inbox,
+                config,
+                period,
+                ..Default::default()
+            })?;
+            let color = match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            match format {
+                Format::Text => print!("{}", qbr::check_report_text(&checked, color)),
+                Format::Json => println!("{}", qbr::check_report_json(&checked)),
+            }
+            let loaded = &checked.loaded;
             Ok(if loaded.has_unreadable() {
                 Exit::Unreadable
             } else if loaded.diagnostics.has_errors() {

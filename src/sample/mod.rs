@@ -402,7 +402,7 @@ impl Generator {
                 Decimal::new(25, 3),
             ]
         } else {
-            [Decimal::new(30, 2), Decimal::new(67, 2), Decimal::new(3, 2)]
+            [Decimal::new(36, 2), Decimal::new(61, 2), Decimal::new(3, 2)]
         };
         let product_shares: [Decimal; 3] = if review {
             // 6.48 : 2.88 : 1.64 million of 11
@@ -859,7 +859,7 @@ fn write_targets(dir: &Path, g: &Generator) -> Result<usize, Error> {
         // Product structure.
         ("产品", "核心产品", "销售额", money(7_200_000), Some(Decimal::new(6, 1)), true, "韩梅", ""),
         ("产品", "新品", "销售额", money(3_600_000), Some(Decimal::new(3, 1)), true, "韩梅", ""),
-        ("产品", "长尾产品", "销售额", money(1_200_000), Some(Decimal::new(1, 1)), true, "韩梅", ""),
+        ("产品", "长尾产品", "销售额", money(1_200_000), Some(Decimal::new(1, 1)), true, "韩梅", "主动精简长尾 SKU，资源投向核心产品与新品"),
         ("产品", "核心产品", "销量", y(12_000), None, false, "韩梅", "Q2 销量 10,000"),
         ("产品", "新品", "销量", y(3_000), None, false, "韩梅", "均价 1,200"),
     ];

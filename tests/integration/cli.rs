@@ -26,7 +26,7 @@ fn inspect_sample_data_exits_clean_and_leaves_inputs_alone() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("19695 order line(s) totalling 46,920,691.28"),
+        out.contains("19861 order line(s) totalling 46,923,635.96"),
         "{out}"
     );
     assert!(
@@ -55,8 +55,8 @@ fn inspect_json_has_the_same_figures() {
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["schema"], "qbr.inspect/1");
-    assert_eq!(v["totals"]["order_lines"], 19_695);
-    assert_eq!(v["totals"]["order_amount"], "46920691.28");
+    assert_eq!(v["totals"]["order_lines"], 19_861);
+    assert_eq!(v["totals"]["order_amount"], "46923635.96");
     let targets = v["files"]
         .as_array()
         .unwrap()
@@ -164,4 +164,83 @@ fn sample_data_command_refuses_a_non_empty_folder() {
     let o = qbr(&["sample-data", sample_data().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not empty"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_sample_data_is_clean_and_leaves_inputs_alone() {
+    let before = snapshot(&sample_data());
+    let o = qbr(&["check", sample_data().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("check 2026Q3: 0 error(s), 0 warning(s), 2 note(s)"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(before, snapshot(&sample_data()));
+}
+
+#[test]
+fn check_errors_exit_1_and_json_has_the_contract_shape() {
+    let mut t = SheetSpec::new("目标", &["维度", "单元", "目标", "负责人"]);
+    t.row(vec![
+        "总计".into(),
+        "公司".into(),
+        100.into(),
+        "王总".into(),
+    ]);
+    t.row(vec!["区域".into(), "华东".into(), 90.into(), "钱".into()]);
+    let dir = inbox(&[("目标.xlsx", vec![t])]);
+    let o = qbr(&["check", dir.path().to_str().unwrap(), "--period", "2026Q3"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("目标.xlsx!目标!C2: error[target.sum_mismatch]"),
+        "{}",
+        stdout(&o)
+    );
+    let o = qbr(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--period",
+        "2026Q3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["schema"], "qbr.check/1");
+    assert_eq!(v["period"], "2026Q3");
+    assert_eq!(v["counts"]["errors"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "target.sum_mismatch");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["location"], "目标.xlsx!目标!C2");
+    assert!(d["message"].as_str().unwrap().contains("difference 10.00"));
+    assert_eq!(d["related"][0], "目标.xlsx!目标!C3");
+}
+
+#[test]
+fn check_usage_errors_exit_2() {
+    let o = qbr(&[
+        "check",
+        sample_data().to_str().unwrap(),
+        "--period",
+        "2026Q5",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a quarter"), "{}", stderr(&o));
+    let o = qbr(&["check", "/no/such/inbox"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn bad_config_exits_2_naming_the_file() {
+    let dir = inbox(&[]);
+    std::fs::write(dir.path().join("qbr.toml"), "max_growth = \"lots\"\n").unwrap();
+    let o = qbr(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("qbr.toml") && stderr(&o).contains("max_growth"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -3,5 +3,6 @@
 
 mod cli;
 mod corpus;
+mod rules;
 mod sample_data;
 mod support;

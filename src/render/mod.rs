@@ -1,0 +1,3 @@
+//! Renderers: turn results into what people and machines read.
+
+pub mod diagnostics;

@@ -1,0 +1,188 @@
+//! The target tree of one quarter: target rows as nodes with resolved parents.
+//!
+//! In: the [`Dataset`]'s target rows and the chosen [`Period`]. Out: a
+//! [`TargetTree`] whose nodes know their canonical unit key and their parent.
+//! The team hierarchy spans three dimensions (a group's parent is a region, a
+//! person's parent a group); elsewhere a parent is a unit of the same dimension.
+//! Problems are not reported here but by the rules in `validate`, which read
+//! [`ParentRef`].
+
+use crate::calendar::Period;
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::records::{Dataset, Dimension, Measure};
+use crate::text::match_key;
+use std::collections::{BTreeSet, HashMap};
+
+/// What a node's Parent cell points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParentRef {
+    /// Blank: split directly from the total.
+    Total,
+    /// Another node (index into [`TargetTree::nodes`]).
+    Node(usize),
+    /// No unit of that name in the dimension it must be in.
+    Missing { expected: Dimension },
+    /// The name exists, but in the wrong dimension.
+    WrongDimension {
+        expected: Dimension,
+        found: Dimension,
+    },
+}
+
+/// One target row of the chosen quarter.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Index into [`Dataset::targets`].
+    pub row: usize,
+    pub dimension: Dimension,
+    pub measure: Measure,
+    pub unit: String,
+    /// Canonical key, as order lines are matched ([`crate::ledger::unit_key`]).
+    pub key: String,
+    pub parent: ParentRef,
+}
+
+/// The nodes of one quarter's target tree.
+#[derive(Debug, Clone, Default)]
+pub struct TargetTree {
+    pub nodes: Vec<Node>,
+}
+
+/// The dimension a parent must be in.
+pub fn parent_dimension(d: &Dimension) -> Dimension {
+    match d {
+        Dimension::Group => Dimension::Region,
+        Dimension::Person => Dimension::Group,
+        other => other.clone(),
+    }
+}
+
+impl TargetTree {
+    /// Builds the tree of `period` from the target rows dated in it (or undated).
+    pub fn build(ds: &Dataset, period: Period) -> TargetTree {
+        let mut nodes: Vec<Node> = ds
+            .targets
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.period.is_none_or(|p| p == period))
+            .map(|(row, t)| Node {
+                row,
+                dimension: t.dimension.clone(),
+                measure: t.measure.clone(),
+                unit: t.unit.clone(),
+                key: crate::ledger::unit_key(&t.dimension, &t.unit),
+                parent: ParentRef::Total,
+            })
+            .collect();
+        // First node per (dimension, measure, key); later duplicates are reported by a rule.
+        let mut index: HashMap<(Dimension, Measure, String), usize> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, n) in nodes.iter().enumerate() {
+            index
+                .entry((n.dimension.clone(), n.measure.clone(), n.key.clone()))
+                .or_insert(i);
+            by_name.entry(match_key(&n.unit)).or_default().push(i);
+        }
+        for i in 0..nodes.len() {
+            let Some(parent_text) = ds.targets[nodes[i].row].parent.clone() else {
+                continue;
+            };
+            let expected = parent_dimension(&nodes[i].dimension);
+            let key = crate::ledger::unit_key(&expected, &parent_text);
+            let measure = nodes[i].measure.clone();
+            let found = index
+                .get(&(expected.clone(), measure.clone(), key))
+                .copied()
+                .or_else(|| {
+                    // A parent with this name in the right dimension under another measure
+                    // (a units target split from a sales unit) still places the node.
+                    by_name
+                        .get(&match_key(&parent_text))
+                        .and_then(|c| c.iter().copied().find(|&j| nodes[j].dimension == expected))
+                });
+            nodes[i].parent = match found {
+                Some(j) if j != i => ParentRef::Node(j),
+                Some(_) => ParentRef::Node(i),
+                None => match by_name
+                    .get(&match_key(&parent_text))
+                    .and_then(|c| c.first())
+                {
+                    Some(&j) => ParentRef::WrongDimension {
+                        expected,
+                        found: nodes[j].dimension.clone(),
+                    },
+                    None => ParentRef::Missing { expected },
+                },
+            };
+        }
+        TargetTree { nodes }
+    }
+
+    /// The node of a (dimension, measure, unit key), the first when repeated.
+    pub fn find(&self, dimension: &Dimension, measure: &Measure, key: &str) -> Option<usize> {
+        self.nodes
+            .iter()
+            .position(|n| &n.dimension == dimension && &n.measure == measure && n.key == key)
+    }
+
+    /// The total's node for a measure.
+    pub fn total(&self, measure: &Measure) -> Option<usize> {
+        self.nodes
+            .iter()
+            .position(|n| n.dimension == Dimension::Total && &n.measure == measure)
+    }
+
+    /// Nodes whose parent is node `i`.
+    pub fn children(&self, i: usize) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&j| j != i && self.nodes[j].parent == ParentRef::Node(i))
+            .collect()
+    }
+
+    /// Nodes of a dimension and measure that have no parent within their own dimension:
+    /// together they should add up to the total.
+    pub fn top_level(&self, dimension: &Dimension, measure: &Measure) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&j| {
+                let n = &self.nodes[j];
+                &n.dimension == dimension
+                    && &n.measure == measure
+                    && match &n.parent {
+                        ParentRef::Node(p) => self.nodes[*p].dimension != n.dimension,
+                        _ => true,
+                    }
+            })
+            .collect()
+    }
+}
+
+/// Chooses the quarter to check or review: `--period`/`qbr.toml` first, then
+/// the targets' single period, then the latest quarter with order lines.
+/// Targets of several periods without a choice are an error; the latest is used.
+pub fn select_period(ds: &Dataset, config: &Config, diags: &mut Diagnostics) -> Option<Period> {
+    if let Some(p) = config.period {
+        return Some(p);
+    }
+    let periods: BTreeSet<Period> = ds.targets.iter().filter_map(|t| t.period).collect();
+    if periods.len() > 1 {
+        let list: Vec<String> = periods.iter().map(|p| p.to_string()).collect();
+        let latest = *periods.iter().next_back().expect("non-empty");
+        diags.push(
+            Diagnostic::new(
+                Code::TargetPeriodsAmbiguous,
+                None,
+                format!(
+                    "the targets cover several periods ({}); checked {latest}, the latest",
+                    list.join(", ")
+                ),
+            )
+            .with_help("choose one with --period, or period = \"2026Q3\" in qbr.toml"),
+        );
+        return Some(latest);
+    }
+    periods
+        .into_iter()
+        .next()
+        .or_else(|| ds.orders.iter().map(|o| Period::of(o.date)).max())
+}

@@ -1,0 +1,967 @@
+//! The decomposition and data rules behind `qbr check`.
+//!
+//! In: a [`Context`] (the dataset, the chosen period's [`TargetTree`], the
+//! [`Ledger`] and the [`Config`]). Out: diagnostics. Each rule is a `check_*`
+//! function with the same signature, listed once in [`RULES`]; docs/rules.md
+//! describes each one.
+
+use crate::calendar::{Period, parse_month};
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use crate::ledger::{Ledger, LifecycleIssue};
+use crate::money::{format_money, round_rate};
+use crate::recognize::Field;
+use crate::records::{Dataset, Dimension, Measure, RowRef, TargetRow};
+use crate::tree::{Node, ParentRef, TargetTree, parent_dimension};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+/// Everything a rule may read.
+pub struct Context<'a> {
+    pub dataset: &'a Dataset,
+    pub tree: &'a TargetTree,
+    pub ledger: &'a Ledger,
+    pub config: &'a Config,
+    pub period: Period,
+}
+
+/// A validation rule.
+pub type Rule = fn(&Context, &mut Diagnostics);
+
+/// Every rule, in the order findings are produced.
+pub const RULES: &[Rule] = &[
+    check_dimensions,
+    check_measures,
+    check_duplicate_units,
+    check_parents,
+    check_cycles,
+    check_months,
+    check_total,
+    check_sums,
+    check_shares,
+    check_owners,
+    check_positive,
+    check_tiers,
+    check_growth,
+    check_new_customer_formula,
+    check_fair_share,
+    check_duplicate_lines,
+    check_salespeople,
+    check_products,
+    check_customer_types,
+    check_outside_period,
+];
+
+/// Runs every rule.
+pub fn validate(ctx: &Context, diags: &mut Diagnostics) {
+    for rule in RULES {
+        rule(ctx, diags);
+    }
+}
+
+impl Context<'_> {
+    fn row(&self, node: &Node) -> &TargetRow {
+        &self.dataset.targets[node.row]
+    }
+
+    /// The cell of a node's field, or the row's first cell.
+    fn at(&self, node: &Node, field: Field) -> Location {
+        self.cell(self.row(node).origin, field)
+    }
+
+    fn cell(&self, origin: RowRef, field: Field) -> Location {
+        self.dataset
+            .cell(origin, field)
+            .unwrap_or_else(|| {
+                let t = &self.dataset.tables[origin.table.0 as usize];
+                origin.cell(t.columns.first().map(|c| c.col).unwrap_or(0))
+            })
+            .into()
+    }
+
+    fn target(&self, i: usize) -> Decimal {
+        self.row(&self.tree.nodes[i]).target
+    }
+
+    /// The total's target for a measure: its row, or for sales the sum of the
+    /// first dimension whose top-level units cover it.
+    fn total_target(&self, measure: &Measure) -> Option<(Decimal, Option<usize>)> {
+        if let Some(t) = self.tree.total(measure) {
+            return Some((self.target(t), Some(t)));
+        }
+        if *measure != Measure::Sales {
+            return None;
+        }
+        derived_total(self).map(|(v, _)| (v, None))
+    }
+
+    fn label(&self, node: &Node) -> String {
+        format!(
+            "{} ({} / {})",
+            node.unit,
+            dimension_label(&node.dimension),
+            measure_label(&node.measure)
+        )
+    }
+}
+
+/// The dimensions whose top-level units can stand in for a missing total, in order.
+const DERIVE_ORDER: &[Dimension] = &[
+    Dimension::Region,
+    Dimension::Product,
+    Dimension::Customer,
+    Dimension::Month,
+    Dimension::Group,
+    Dimension::Person,
+];
+
+fn derived_total(ctx: &Context) -> Option<(Decimal, &'static Dimension)> {
+    DERIVE_ORDER.iter().find_map(|d| {
+        let top = ctx.tree.top_level(d, &Measure::Sales);
+        (!top.is_empty()).then(|| (top.iter().map(|&i| ctx.target(i)).sum(), d))
+    })
+}
+
+/// `区域 / region`
+pub fn dimension_label(d: &Dimension) -> String {
+    match d {
+        Dimension::Total => "总计 / total".into(),
+        Dimension::Customer => "客户 / customer".into(),
+        Dimension::Product => "产品 / product".into(),
+        Dimension::Region => "区域 / region".into(),
+        Dimension::Group => "小组 / group".into(),
+        Dimension::Person => "个人 / person".into(),
+        Dimension::Month => "月份 / month".into(),
+        Dimension::Other(s) => s.clone(),
+    }
+}
+
+/// `销售额 / sales`
+pub fn measure_label(m: &Measure) -> String {
+    Measure::CATALOGUE
+        .iter()
+        .find(|(c, ..)| c == m)
+        .map(|(_, k, zh)| format!("{zh} / {k}"))
+        .unwrap_or_else(|| match m {
+            Measure::Other(s) => s.clone(),
+            _ => m.key().to_string(),
+        })
+}
+
+/// A value of a measure for messages: money with separators, rates as percents.
+pub fn format_value(measure: &Measure, v: Decimal) -> String {
+    if measure.is_rate() {
+        format!("{}%", (v * Decimal::from(100)).round_dp(2).normalize())
+    } else if measure.is_money() {
+        format_money(v)
+    } else {
+        v.normalize().to_string()
+    }
+}
+
+fn pct(v: Decimal) -> String {
+    format!("{}%", (round_rate(v) * Decimal::from(100)).normalize())
+}
+
+fn check_dimensions(ctx: &Context, diags: &mut Diagnostics) {
+    for n in &ctx.tree.nodes {
+        if let Dimension::Other(name) = &n.dimension {
+            diags.push(
+                Diagnostic::new(
+                    Code::TargetDimensionUnknown,
+                    Some(ctx.at(n, Field::Dimension)),
+                    format!("dimension `{name}` is not one qbr knows; expected total, customer, product, region, group, person or month (总计, 客户, 产品, 区域, 小组, 个人, 月份)"),
+                )
+                .with_help("correct the dimension name"),
+            );
+        }
+    }
+}
+
+fn check_measures(ctx: &Context, diags: &mut Diagnostics) {
+    for n in &ctx.tree.nodes {
+        if let Measure::Other(name) = &n.measure {
+            let known: Vec<String> = Measure::CATALOGUE
+                .iter()
+                .map(|(_, k, zh)| format!("{zh} ({k})"))
+                .collect();
+            diags.push(Diagnostic::new(
+                Code::TargetMeasureUnknown,
+                Some(ctx.at(n, Field::Measure)),
+                format!("measure `{name}` is outside the catalogue, so qbr cannot compute its actuals; known: {}", known.join(", ")),
+            ));
+        }
+    }
+}
+
+fn check_duplicate_units(ctx: &Context, diags: &mut Diagnostics) {
+    let mut first: HashMap<(&Dimension, &Measure, &str), usize> = HashMap::new();
+    for (i, n) in ctx.tree.nodes.iter().enumerate() {
+        match first.get(&(&n.dimension, &n.measure, n.key.as_str())) {
+            Some(&j) => diags.push(
+                Diagnostic::new(
+                    Code::TargetDuplicateUnit,
+                    Some(ctx.at(n, Field::Unit)),
+                    format!(
+                        "{} appears twice; each unit has one target per measure",
+                        ctx.label(n)
+                    ),
+                )
+                .with_related([ctx.at(&ctx.tree.nodes[j], Field::Unit)])
+                .with_help("delete one of the two rows, or merge them"),
+            ),
+            None => {
+                first.insert((&n.dimension, &n.measure, n.key.as_str()), i);
+            }
+        }
+    }
+}
+
+fn check_parents(ctx: &Context, diags: &mut Diagnostics) {
+    for n in &ctx.tree.nodes {
+        let parent = ctx.row(n).parent.clone().unwrap_or_default();
+        let rule = match n.dimension {
+            Dimension::Group => "; a group's parent must be a region",
+            Dimension::Person => "; a person's parent must be a group",
+            _ => "",
+        };
+        let (code, message) = match &n.parent {
+            ParentRef::Missing { expected } => (
+                Code::TargetParentMissing,
+                format!(
+                    "parent `{parent}` of {} is not a {} unit{rule}",
+                    n.unit,
+                    dimension_label(expected)
+                ),
+            ),
+            ParentRef::WrongDimension { expected, found } => (
+                Code::TargetParentWrongDimension,
+                format!(
+                    "parent `{parent}` of {} is a {} unit, expected a {} unit{rule}",
+                    n.unit,
+                    dimension_label(found),
+                    dimension_label(expected)
+                ),
+            ),
+            _ => continue,
+        };
+        diags.push(
+            Diagnostic::new(code, Some(ctx.at(n, Field::Parent)), message)
+                .with_help("correct the parent's name, add the parent's own row, or leave it blank to split from the total"),
+        );
+    }
+}
+
+fn check_cycles(ctx: &Context, diags: &mut Diagnostics) {
+    let nodes = &ctx.tree.nodes;
+    let mut reported = vec![false; nodes.len()];
+    for start in 0..nodes.len() {
+        let mut path = vec![start];
+        let mut cur = start;
+        while let ParentRef::Node(p) = nodes[cur].parent {
+            if let Some(pos) = path.iter().position(|&x| x == p) {
+                let cycle = &path[pos..];
+                if cycle.iter().all(|&c| !reported[c]) {
+                    let first = *cycle.iter().min().expect("non-empty cycle");
+                    let mut names: Vec<&str> =
+                        cycle.iter().map(|&c| nodes[c].unit.as_str()).collect();
+                    names.push(nodes[cycle[0]].unit.as_str());
+                    diags.push(
+                        Diagnostic::new(
+                            Code::TargetCycle,
+                            Some(ctx.at(&nodes[first], Field::Parent)),
+                            format!("the parents loop: {}", names.join(" → ")),
+                        )
+                        .with_related(cycle.iter().filter(|&&c| c != first).map(|&c| ctx.at(&nodes[c], Field::Parent)))
+                        .with_help("one of these units must be split from a unit outside the loop, or from the total"),
+                    );
+                    for &c in cycle {
+                        reported[c] = true;
+                    }
+                }
+                break;
+            }
+            path.push(p);
+            cur = p;
+        }
+    }
+}
+
+fn check_months(ctx: &Context, diags: &mut Diagnostics) {
+    for n in ctx
+        .tree
+        .nodes
+        .iter()
+        .filter(|n| n.dimension == Dimension::Month)
+    {
+        match parse_month(&n.unit) {
+            None => diags.push(Diagnostic::new(
+                Code::TargetMonthInvalid,
+                Some(ctx.at(n, Field::Unit)),
+                format!(
+                    "month unit `{}` is not a month; expected 2026-07, 2026/7 or 2026年7月",
+                    n.unit
+                ),
+            )),
+            Some(m) if m.period() != ctx.period => diags.push(Diagnostic::new(
+                Code::TargetMonthOutsidePeriod,
+                Some(ctx.at(n, Field::Unit)),
+                format!(
+                    "month {m} lies outside {}; its months are {}",
+                    ctx.period,
+                    ctx.period.months().map(|m| m.to_string()).join(", ")
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+fn check_total(ctx: &Context, diags: &mut Diagnostics) {
+    if ctx.tree.nodes.is_empty() || ctx.tree.total(&Measure::Sales).is_some() {
+        return;
+    }
+    let Some((value, dim)) = derived_total(ctx) else {
+        return;
+    };
+    let loc = ctx.tree.nodes.first().map(|n| {
+        let o = ctx.row(n).origin;
+        Location::Sheet(o.file, o.sheet)
+    });
+    diags.push(
+        Diagnostic::new(
+            Code::TargetTotalMissing,
+            loc,
+            format!(
+                "no total row for sales; the total {} is derived from the {} units",
+                format_money(value),
+                dimension_label(dim)
+            ),
+        )
+        .with_help(
+            "add a row: dimension 总计, unit 公司整体, measure 销售额, with the quarter's target",
+        ),
+    );
+}
+
+fn sum_message(what: &str, asserted: Decimal, sum: Decimal, measure: &Measure) -> String {
+    format!(
+        "{what}: asserted {}, the units below add up to {}, difference {}",
+        format_value(measure, asserted),
+        format_value(measure, sum),
+        format_value(measure, asserted - sum)
+    )
+}
+
+fn check_sums(ctx: &Context, diags: &mut Diagnostics) {
+    let tol = ctx.config.sum_tolerance;
+    let nodes = &ctx.tree.nodes;
+    for (i, n) in nodes.iter().enumerate() {
+        if !n.measure.is_additive() {
+            continue;
+        }
+        let children: Vec<usize> = ctx
+            .tree
+            .children(i)
+            .into_iter()
+            .filter(|&c| nodes[c].measure == n.measure)
+            .collect();
+        if children.is_empty() {
+            continue;
+        }
+        let sum: Decimal = children.iter().map(|&c| ctx.target(c)).sum();
+        let asserted = ctx.target(i);
+        if (asserted - sum).abs() > tol {
+            diags.push(
+                Diagnostic::new(
+                    Code::TargetSumMismatch,
+                    Some(ctx.at(n, Field::Target)),
+                    sum_message(
+                        &format!("{} has {} unit(s) below it", ctx.label(n), children.len()),
+                        asserted,
+                        sum,
+                        &n.measure,
+                    ),
+                )
+                .with_related(children.iter().map(|&c| ctx.at(&nodes[c], Field::Target)))
+                .with_help(
+                    "correct the targets so the split adds up, or set sum_tolerance in qbr.toml",
+                ),
+            );
+        }
+    }
+    // Each dimension's top-level units against the total.
+    let mut pairs: Vec<(Dimension, Measure)> = nodes
+        .iter()
+        .filter(|n| n.dimension != Dimension::Total && n.measure.is_additive())
+        .map(|n| (n.dimension.clone(), n.measure.clone()))
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    for (dim, measure) in pairs {
+        let Some((total, total_node)) = ctx.total_target(&measure) else {
+            continue;
+        };
+        let top = ctx.tree.top_level(&dim, &measure);
+        if top.is_empty() {
+            continue;
+        }
+        let sum: Decimal = top.iter().map(|&i| ctx.target(i)).sum();
+        if (total - sum).abs() > tol {
+            let loc = total_node
+                .map(|t| ctx.at(&nodes[t], Field::Target))
+                .unwrap_or_else(|| ctx.at(&nodes[top[0]], Field::Target));
+            diags.push(
+                Diagnostic::new(
+                    Code::TargetSumMismatch,
+                    Some(loc),
+                    sum_message(
+                        &format!("the total {} against its {} {} unit(s)", measure_label(&measure), top.len(), dimension_label(&dim)),
+                        total,
+                        sum,
+                        &measure,
+                    ),
+                )
+                .with_related(top.iter().map(|&i| ctx.at(&nodes[i], Field::Target)))
+                .with_help("every dimension must split the whole total: add the missing units or correct the targets"),
+            );
+        }
+    }
+}
+
+fn check_shares(ctx: &Context, diags: &mut Diagnostics) {
+    let nodes = &ctx.tree.nodes;
+    let mut siblings: BTreeMap<(Dimension, Measure, Option<usize>), Vec<usize>> = BTreeMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        if n.dimension == Dimension::Total {
+            continue;
+        }
+        let parent = match n.parent {
+            ParentRef::Node(p) => Some(p),
+            ParentRef::Total => None,
+            _ => continue,
+        };
+        siblings
+            .entry((
+                parent_dimension_of(n, parent, ctx),
+                n.measure.clone(),
+                parent,
+            ))
+            .or_default()
+            .push(i);
+    }
+    let one_yuan = Decimal::ONE;
+    for ((_, measure, parent), members) in siblings {
+        let with_share: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&i| ctx.row(&nodes[i]).share.is_some())
+            .collect();
+        if with_share.is_empty() {
+            continue;
+        }
+        let parent_target = match parent {
+            Some(p) => Some(ctx.target(p)),
+            None => ctx.total_target(&measure).map(|t| t.0),
+        };
+        if with_share.len() == members.len() {
+            let sum: Decimal = with_share
+                .iter()
+                .filter_map(|&i| ctx.row(&nodes[i]).share)
+                .sum();
+            if (sum - Decimal::ONE).abs() > Decimal::new(1, 4) {
+                let first = &nodes[with_share[0]];
+                diags.push(
+                    Diagnostic::new(
+                        Code::TargetShareSum,
+                        Some(ctx.at(first, Field::Share)),
+                        format!(
+                            "the shares of {} sibling units ({}) add up to {}, expected 100%",
+                            members.len(),
+                            members
+                                .iter()
+                                .map(|&i| nodes[i].unit.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            pct(sum)
+                        ),
+                    )
+                    .with_related(
+                        with_share[1..]
+                            .iter()
+                            .map(|&i| ctx.at(&nodes[i], Field::Share)),
+                    ),
+                );
+            }
+        }
+        let Some(parent_target) = parent_target else {
+            continue;
+        };
+        if !measure.is_additive() {
+            continue;
+        }
+        for &i in &with_share {
+            let n = &nodes[i];
+            let share = ctx.row(n).share.unwrap_or_default();
+            let implied = share * parent_target;
+            let target = ctx.row(n).target;
+            if (implied - target).abs() > one_yuan {
+                diags.push(
+                    Diagnostic::new(
+                        Code::TargetShareMismatch,
+                        Some(ctx.at(n, Field::Share)),
+                        format!(
+                            "{}: share {} of {} is {}, but the target is {}",
+                            n.unit,
+                            pct(share),
+                            format_value(&measure, parent_target),
+                            format_value(&measure, implied),
+                            format_value(&measure, target)
+                        ),
+                    )
+                    .with_help(
+                        "correct the share or the target; the share is target ÷ parent's target",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn parent_dimension_of(n: &Node, parent: Option<usize>, ctx: &Context) -> Dimension {
+    parent
+        .map(|p| ctx.tree.nodes[p].dimension.clone())
+        .unwrap_or_else(|| parent_dimension(&n.dimension))
+}
+
+fn check_owners(ctx: &Context, diags: &mut Diagnostics) {
+    for n in &ctx.tree.nodes {
+        if ctx.row(n).owner.is_none() {
+            diags.push(
+                Diagnostic::new(
+                    Code::TargetOwnerMissing,
+                    Some(ctx.at(n, Field::Owner)),
+                    format!(
+                        "{} has no owner; a SMART target names who is accountable",
+                        ctx.label(n)
+                    ),
+                )
+                .with_help("fill the 负责人 / Owner column"),
+            );
+        }
+    }
+}
+
+fn check_positive(ctx: &Context, diags: &mut Diagnostics) {
+    for n in &ctx.tree.nodes {
+        let t = ctx.row(n).target;
+        if t <= Decimal::ZERO {
+            diags.push(Diagnostic::new(
+                Code::TargetNonPositive,
+                Some(ctx.at(n, Field::Target)),
+                format!(
+                    "{} has the target {}; a target must be above zero",
+                    ctx.label(n),
+                    format_value(&n.measure, t)
+                ),
+            ));
+        }
+    }
+}
+
+fn check_tiers(ctx: &Context, diags: &mut Diagnostics) {
+    for n in &ctx.tree.nodes {
+        let r = ctx.row(n);
+        let tiers = [
+            (
+                Field::Stretch,
+                "stretch",
+                r.stretch,
+                "base target",
+                Some(r.target),
+            ),
+            (
+                Field::Challenge,
+                "challenge",
+                r.challenge,
+                "stretch target",
+                r.stretch.or(Some(r.target)),
+            ),
+        ];
+        for (field, name, value, below_name, below) in tiers {
+            if let (Some(v), Some(b)) = (value, below)
+                && v < b
+            {
+                diags.push(Diagnostic::new(
+                    Code::TargetTierBelowBase,
+                    Some(ctx.at(n, field)),
+                    format!(
+                        "{}: the {name} tier {} is below the {below_name} {}; tiers must rise",
+                        ctx.label(n),
+                        format_value(&n.measure, v),
+                        format_value(&n.measure, b)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Dimensions whose units last quarter's actuals can be computed for.
+fn has_history_actuals(d: &Dimension) -> bool {
+    matches!(
+        d,
+        Dimension::Total
+            | Dimension::Customer
+            | Dimension::Product
+            | Dimension::Region
+            | Dimension::Group
+            | Dimension::Person
+    )
+}
+
+fn last_quarter_actual(ctx: &Context, n: &Node) -> Option<Decimal> {
+    let prev = ctx.period.offset(-1);
+    if ctx.ledger.in_period(prev).next().is_none() || !has_history_actuals(&n.dimension) {
+        return None;
+    }
+    crate::actuals::additive_actual(
+        ctx.ledger,
+        ctx.dataset,
+        prev,
+        &n.dimension,
+        &n.key,
+        &n.measure,
+    )
+}
+
+fn check_growth(ctx: &Context, diags: &mut Diagnostics) {
+    let prev = ctx.period.offset(-1);
+    for n in &ctx.tree.nodes {
+        let Some(last) = last_quarter_actual(ctx, n) else {
+            continue;
+        };
+        if last <= Decimal::ZERO {
+            continue;
+        }
+        let r = ctx.row(n);
+        let growth = r.target / last - Decimal::ONE;
+        if growth > ctx.config.max_growth {
+            diags.push(
+                Diagnostic::new(
+                    Code::TargetGrowthTooHigh,
+                    Some(ctx.at(n, Field::Target)),
+                    format!(
+                        "{}: the target {} is {} above {prev}'s actual {}; more than +{} is not achievable",
+                        ctx.label(n),
+                        format_value(&n.measure, r.target),
+                        pct(growth),
+                        format_value(&n.measure, last),
+                        pct(ctx.config.max_growth)
+                    ),
+                )
+                .with_help("lower the target, or explain the jump in the 备注 / Note column and raise max_growth"),
+            );
+        } else if growth < Decimal::ZERO && r.note.is_none() {
+            diags.push(
+                Diagnostic::new(
+                    Code::TargetGrowthNegative,
+                    Some(ctx.at(n, Field::Target)),
+                    format!(
+                        "{}: the target {} is {} below {prev}'s actual {}, with no note saying why",
+                        ctx.label(n),
+                        format_value(&n.measure, r.target),
+                        pct(-growth),
+                        format_value(&n.measure, last)
+                    ),
+                )
+                .with_help("write the reason in the 备注 / Note column"),
+            );
+        }
+    }
+}
+
+fn check_new_customer_formula(ctx: &Context, diags: &mut Diagnostics) {
+    let tree = ctx.tree;
+    for n in tree
+        .nodes
+        .iter()
+        .filter(|n| n.measure == Measure::NewCustomers)
+    {
+        let sales = tree.find(&n.dimension, &Measure::Sales, &n.key);
+        let aov = tree
+            .find(&n.dimension, &Measure::Aov, &n.key)
+            .or_else(|| tree.total(&Measure::Aov));
+        let (Some(sales), Some(aov)) = (sales, aov) else {
+            continue;
+        };
+        let aov_value = ctx.target(aov);
+        if aov_value <= Decimal::ZERO {
+            continue;
+        }
+        let expected = ctx.target(sales) / aov_value;
+        let count = ctx.row(n).target;
+        if expected > Decimal::ZERO
+            && ((count - expected) / expected).abs() > ctx.config.new_customer_tolerance
+        {
+            diags.push(Diagnostic::new(
+                Code::TargetNewCustomerFormula,
+                Some(ctx.at(n, Field::Target)),
+                format!(
+                    "{}: {} new customers, but new-customer sales {} ÷ average order value {} = {}; off by more than {}",
+                    n.unit,
+                    count.normalize(),
+                    format_money(ctx.target(sales)),
+                    format_money(aov_value),
+                    expected.round_dp(0),
+                    pct(ctx.config.new_customer_tolerance)
+                ),
+            ).with_related([ctx.at(&tree.nodes[sales], Field::Target), ctx.at(&tree.nodes[aov], Field::Target)]));
+        }
+    }
+}
+
+fn check_fair_share(ctx: &Context, diags: &mut Diagnostics) {
+    let nodes = &ctx.tree.nodes;
+    let levels: HashMap<String, Option<String>> = ctx
+        .dataset
+        .people
+        .iter()
+        .map(|p| (crate::text::match_key(&p.name), p.level.clone()))
+        .collect();
+    let weight = |key: &str| -> Decimal {
+        levels
+            .get(key)
+            .and_then(|l| l.as_ref())
+            .and_then(|l| ctx.config.level_weights.get(&l.to_lowercase()))
+            .copied()
+            .unwrap_or(Decimal::ONE)
+    };
+    for (g, group) in nodes.iter().enumerate() {
+        if group.dimension != Dimension::Group || group.measure != Measure::Sales {
+            continue;
+        }
+        let members: Vec<usize> = ctx
+            .tree
+            .children(g)
+            .into_iter()
+            .filter(|&c| {
+                nodes[c].dimension == Dimension::Person && nodes[c].measure == Measure::Sales
+            })
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let weights: Vec<Decimal> = members.iter().map(|&m| weight(&nodes[m].key)).collect();
+        let weight_sum: Decimal = weights.iter().sum();
+        let lasts: Vec<Option<Decimal>> = members
+            .iter()
+            .map(|&m| last_quarter_actual(ctx, &nodes[m]))
+            .collect();
+        let last_sum: Decimal = lasts.iter().flatten().sum();
+        let use_history = lasts.iter().all(Option::is_some) && last_sum > Decimal::ZERO;
+        let group_target = ctx.target(g);
+        for (k, &m) in members.iter().enumerate() {
+            let level_share = weights[k] / weight_sum;
+            let share = if use_history {
+                (level_share + lasts[k].unwrap_or_default() / last_sum) / Decimal::TWO
+            } else {
+                level_share
+            };
+            let model = group_target * share;
+            if model <= Decimal::ZERO {
+                continue;
+            }
+            let target = ctx.target(m);
+            let off = (target - model) / model;
+            if off.abs() > ctx.config.fair_share_tolerance {
+                let basis = if use_history {
+                    format!(
+                        "half level weight {}, half last quarter's actual {}",
+                        weights[k].normalize(),
+                        format_money(lasts[k].unwrap_or_default())
+                    )
+                } else {
+                    format!("level weight {}", weights[k].normalize())
+                };
+                diags.push(Diagnostic::new(
+                    Code::TargetFairShare,
+                    Some(ctx.at(&nodes[m], Field::Target)),
+                    format!(
+                        "{}: the target {} is {} {} the fair-share model's {} ({basis}, within {} target {})",
+                        nodes[m].unit,
+                        format_money(target),
+                        pct(off.abs()),
+                        if off > Decimal::ZERO { "above" } else { "below" },
+                        format_money(model.round_dp(2)),
+                        group.unit,
+                        format_money(group_target)
+                    ),
+                ).with_help("check the split within the group, or set fair_share_tolerance in qbr.toml"));
+            }
+        }
+    }
+}
+
+fn order_cell(ctx: &Context, order: usize, field: Field) -> Location {
+    ctx.cell(ctx.dataset.orders[order].origin, field)
+}
+
+fn check_duplicate_lines(ctx: &Context, diags: &mut Diagnostics) {
+    for d in &ctx.ledger.duplicates {
+        let o = &ctx.dataset.orders[d.dropped];
+        let why = if d.by_line_id {
+            format!(
+                "same order ID `{}` and line ID `{}` as an earlier line",
+                o.order_id.as_deref().unwrap_or(""),
+                o.line_id.as_deref().unwrap_or("")
+            )
+        } else {
+            "equal in every column to an earlier line".to_string()
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::OrderDuplicate,
+                Some(order_cell(ctx, d.dropped, Field::OrderId)),
+                format!(
+                    "duplicate order line ({why}), amount {}; counted once",
+                    format_money(o.amount)
+                ),
+            )
+            .with_related([order_cell(ctx, d.kept, Field::OrderId)])
+            .with_help("remove the repeated line or file from the export"),
+        );
+    }
+}
+
+/// Lines of the period grouped by a value, with their first line, count and amount.
+fn fold_by<'a>(
+    ctx: &'a Context,
+    mut value: impl FnMut(&'a crate::ledger::Entry) -> Option<String>,
+) -> BTreeMap<String, (usize, usize, Decimal)> {
+    let mut out: BTreeMap<String, (usize, usize, Decimal)> = BTreeMap::new();
+    for e in ctx.ledger.in_period(ctx.period) {
+        if let Some(v) = value(e) {
+            let amount = ctx.dataset.orders[e.order].amount;
+            let slot = out.entry(v).or_insert((e.order, 0, Decimal::ZERO));
+            slot.1 += 1;
+            slot.2 += amount;
+        }
+    }
+    out
+}
+
+fn has_dimension(ctx: &Context, dims: &[Dimension]) -> bool {
+    ctx.tree.nodes.iter().any(|n| dims.contains(&n.dimension))
+}
+
+fn check_salespeople(ctx: &Context, diags: &mut Diagnostics) {
+    let team = [Dimension::Region, Dimension::Group, Dimension::Person];
+    if !has_dimension(ctx, &team) {
+        return;
+    }
+    let unmapped = fold_by(ctx, |e| {
+        let o = &ctx.dataset.orders[e.order];
+        (e.person.is_some() && (e.group.is_none() || e.region.is_none()))
+            .then(|| o.salesperson.clone().unwrap_or_default())
+    });
+    for (name, (first, lines, amount)) in unmapped {
+        diags.push(
+            Diagnostic::new(
+                Code::OrderSalespersonUnmapped,
+                Some(order_cell(ctx, first, Field::Salesperson)),
+                format!(
+                    "salesperson `{name}` is not in the people master: {lines} line(s) of {}, {}, are unassigned in the group and region dimensions",
+                    ctx.period,
+                    format_money(amount)
+                ),
+            )
+            .with_help("add the person to the people master (销售员, 小组, 区域), or correct the name"),
+        );
+    }
+    let missing = fold_by(ctx, |e| {
+        e.person.is_none().then(|| {
+            let o = ctx.dataset.orders[e.order].origin;
+            format!("{}/{}", o.file.0, o.sheet.0)
+        })
+    });
+    for (_, (first, lines, amount)) in missing {
+        diags.push(Diagnostic::new(
+            Code::OrderSalespersonMissing,
+            Some(order_cell(ctx, first, Field::Salesperson)),
+            format!(
+                "{lines} line(s) of {} in this sheet, {}, have no salesperson and are unassigned in the region, group and person dimensions",
+                ctx.period,
+                format_money(amount)
+            ),
+        ).with_help("add a 销售员 / Salesperson column to the export"));
+    }
+}
+
+fn check_products(ctx: &Context, diags: &mut Diagnostics) {
+    if !has_dimension(ctx, &[Dimension::Product]) {
+        return;
+    }
+    let unmapped = fold_by(ctx, |e| {
+        e.product_class
+            .is_none()
+            .then(|| ctx.dataset.orders[e.order].product.clone())
+    });
+    for (product, (first, lines, amount)) in unmapped {
+        diags.push(
+            Diagnostic::new(
+                Code::OrderProductUnmapped,
+                Some(order_cell(ctx, first, Field::Product)),
+                format!(
+                    "product `{product}` has no product class (not in the products master): {lines} line(s) of {}, {}, are unassigned in the product dimension",
+                    ctx.period,
+                    format_money(amount)
+                ),
+            )
+            .with_help("add the product to the products master (产品, 产品类别)"),
+        );
+    }
+}
+
+fn check_customer_types(ctx: &Context, diags: &mut Diagnostics) {
+    let unknown = fold_by(ctx, |e| match &e.lifecycle {
+        Err(LifecycleIssue::UnknownType(t)) => Some(t.clone()),
+        Ok(_) => None,
+    });
+    for (value, (first, lines, amount)) in unknown {
+        diags.push(Diagnostic::new(
+            Code::OrderCustomerTypeUnknown,
+            Some(order_cell(ctx, first, Field::CustomerType)),
+            format!(
+                "customer type `{value}` is not 新客户/new, 老客户/returning or 流失客户/churned: {lines} line(s), {}, are unassigned in the customer dimension",
+                format_money(amount)
+            ),
+        ));
+    }
+}
+
+fn check_outside_period(ctx: &Context, diags: &mut Diagnostics) {
+    let mut per_sheet: BTreeMap<(u32, u16), (usize, usize, Decimal)> = BTreeMap::new();
+    for e in ctx.ledger.entries.iter().filter(|e| e.period > ctx.period) {
+        let o = &ctx.dataset.orders[e.order];
+        let slot = per_sheet
+            .entry((o.origin.file.0, o.origin.sheet.0))
+            .or_insert((e.order, 0, Decimal::ZERO));
+        slot.1 += 1;
+        slot.2 += o.amount;
+    }
+    for (_, (first, lines, amount)) in per_sheet {
+        diags.push(
+            Diagnostic::new(
+                Code::OrderOutsidePeriod,
+                Some(order_cell(ctx, first, Field::OrderDate)),
+                format!(
+                    "{lines} line(s), {}, are dated after {}, the period under review, and are not counted",
+                    format_money(amount),
+                    ctx.period
+                ),
+            )
+            .with_help("check the dates, or review a later period with --period"),
+        );
+    }
+}
