@@ -7,49 +7,18 @@
 //! closest role and its missing columns; and the files skipped, with why.
 
 use crate::Loaded;
-use crate::diag::{Diagnostic, FileId, Location, Severity, SheetId, Sources, column_name};
+use crate::diag::{FileId, Location, Severity, SheetId, column_name};
 use crate::inbox::Skipped;
 use crate::money::format_money;
 use crate::recognize::{Field, Role};
 use crate::records::TableStats;
+use crate::render::diagnostics::{DiagnosticView, fold};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt::Write;
 
 /// How many problems per sheet the terminal form lists before summing up the rest.
 pub const TEXT_PROBLEMS_PER_SHEET: usize = 20;
-
-/// A diagnostic as shown to users and in JSON.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct DiagnosticView {
-    pub code: String,
-    pub severity: Severity,
-    pub location: Option<String>,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
-}
-
-impl DiagnosticView {
-    /// Resolves a diagnostic's location against the sources table.
-    pub fn new(d: &Diagnostic, sources: &Sources) -> Self {
-        DiagnosticView {
-            code: d.code.as_str().to_string(),
-            severity: d.severity,
-            location: d.location.map(|l| sources.locate(l)),
-            message: d.message.clone(),
-            help: d.help.clone(),
-        }
-    }
-
-    /// The compiler-style line: `file!sheet!cell: error[code]: message`.
-    pub fn line(&self) -> String {
-        match &self.location {
-            Some(l) => format!("{l}: {}[{}]: {}", self.severity, self.code, self.message),
-            None => format!("{}[{}]: {}", self.severity, self.code, self.message),
-        }
-    }
-}
 
 /// A column of a recognised sheet.
 #[derive(Debug, Clone, Serialize)]
@@ -134,7 +103,7 @@ pub fn build_report(loaded: &Loaded) -> InspectReport {
     let sources = &loaded.sources;
     let ds = &loaded.dataset;
     let diag_in = |f: FileId, s: Option<SheetId>| -> Vec<DiagnosticView> {
-        loaded
+        let items: Vec<_> = loaded
             .diagnostics
             .items()
             .iter()
@@ -144,8 +113,9 @@ pub fn build_report(loaded: &Loaded) -> InspectReport {
                 (Some(Location::Cell(c)), Some(s)) => c.file == f && c.sheet == s,
                 _ => false,
             })
-            .map(|d| DiagnosticView::new(d, sources))
-            .collect()
+            .cloned()
+            .collect();
+        fold(&items, sources)
     };
     let mut files = Vec::new();
     for lf in &loaded.files {

@@ -80,6 +80,18 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The exit code this input deserves: 2 when something could not be read,
+    /// 1 when the data has errors, 0 otherwise.
+    pub fn exit(&self) -> error::Exit {
+        if self.has_unreadable() {
+            error::Exit::Unreadable
+        } else if self.diagnostics.has_errors() {
+            error::Exit::DataErrors
+        } else {
+            error::Exit::Clean
+        }
+    }
+
     /// True when some workbook or file in the inbox could not be opened or read.
     pub fn has_unreadable(&self) -> bool {
         self.files.iter().any(|f| !f.opened)

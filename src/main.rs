@@ -49,13 +49,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
                     serde_json::to_string_pretty(&report).expect("the report serialises")
                 ),
             }
-            Ok(if loaded.has_unreadable() {
-                Exit::Unreadable
-            } else if loaded.diagnostics.has_errors() {
-                Exit::DataErrors
-            } else {
-                Exit::Clean
-            })
+            Ok(loaded.exit())
         }
         Command::Check {
             inbox,
@@ -81,14 +75,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
                 Format::Text => print!("{}", qbr::check_report_text(&checked, color)),
                 Format::Json => println!("{}", qbr::check_report_json(&checked)),
             }
-            let loaded = &checked.loaded;
-            Ok(if loaded.has_unreadable() {
-                Exit::Unreadable
-            } else if loaded.diagnostics.has_errors() {
-                Exit::DataErrors
-            } else {
-                Exit::Clean
-            })
+            Ok(checked.loaded.exit())
         }
         Command::SampleData { dir, scale, seed } => {
             let summary =

@@ -31,6 +31,16 @@ pub struct DiagnosticView {
     file: Option<u32>,
 }
 
+impl DiagnosticView {
+    /// The compiler-style line: `file!sheet!cell: error[code]: message`.
+    pub fn line(&self) -> String {
+        match &self.location {
+            Some(l) => format!("{l}: {}[{}]: {}", self.severity, self.code, self.message),
+            None => format!("{}[{}]: {}", self.severity, self.code, self.message),
+        }
+    }
+}
+
 fn file_of(loc: Option<Location>) -> Option<u32> {
     match loc? {
         Location::File(f) | Location::Sheet(f, _) => Some(f.0),
