@@ -33,6 +33,11 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Parses `--as-of`.
+fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+    crate::calendar::parse_date(s).ok_or_else(|| format!("`{s}` is not a date such as 2026-08-15"))
+}
+
 /// Parses `--period`.
 fn period_arg(s: &str) -> Result<crate::calendar::Period, String> {
     crate::calendar::parse_period(s)
@@ -77,6 +82,39 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// A qbr.toml to use instead of the one at the inbox root.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Colour the terminal output.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
+    /// Build the quarterly review: completion of every unit of every dimension,
+    /// short boards and their Pareto set, team ranking, pace, trend, customer
+    /// KPIs. Runs the checks of `qbr check` first and refuses to write while
+    /// the data has errors, unless --allow-errors. Writes OUT/<period>/summary.json
+    /// whole or not at all, and prints a summary.
+    ///
+    /// Exit codes: 0 written, 1 data errors (nothing written), 2 unreadable input
+    /// or usage error, 3 qbr's own consistency check failed (nothing written).
+    ///
+    /// Example: qbr review sample-data --out out
+    ///          qbr review ~/shared/q3-inbox --out ~/reviews --as-of 2026-08-15
+    Review {
+        /// The folder holding the workbooks (searched at any depth).
+        inbox: PathBuf,
+        /// Where to write: OUT/<period>/summary.json.
+        #[arg(long)]
+        out: PathBuf,
+        /// The quarter to review (default: the targets' period, else the latest orders').
+        #[arg(long, value_parser = period_arg)]
+        period: Option<crate::calendar::Period>,
+        /// The day the review is as of, for pace (default: the latest order date in the period).
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Write the review even when the data has errors.
+        #[arg(long)]
+        allow_errors: bool,
         /// A qbr.toml to use instead of the one at the inbox root.
         #[arg(long)]
         config: Option<PathBuf>,

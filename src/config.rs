@@ -34,6 +34,12 @@ pub struct Config {
     pub new_customer_tolerance: Decimal,
     /// Target weight per people-master level (`top` 1.4, `regular` 1.2, `new` 1.0).
     pub level_weights: BTreeMap<String, Decimal>,
+    /// Completion below this is a short board (0.85).
+    pub short_board_below: Decimal,
+    /// Completion from this on is excellent (1.20).
+    pub excellent_at: Decimal,
+    /// A unit whose completion is below this share of the expected pace gets a warning (0.80).
+    pub pace_warning: Decimal,
 }
 
 impl Default for Config {
@@ -50,6 +56,9 @@ impl Default for Config {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), Decimal::new(v, 1)))
                 .collect(),
+            short_board_below: Decimal::new(85, 2),
+            excellent_at: Decimal::new(120, 2),
+            pace_warning: Decimal::new(80, 2),
         }
     }
 }
@@ -88,6 +97,9 @@ struct ConfigFile {
     fair_share_tolerance: Option<Num>,
     new_customer_tolerance: Option<Num>,
     level_weights: BTreeMap<String, Num>,
+    short_board_below: Option<Num>,
+    excellent_at: Option<Num>,
+    pace_warning: Option<Num>,
 }
 
 impl Config {
@@ -160,6 +172,16 @@ impl Config {
             file.new_customer_tolerance,
             "new_customer_tolerance",
         )?;
+        set(
+            &mut cfg.short_board_below,
+            file.short_board_below,
+            "short_board_below",
+        )?;
+        set(&mut cfg.excellent_at, file.excellent_at, "excellent_at")?;
+        set(&mut cfg.pace_warning, file.pace_warning, "pace_warning")?;
+        if cfg.short_board_below > cfg.excellent_at {
+            return Err("`short_board_below` must not be above `excellent_at`".into());
+        }
         for (level, w) in file.level_weights {
             let key = format!("level_weights.{level}");
             cfg.level_weights.insert(level, w.to_decimal(&key)?);

@@ -24,6 +24,25 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The review's figures do not reconcile: a dimension's leaf actuals plus its
+    /// unassigned amount differ from the period's order amount. Nothing is written.
+    #[error(
+        "internal check failed: in the {dimension} dimension, leaf units {leaves} + unassigned {unassigned} ≠ order amount {order_amount}; no report was written (please report this)"
+    )]
+    Reconcile {
+        dimension: String,
+        leaves: String,
+        unassigned: String,
+        order_amount: String,
+    },
+    /// The inbox holds neither targets nor orders.
+    #[error("nothing to review: the inbox holds no targets and no order lines")]
+    NothingToReview,
+    /// `qbr review` found errors in the data and `--allow-errors` was not given.
+    #[error(
+        "{errors} error(s) in the data (listed above); fix them, or pass --allow-errors to write the review anyway"
+    )]
+    DataErrors { errors: usize },
     /// A workbook could not be generated (sample data, reports).
     #[error("cannot build the workbook {path}: {message}")]
     Workbook { path: PathBuf, message: String },
@@ -38,4 +57,17 @@ pub enum Exit {
     DataErrors = 1,
     /// Input could not be read at all (a missing inbox, an unreadable workbook) or the command line was wrong.
     Unreadable = 2,
+    /// qbr's own consistency check failed; nothing was written.
+    Internal = 3,
+}
+
+impl Error {
+    /// The exit code this error ends the process with.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::DataErrors { .. } => Exit::DataErrors,
+            Error::Reconcile { .. } => Exit::Internal,
+            _ => Exit::Unreadable,
+        }
+    }
 }

@@ -109,6 +109,8 @@ pub struct Entry {
     pub period: Period,
     pub month: Month,
     pub customer: String,
+    /// The product name's match key (product-dimension units may name products).
+    pub product: String,
     pub lifecycle: Result<Lifecycle, LifecycleIssue>,
     /// Canonical product class key; `None` when neither the line nor the products master names one.
     pub product_class: Option<String>,
@@ -304,6 +306,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                     .map(match_key)
                     .or_else(|| master.map(|m| m.1.clone())),
                 person,
+                product: match_key(&o.product),
                 customer,
             }
         })

@@ -17,6 +17,7 @@
 //! what was read for `qbr inspect`, and [`sample`] generates the sample inbox.
 
 pub mod actuals;
+pub mod analyze;
 pub mod calendar;
 pub mod cli;
 pub mod config;
@@ -26,6 +27,7 @@ pub mod inbox;
 pub mod inspect;
 pub mod ledger;
 pub mod money;
+pub mod output;
 pub mod read;
 pub mod recognize;
 pub mod records;
@@ -241,4 +243,43 @@ pub fn check_report_json(checked: &Checked) -> String {
         "diagnostics": views,
     });
     serde_json::to_string_pretty(&v).expect("check report serialises")
+}
+
+/// Computes the review of a checked inbox, proves it reconciles, and writes
+/// `OUT/<period>/summary.json` whole or not at all.
+///
+/// # Errors
+/// [`Error::NothingToReview`] without targets or orders; [`Error::Reconcile`]
+/// when the figures would not add up; [`Error::Write`] when the output cannot be
+/// written.
+pub fn write_review(
+    checked: &Checked,
+    out: &std::path::Path,
+    as_of: Option<chrono::NaiveDate>,
+) -> Result<(analyze::Review, PathBuf), Error> {
+    let period = checked.period.ok_or(Error::NothingToReview)?;
+    let loaded = &checked.loaded;
+    let review = analyze::analyze(
+        &loaded.dataset,
+        &checked.ledger,
+        &checked.tree,
+        &loaded.config,
+        period,
+        as_of,
+        loaded.files.iter().filter(|f| f.opened).count(),
+    );
+    review.reconcile().map_err(|e| Error::Reconcile {
+        dimension: e.dimension,
+        leaves: e.leaves.to_string(),
+        unassigned: e.unassigned.to_string(),
+        order_amount: e.order_amount.to_string(),
+    })?;
+    let diagnostics = render::diagnostics::fold(loaded.diagnostics.items(), &loaded.sources);
+    let mut set = output::OutputSet::default();
+    set.add(
+        "summary.json",
+        render::json::summary_json(&review, &diagnostics),
+    );
+    let dir = output::write_outputs(out, &period.to_string(), &set)?;
+    Ok((review, dir))
 }

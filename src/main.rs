@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) => {
             eprintln!("qbr: error: {e}");
-            ExitCode::from(Exit::Unreadable as u8)
+            ExitCode::from(e.exit() as u8)
         }
     }
 }
@@ -64,24 +64,54 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
                 period,
                 ..Default::default()
             })?;
-            let color = match color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
+            let color = use_color(color);
             match format {
                 Format::Text => print!("{}", qbr::check_report_text(&checked, color)),
                 Format::Json => println!("{}", qbr::check_report_json(&checked)),
             }
             Ok(checked.loaded.exit())
         }
+        Command::Review {
+            inbox,
+            out,
+            period,
+            as_of,
+            allow_errors,
+            config,
+            color,
+        } => {
+            let checked = qbr::check(&qbr::LoadOptions {
+                inbox,
+                config,
+                period,
+                exclude: Some(out.clone()),
+            })?;
+            let errors = checked.loaded.diagnostics.count(qbr::diag::Severity::Error);
+            if errors > 0 {
+                eprint!("{}", qbr::check_report_text(&checked, use_color(color)));
+                if !allow_errors {
+                    return Err(qbr::error::Error::DataErrors { errors });
+                }
+            }
+            let (review, dir) = qbr::write_review(&checked, &out, as_of)?;
+            print!("{}", qbr::render::summary::render_summary(&review, &dir));
+            Ok(Exit::Clean)
+        }
         Command::SampleData { dir, scale, seed } => {
             let summary =
                 qbr::sample::write_sample(&dir, &qbr::sample::SampleOptions { scale, seed })?;
             println!("{summary}");
             Ok(Exit::Clean)
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     }
 }

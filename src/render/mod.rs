@@ -1,3 +1,5 @@
 //! Renderers: turn results into what people and machines read.
 
 pub mod diagnostics;
+pub mod json;
+pub mod summary;

@@ -854,7 +854,7 @@ fn write_targets(dir: &Path, g: &Generator) -> Result<usize, Error> {
         ("客户", "新客户", "销售额", money(4_800_000), Some(Decimal::new(4, 1)), true, "许诺", ""),
         ("客户", "新客户", "新客户数", y(1_000), None, false, "许诺", "新客户销售额 ÷ 客单价"),
         ("客户", "新客户", "客单价", wan(Decimal::from(4_800)), None, false, "许诺", ""),
-        ("客户", "老客户", "复购率", Decimal::new(70, 2), None, false, "许诺", ""),
+        ("客户", "老客户", "复购率", Decimal::new(45, 2), None, false, "许诺", "上季度复购率约 40%"),
         ("客户", "流失客户", "召回率", Decimal::new(10, 2), None, false, "许诺", "流失客户召回：5% 优惠券"),
         // Product structure.
         ("产品", "核心产品", "销售额", money(7_200_000), Some(Decimal::new(6, 1)), true, "韩梅", ""),

@@ -244,3 +244,93 @@ fn bad_config_exits_2_naming_the_file() {
         stderr(&o)
     );
 }
+
+#[test]
+fn review_writes_summary_json_and_leaves_inputs_alone() {
+    let before = snapshot(&sample_data());
+    let out = tempfile::tempdir().unwrap();
+    let o = qbr(&[
+        "review",
+        sample_data().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("Total sales: target 12,000,000.00, actual 11,021,320.98, completion 91.84%"),
+        "{text}"
+    );
+    let summary = std::fs::read_to_string(out.path().join("2026Q3/summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(v["schema"], "qbr.review/1");
+    assert_eq!(v["total"]["completion"], "0.9184");
+    // The contract's field order: schema, period, ... as written, not alphabetical.
+    assert!(summary.find("\"schema\"").unwrap() < summary.find("\"period\"").unwrap());
+    assert_eq!(before, snapshot(&sample_data()));
+}
+
+#[test]
+fn review_refuses_data_errors_unless_allowed() {
+    let mut t = SheetSpec::new("目标", &["维度", "单元", "目标", "负责人"]);
+    t.row(vec![
+        "总计".into(),
+        "公司".into(),
+        100.into(),
+        "王总".into(),
+    ]);
+    t.row(vec!["区域".into(), "华东".into(), 90.into(), "钱".into()]);
+    let mut orders = SheetSpec::new("明细", &["订单号", "日期", "客户", "产品", "金额"]);
+    orders.row(vec![
+        "S1".into(),
+        "2026-07-01".into(),
+        "甲".into(),
+        "门锁".into(),
+        50.into(),
+    ]);
+    let dir = inbox(&[("目标.xlsx", vec![t]), ("订单.xlsx", vec![orders])]);
+    let out = dir.path().join("out");
+    let o = qbr(&[
+        "review",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error[target.sum_mismatch]"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("--allow-errors"), "{}", stderr(&o));
+    assert!(
+        !out.exists(),
+        "nothing is written while the data has errors"
+    );
+    let o = qbr(&[
+        "review",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--allow-errors",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("2026Q3/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["total"]["completion"], "0.5000");
+    assert_eq!(v["diagnostics"][0]["code"], "target.sum_mismatch");
+    // A second run does not read its own output folder inside the inbox.
+    let o = qbr(&[
+        "review",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--allow-errors",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("2026Q3/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["inputs"]["files"], 2);
+}

@@ -1,0 +1,1062 @@
+//! The quarterly review's figures: completion of every unit of every dimension,
+//! short boards and their Pareto set, team ranking, pace, trend, the customer
+//! KPIs and the activity funnel.
+//!
+//! In: the dataset, its ledger and the period's target tree. Out: a [`Review`].
+//! Every money figure is an exact `Decimal` sum over the ledger's distinct
+//! lines; rounding happens only in the renderers. Each line is credited to at
+//! most one leaf unit per dimension (a unit that is no other unit's parent),
+//! and to that leaf's ancestors; lines that reach no leaf are the dimension's
+//! unassigned. [`Review::reconcile`] proves, per dimension, that leaf actuals
+//! plus unassigned equal the period's order amount, to the cent and beyond.
+
+use crate::calendar::{Month, Period};
+use crate::config::Config;
+use crate::ledger::{Entry, Ledger, Lifecycle};
+use crate::records::{Dataset, Dimension, Measure};
+use crate::text::match_key;
+use crate::tree::{ParentRef, TargetTree};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// How a unit stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Below `short_board_below` (短板).
+    ShortBoard,
+    OnTrack,
+    /// At or above `excellent_at` (优秀).
+    Excellent,
+}
+
+impl Status {
+    /// The status of a completion figure under the configured lines.
+    pub fn of(completion: Decimal, config: &Config) -> Status {
+        if completion < config.short_board_below {
+            Status::ShortBoard
+        } else if completion >= config.excellent_at {
+            Status::Excellent
+        } else {
+            Status::OnTrack
+        }
+    }
+}
+
+/// The highest target tier an actual reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    None,
+    Base,
+    Stretch,
+    Challenge,
+}
+
+/// One unit's figures for one measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitReview {
+    /// Index into the tree's nodes.
+    pub node: usize,
+    pub unit: String,
+    pub key: String,
+    pub parent: Option<String>,
+    pub owner: Option<String>,
+    pub target: Decimal,
+    pub stretch: Option<Decimal>,
+    pub challenge: Option<Decimal>,
+    /// `None` when qbr cannot compute this measure here (no activity sheet, say).
+    pub actual: Option<Decimal>,
+    pub completion: Option<Decimal>,
+    /// actual − target.
+    pub gap: Option<Decimal>,
+    pub status: Option<Status>,
+    pub tier: Option<Tier>,
+    /// No other unit of this dimension and measure has it as parent.
+    pub leaf: bool,
+}
+
+/// Lines of the period that reach no leaf unit of a dimension.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unassigned {
+    pub lines: usize,
+    pub amount: Decimal,
+}
+
+/// One dimension and measure of the review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DimensionReview {
+    pub dimension: Dimension,
+    pub measure: Measure,
+    pub unassigned: Unassigned,
+    pub units: Vec<UnitReview>,
+}
+
+/// A unit below the short-board line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShortBoard {
+    pub dimension: Dimension,
+    pub measure: Measure,
+    pub unit: String,
+    pub completion: Decimal,
+    /// Money left on the table (target − actual) for money measures.
+    pub shortfall: Option<Decimal>,
+    /// Among the fewest leaf units explaining 80% of the dimension's shortfall.
+    pub pareto: bool,
+}
+
+/// Ranking of one team level by sales completion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    pub dimension: Dimension,
+    /// (unit, completion, status), best first.
+    pub units: Vec<(String, Decimal, Status)>,
+}
+
+/// A unit's progress against the pace expected at `as_of`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaceRow {
+    pub dimension: Dimension,
+    pub unit: String,
+    pub completion: Decimal,
+    pub expected: Decimal,
+    /// completion ÷ expected.
+    pub ratio: Decimal,
+    pub warning: bool,
+}
+
+/// A unit's actuals over the quarters the history covers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendRow {
+    pub dimension: Dimension,
+    pub measure: Measure,
+    pub unit: String,
+    /// Oldest first; the period under review last.
+    pub quarters: Vec<(Period, Decimal)>,
+}
+
+/// The methodology's customer KPIs for the whole company.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerKpis {
+    /// True when there is no order before the period: everyone is new.
+    pub no_history: bool,
+    pub new_customers: usize,
+    pub returning_customers: usize,
+    pub recalled_customers: usize,
+    /// Customers active in the previous `churn_quarters` quarters.
+    pub active_before: usize,
+    /// Churned at the period's start: ordered before the window, not in it.
+    pub churned_at_start: usize,
+    /// returning who bought ÷ active before.
+    pub repurchase_rate: Option<Decimal>,
+    /// recalled ÷ churned at start.
+    pub recall_rate: Option<Decimal>,
+    /// deals ÷ leads from the activity sheets.
+    pub new_customer_conversion: Option<Decimal>,
+    /// Returning customers' sales ÷ returning customers.
+    pub returning_aov: Option<Decimal>,
+    pub returning_aov_last_quarter: Option<Decimal>,
+    pub new_customer_aov: Option<Decimal>,
+}
+
+/// Leading indicators and their stage conversions for a person or a group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunnelRow {
+    pub dimension: Dimension,
+    pub unit: String,
+    /// visits, leads, opportunities, demos, deals
+    pub stages: [Decimal; 5],
+}
+
+impl FunnelRow {
+    /// Conversion between consecutive stages (leads ÷ visits, …, deals ÷ demos).
+    pub fn conversions(&self) -> [Option<Decimal>; 4] {
+        std::array::from_fn(|i| {
+            let (a, b) = (self.stages[i], self.stages[i + 1]);
+            (!a.is_zero()).then(|| b / a)
+        })
+    }
+}
+
+/// What the review was built from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Inputs {
+    pub files: usize,
+    /// Distinct order lines dated in the period.
+    pub order_lines: usize,
+    pub order_amount: Decimal,
+    /// Lines of the period counted once because they repeat another.
+    pub duplicate_lines: usize,
+    pub duplicate_amount: Decimal,
+    /// Rows rejected by the input layer (all roles, all periods).
+    pub rejected_rows: usize,
+    /// Distinct lines dated before the period (history).
+    pub history_lines: usize,
+}
+
+/// The whole review.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub period: Period,
+    pub as_of: NaiveDate,
+    pub in_progress: bool,
+    /// Share of the quarter's days elapsed at `as_of`.
+    pub elapsed: Decimal,
+    /// The total sales target and actual.
+    pub total: Option<UnitReview>,
+    pub dimensions: Vec<DimensionReview>,
+    pub short_boards: Vec<ShortBoard>,
+    pub ranking: Vec<Ranking>,
+    pub pace: Vec<PaceRow>,
+    pub trend: Vec<TrendRow>,
+    pub customers: CustomerKpis,
+    pub funnel: Vec<FunnelRow>,
+    pub inputs: Inputs,
+}
+
+/// The invariant that failed: the figures would not add up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReconcileError {
+    pub dimension: String,
+    pub leaves: Decimal,
+    pub unassigned: Decimal,
+    pub order_amount: Decimal,
+}
+
+impl Review {
+    /// Per dimension (sales), leaf actuals + unassigned = the period's order amount, exactly.
+    ///
+    /// # Errors
+    /// The first dimension where it does not hold.
+    pub fn reconcile(&self) -> Result<(), ReconcileError> {
+        for d in self
+            .dimensions
+            .iter()
+            .filter(|d| d.measure == Measure::Sales)
+        {
+            let leaves: Decimal = d
+                .units
+                .iter()
+                .filter(|u| u.leaf)
+                .filter_map(|u| u.actual)
+                .sum();
+            if leaves + d.unassigned.amount != self.inputs.order_amount {
+                return Err(ReconcileError {
+                    dimension: d.dimension.key().to_string(),
+                    leaves,
+                    unassigned: d.unassigned.amount,
+                    order_amount: self.inputs.order_amount,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The order in which dimensions appear.
+const DIMENSION_ORDER: &[Dimension] = &[
+    Dimension::Total,
+    Dimension::Customer,
+    Dimension::Product,
+    Dimension::Region,
+    Dimension::Group,
+    Dimension::Person,
+    Dimension::Month,
+];
+
+fn dimension_rank(d: &Dimension) -> usize {
+    DIMENSION_ORDER
+        .iter()
+        .position(|x| x == d)
+        .unwrap_or(DIMENSION_ORDER.len())
+}
+
+/// Everything the computations read.
+struct Ctx<'a> {
+    ds: &'a Dataset,
+    ledger: &'a Ledger,
+    tree: &'a TargetTree,
+    config: &'a Config,
+    period: Period,
+    /// Activity rows of the period with the group and region of their salesperson.
+    activities: Vec<ActivityScope<'a>>,
+}
+
+struct ActivityScope<'a> {
+    rec: &'a crate::records::ActivityRec,
+    person: String,
+    group: Option<String>,
+    region: Option<String>,
+    month: Month,
+}
+
+impl ActivityScope<'_> {
+    fn belongs(&self, d: &Dimension, key: &str) -> Option<bool> {
+        Some(match d {
+            Dimension::Total => true,
+            Dimension::Person => self.person == key,
+            Dimension::Group => self.group.as_deref() == Some(key),
+            Dimension::Region => self.region.as_deref() == Some(key),
+            Dimension::Month => self.month.to_string() == key,
+            // Activities carry no customer or product.
+            _ => return None,
+        })
+    }
+
+    fn stage(&self, m: &Measure) -> Option<Decimal> {
+        let r = self.rec;
+        match m {
+            Measure::Visits => r.visits,
+            Measure::Leads => r.leads,
+            Measure::Opportunities => r.opportunities,
+            Measure::Demos => r.demos,
+            _ => None,
+        }
+    }
+}
+
+/// Computes the review of `period` as of `as_of` (default: the latest order date in it).
+pub fn analyze(
+    ds: &Dataset,
+    ledger: &Ledger,
+    tree: &TargetTree,
+    config: &Config,
+    period: Period,
+    as_of: Option<NaiveDate>,
+    files: usize,
+) -> Review {
+    let people: HashMap<String, (String, String)> = ds
+        .people
+        .iter()
+        .map(|p| {
+            (
+                match_key(&p.name),
+                (match_key(&p.group), match_key(&p.region)),
+            )
+        })
+        .collect();
+    let activities = ds
+        .activities
+        .iter()
+        .filter(|a| period.contains(a.date))
+        .map(|a| {
+            let person = match_key(&a.salesperson);
+            let m = people.get(&person);
+            ActivityScope {
+                rec: a,
+                group: m.map(|m| m.0.clone()),
+                region: m.map(|m| m.1.clone()),
+                month: Month::of(a.date),
+                person,
+            }
+        })
+        .collect();
+    let ctx = Ctx {
+        ds,
+        ledger,
+        tree,
+        config,
+        period,
+        activities,
+    };
+    let latest = ledger
+        .in_period(period)
+        .map(|e| ds.orders[e.order].date)
+        .max();
+    let as_of = as_of
+        .or(latest)
+        .unwrap_or_else(|| period.last_day())
+        .clamp(period.first_day(), period.last_day());
+    let days = (period.last_day() - period.first_day()).num_days() + 1;
+    let elapsed_days = (as_of - period.first_day()).num_days() + 1;
+    let elapsed = Decimal::from(elapsed_days) / Decimal::from(days);
+
+    let mut groups: BTreeMap<(usize, Dimension, Measure), Vec<usize>> = BTreeMap::new();
+    for (i, n) in tree.nodes.iter().enumerate() {
+        if matches!(n.dimension, Dimension::Other(_)) {
+            continue;
+        }
+        groups
+            .entry((
+                dimension_rank(&n.dimension),
+                n.dimension.clone(),
+                n.measure.clone(),
+            ))
+            .or_default()
+            .push(i);
+    }
+    let dimensions: Vec<DimensionReview> = groups
+        .into_iter()
+        .map(|((_, d, m), nodes)| review_dimension(&ctx, d, m, &nodes))
+        .collect();
+    let total = dimensions
+        .iter()
+        .find(|d| d.dimension == Dimension::Total && d.measure == Measure::Sales)
+        .and_then(|d| d.units.first().cloned());
+    let inputs = inputs(&ctx, files);
+    Review {
+        period,
+        as_of,
+        in_progress: as_of < period.last_day(),
+        elapsed,
+        short_boards: short_boards(&dimensions),
+        ranking: ranking(&dimensions),
+        pace: pace(&ctx, &dimensions, as_of, elapsed),
+        trend: trend(&ctx, &dimensions),
+        customers: customer_kpis(&ctx),
+        funnel: funnel(&ctx),
+        total,
+        dimensions,
+        inputs,
+    }
+}
+
+fn inputs(ctx: &Ctx, files: usize) -> Inputs {
+    let in_period: Vec<&Entry> = ctx.ledger.in_period(ctx.period).collect();
+    let dups: Vec<_> = ctx
+        .ledger
+        .duplicates
+        .iter()
+        .filter(|d| ctx.period.contains(ctx.ds.orders[d.dropped].date))
+        .collect();
+    Inputs {
+        files,
+        order_lines: in_period.len(),
+        order_amount: in_period
+            .iter()
+            .map(|e| ctx.ds.orders[e.order].amount)
+            .sum(),
+        duplicate_lines: dups.len(),
+        duplicate_amount: dups.iter().map(|d| ctx.ds.orders[d.dropped].amount).sum(),
+        rejected_rows: ctx.ds.stats.iter().map(|s| s.rows_rejected).sum(),
+        history_lines: ctx
+            .ledger
+            .entries
+            .iter()
+            .filter(|e| e.period < ctx.period)
+            .count(),
+    }
+}
+
+/// The unit keys a line has in a dimension (products match by class or by name).
+fn line_keys<'e>(e: &'e Entry, d: &Dimension, month: &'e str) -> [Option<&'e str>; 2] {
+    match d {
+        Dimension::Product => [e.product_class.as_deref(), Some(e.product.as_str())],
+        Dimension::Month => [Some(month), None],
+        other => [e.unit(other), None],
+    }
+}
+
+/// Line-based accumulators of one unit.
+#[derive(Default)]
+struct Acc<'a> {
+    sales: Decimal,
+    units: Decimal,
+    collected: Decimal,
+    customers: HashSet<&'a str>,
+    new_customers: HashSet<&'a str>,
+}
+
+fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> DimensionReview {
+    let tree = ctx.tree;
+    let local: HashMap<usize, usize> = nodes.iter().enumerate().map(|(l, &n)| (n, l)).collect();
+    let parent_local: Vec<Option<usize>> = nodes
+        .iter()
+        .map(|&n| match tree.nodes[n].parent {
+            ParentRef::Node(p) => local.get(&p).copied(),
+            _ => None,
+        })
+        .collect();
+    let mut is_leaf = vec![true; nodes.len()];
+    for p in parent_local.iter().flatten() {
+        is_leaf[*p] = false;
+    }
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (l, &n) in nodes.iter().enumerate() {
+        by_key
+            .entry(tree.nodes[n].key.as_str())
+            .or_default()
+            .push(l);
+    }
+    let mut accs: Vec<Acc> = (0..nodes.len()).map(|_| Acc::default()).collect();
+    let mut unassigned = Unassigned::default();
+    let mut credited: Vec<usize> = Vec::with_capacity(8);
+    for e in ctx.ledger.in_period(ctx.period) {
+        let o = &ctx.ds.orders[e.order];
+        credited.clear();
+        let month = e.month.to_string();
+        let matched: Vec<usize> = if d == Dimension::Total {
+            (0..nodes.len()).collect()
+        } else {
+            line_keys(e, &d, &month)
+                .into_iter()
+                .flatten()
+                .filter_map(|k| by_key.get(k))
+                .flatten()
+                .copied()
+                .collect()
+        };
+        // The one leaf this line counts in: the first matching leaf.
+        let leaf = matched.iter().copied().find(|&l| is_leaf[l]);
+        let mut starts: Vec<usize> = matched.iter().copied().filter(|&l| !is_leaf[l]).collect();
+        starts.extend(leaf);
+        for s in starts {
+            let mut cur = Some(s);
+            let mut guard = 0;
+            while let Some(c) = cur {
+                if credited.contains(&c) || guard > nodes.len() {
+                    break;
+                }
+                credited.push(c);
+                cur = parent_local[c];
+                guard += 1;
+            }
+        }
+        if leaf.is_none() {
+            unassigned.lines += 1;
+            unassigned.amount += o.amount;
+        }
+        for &c in &credited {
+            let a = &mut accs[c];
+            a.sales += o.amount;
+            a.units += o.quantity.unwrap_or_default();
+            a.collected += o.collected.unwrap_or_default();
+            a.customers.insert(e.customer.as_str());
+            if e.lifecycle == Ok(Lifecycle::New) {
+                a.new_customers.insert(e.customer.as_str());
+            }
+        }
+    }
+    let mut units: Vec<UnitReview> = nodes
+        .iter()
+        .enumerate()
+        .map(|(l, &n)| {
+            let node = &tree.nodes[n];
+            let row = &ctx.ds.targets[node.row];
+            let a = &accs[l];
+            let actual = match &m {
+                Measure::Sales => Some(a.sales),
+                Measure::Units => Some(a.units),
+                Measure::Collections => Some(a.collected),
+                Measure::NewCustomers => Some(Decimal::from(a.new_customers.len())),
+                Measure::Aov => aov(&d, &node.key, a, ctx),
+                Measure::RepurchaseRate => repurchase_rate(ctx, &d, &node.key),
+                Measure::RecallRate => recall_rate(ctx, &d, &node.key),
+                Measure::ConversionRate => activity_ratio(ctx, &d, &node.key),
+                Measure::Visits | Measure::Leads | Measure::Opportunities | Measure::Demos => {
+                    activity_sum(ctx, &d, &node.key, &m)
+                }
+                Measure::Other(_) => None,
+            };
+            let completion = actual
+                .filter(|_| row.target > Decimal::ZERO)
+                .map(|a| a / row.target);
+            UnitReview {
+                node: n,
+                unit: node.unit.clone(),
+                key: node.key.clone(),
+                parent: row.parent.clone(),
+                owner: row.owner.clone(),
+                target: row.target,
+                stretch: row.stretch,
+                challenge: row.challenge,
+                gap: actual.map(|a| a - row.target),
+                status: completion.map(|c| Status::of(c, ctx.config)),
+                tier: actual.map(|a| tier(a, row.target, row.stretch, row.challenge)),
+                completion,
+                actual,
+                leaf: is_leaf[l],
+            }
+        })
+        .collect();
+    sort_units(&mut units, &d);
+    DimensionReview {
+        dimension: d,
+        measure: m,
+        unassigned,
+        units,
+    }
+}
+
+/// Months in calendar order; otherwise parents' order, then the largest target first.
+fn sort_units(units: &mut [UnitReview], d: &Dimension) {
+    if *d == Dimension::Month {
+        units.sort_by(|a, b| a.key.cmp(&b.key));
+        return;
+    }
+    units.sort_by(|a, b| {
+        (
+            a.parent.as_deref().map(match_key),
+            std::cmp::Reverse(a.target),
+            &a.key,
+        )
+            .cmp(&(
+                b.parent.as_deref().map(match_key),
+                std::cmp::Reverse(b.target),
+                &b.key,
+            ))
+    });
+}
+
+fn tier(
+    actual: Decimal,
+    base: Decimal,
+    stretch: Option<Decimal>,
+    challenge: Option<Decimal>,
+) -> Tier {
+    if challenge.is_some_and(|c| actual >= c) {
+        Tier::Challenge
+    } else if stretch.is_some_and(|s| actual >= s) {
+        Tier::Stretch
+    } else if actual >= base {
+        Tier::Base
+    } else {
+        Tier::None
+    }
+}
+
+/// Sales per customer (客单价): for the 新客户 unit, new customers' sales per new customer.
+fn aov(d: &Dimension, key: &str, a: &Acc, _ctx: &Ctx) -> Option<Decimal> {
+    let n = if *d == Dimension::Customer && key == "new" {
+        a.new_customers.len()
+    } else {
+        a.customers.len()
+    };
+    (n > 0).then(|| a.sales / Decimal::from(n))
+}
+
+/// Lines of a quarter in the scope of a unit; the customer dimension's
+/// lifecycle units scope to the whole company (their definition is the ratio).
+fn scoped<'a>(
+    ctx: &'a Ctx,
+    d: &'a Dimension,
+    key: &'a str,
+    p: Period,
+) -> impl Iterator<Item = &'a Entry> + 'a {
+    let all = *d == Dimension::Customer || *d == Dimension::Total;
+    ctx.ledger.in_period(p).filter(move |e| {
+        all || {
+            let month = e.month.to_string();
+            line_keys(e, d, &month)
+                .into_iter()
+                .flatten()
+                .any(|k| k == key)
+        }
+    })
+}
+
+fn window(ctx: &Ctx) -> Vec<Period> {
+    (1..=ctx.config.churn_quarters as i32)
+        .map(|i| ctx.period.offset(-i))
+        .collect()
+}
+
+/// Returning customers who bought ÷ customers active in the previous `churn_quarters` quarters.
+fn repurchase_rate(ctx: &Ctx, d: &Dimension, key: &str) -> Option<Decimal> {
+    let active: HashSet<&str> = window(ctx)
+        .into_iter()
+        .flat_map(|p| scoped(ctx, d, key, p))
+        .map(|e| e.customer.as_str())
+        .collect();
+    if active.is_empty() {
+        return None;
+    }
+    let bought: HashSet<&str> = scoped(ctx, d, key, ctx.period)
+        .filter(|e| active.contains(e.customer.as_str()))
+        .map(|e| e.customer.as_str())
+        .collect();
+    Some(Decimal::from(bought.len()) / Decimal::from(active.len()))
+}
+
+/// Recalled customers ÷ customers churned at the period's start.
+fn recall_rate(ctx: &Ctx, d: &Dimension, key: &str) -> Option<Decimal> {
+    let (churned, recalled) = churn_sets(ctx, d, key);
+    (!churned.is_empty()).then(|| Decimal::from(recalled.len()) / Decimal::from(churned.len()))
+}
+
+fn churn_sets<'a>(
+    ctx: &'a Ctx,
+    d: &'a Dimension,
+    key: &'a str,
+) -> (HashSet<&'a str>, HashSet<&'a str>) {
+    let window_start = ctx.period.offset(-(ctx.config.churn_quarters as i32));
+    let mut before: HashSet<&str> = HashSet::new();
+    let mut in_window: HashSet<&str> = HashSet::new();
+    let all = *d == Dimension::Customer || *d == Dimension::Total;
+    for e in ctx.ledger.entries.iter().filter(|e| e.period < ctx.period) {
+        let month = e.month.to_string();
+        if !all
+            && !line_keys(e, d, &month)
+                .into_iter()
+                .flatten()
+                .any(|k| k == key)
+        {
+            continue;
+        }
+        if e.period < window_start {
+            before.insert(e.customer.as_str());
+        } else {
+            in_window.insert(e.customer.as_str());
+        }
+    }
+    let churned: HashSet<&str> = before.difference(&in_window).copied().collect();
+    let recalled: HashSet<&str> = scoped(ctx, d, key, ctx.period)
+        .filter(|e| churned.contains(e.customer.as_str()))
+        .map(|e| e.customer.as_str())
+        .collect();
+    (churned, recalled)
+}
+
+fn activity_sum(ctx: &Ctx, d: &Dimension, key: &str, m: &Measure) -> Option<Decimal> {
+    let mut any = false;
+    let mut sum = Decimal::ZERO;
+    for a in &ctx.activities {
+        if a.belongs(d, key)?
+            && let Some(v) = a.stage(m)
+        {
+            any = true;
+            sum += v;
+        }
+    }
+    any.then_some(sum)
+}
+
+/// Deals ÷ leads (转化率) from the activity sheets; the customer dimension uses the company's.
+fn activity_ratio(ctx: &Ctx, d: &Dimension, key: &str) -> Option<Decimal> {
+    let (d, key) = if *d == Dimension::Customer {
+        (&Dimension::Total, "")
+    } else {
+        (d, key)
+    };
+    let mut leads = Decimal::ZERO;
+    let mut deals = Decimal::ZERO;
+    for a in &ctx.activities {
+        if a.belongs(d, key)? {
+            leads += a.rec.leads.unwrap_or_default();
+            deals += a.rec.deals.unwrap_or_default();
+        }
+    }
+    (!leads.is_zero()).then(|| deals / leads)
+}
+
+fn money_dims(dims: &[DimensionReview]) -> impl Iterator<Item = &DimensionReview> {
+    dims.iter()
+        .filter(|d| d.dimension != Dimension::Total && d.measure == Measure::Sales)
+}
+
+fn short_boards(dims: &[DimensionReview]) -> Vec<ShortBoard> {
+    let mut out = Vec::new();
+    for d in dims.iter().filter(|d| d.dimension != Dimension::Total) {
+        // The Pareto set: the fewest leaf units whose shortfalls explain 80% of the dimension's.
+        let mut gaps: Vec<(Decimal, &str)> = d
+            .units
+            .iter()
+            .filter(|u| u.leaf)
+            .filter_map(|u| {
+                u.gap
+                    .filter(|g| *g < Decimal::ZERO)
+                    .map(|g| (-g, u.key.as_str()))
+            })
+            .collect();
+        gaps.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let total_short: Decimal = gaps.iter().map(|g| g.0).sum();
+        let mut pareto: HashSet<&str> = HashSet::new();
+        let mut covered = Decimal::ZERO;
+        for (g, k) in &gaps {
+            if covered >= total_short * Decimal::new(8, 1) {
+                break;
+            }
+            covered += g;
+            pareto.insert(k);
+        }
+        for u in &d.units {
+            if u.status == Some(Status::ShortBoard) {
+                out.push(ShortBoard {
+                    dimension: d.dimension.clone(),
+                    measure: d.measure.clone(),
+                    unit: u.unit.clone(),
+                    completion: u.completion.unwrap_or_default(),
+                    shortfall: d.measure.is_money().then(|| -u.gap.unwrap_or_default()),
+                    pareto: d.measure == Measure::Sales
+                        && u.leaf
+                        && pareto.contains(u.key.as_str()),
+                });
+            }
+        }
+    }
+    // Money left on the table first, then the lowest completion.
+    out.sort_by(|a, b| {
+        b.shortfall
+            .unwrap_or_default()
+            .cmp(&a.shortfall.unwrap_or_default())
+            .then(a.completion.cmp(&b.completion))
+            .then(dimension_rank(&a.dimension).cmp(&dimension_rank(&b.dimension)))
+            .then(a.unit.cmp(&b.unit))
+    });
+    out
+}
+
+fn ranking(dims: &[DimensionReview]) -> Vec<Ranking> {
+    money_dims(dims)
+        .filter(|d| {
+            matches!(
+                d.dimension,
+                Dimension::Region | Dimension::Group | Dimension::Person
+            )
+        })
+        .map(|d| {
+            let mut units: Vec<(String, Decimal, Status)> = d
+                .units
+                .iter()
+                .filter_map(|u| Some((u.unit.clone(), u.completion?, u.status?)))
+                .collect();
+            units.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            Ranking {
+                dimension: d.dimension.clone(),
+                units,
+            }
+        })
+        .collect()
+}
+
+/// Expected completion at `as_of`: by the month targets when the period has
+/// them, otherwise by elapsed days.
+fn expected_pace(
+    ctx: &Ctx,
+    dims: &[DimensionReview],
+    as_of: NaiveDate,
+    elapsed: Decimal,
+) -> Decimal {
+    let months = dims
+        .iter()
+        .find(|d| d.dimension == Dimension::Month && d.measure == Measure::Sales);
+    let Some(months) = months else {
+        return elapsed;
+    };
+    let total: Decimal = months.units.iter().map(|u| u.target).sum();
+    if total.is_zero() {
+        return elapsed;
+    }
+    let mut done = Decimal::ZERO;
+    for m in ctx.period.months() {
+        let Some(u) = months.units.iter().find(|u| u.key == m.to_string()) else {
+            continue;
+        };
+        let first =
+            NaiveDate::from_ymd_opt(m.year, u32::from(m.month), 1).expect("a month's first day");
+        let next = ctx.period.months().into_iter().find(|x| *x > m);
+        let last = next
+            .and_then(|n| NaiveDate::from_ymd_opt(n.year, u32::from(n.month), 1))
+            .map(|d| d.pred_opt().expect("a day before"))
+            .unwrap_or_else(|| ctx.period.last_day());
+        if as_of >= last {
+            done += u.target;
+        } else if as_of >= first {
+            let days = Decimal::from((last - first).num_days() + 1);
+            let gone = Decimal::from((as_of - first).num_days() + 1);
+            done += u.target * gone / days;
+        }
+    }
+    done / total
+}
+
+fn pace(ctx: &Ctx, dims: &[DimensionReview], as_of: NaiveDate, elapsed: Decimal) -> Vec<PaceRow> {
+    let expected = expected_pace(ctx, dims, as_of, elapsed);
+    if expected.is_zero() {
+        return Vec::new();
+    }
+    dims.iter()
+        .filter(|d| d.measure == Measure::Sales && d.dimension != Dimension::Month)
+        .flat_map(|d| {
+            d.units.iter().filter_map(move |u| {
+                let completion = u.completion?;
+                let ratio = completion / expected;
+                Some(PaceRow {
+                    dimension: d.dimension.clone(),
+                    unit: u.unit.clone(),
+                    completion,
+                    expected,
+                    ratio,
+                    warning: ratio < ctx.config.pace_warning,
+                })
+            })
+        })
+        .collect()
+}
+
+fn trend(ctx: &Ctx, dims: &[DimensionReview]) -> Vec<TrendRow> {
+    let first = ctx.ledger.entries.iter().map(|e| e.period).min();
+    let Some(first) = first.filter(|f| *f < ctx.period) else {
+        return Vec::new();
+    };
+    let mut quarters = Vec::new();
+    let mut q = first;
+    while q <= ctx.period {
+        quarters.push(q);
+        q = q.next();
+    }
+    let mut out = Vec::new();
+    for d in dims.iter().filter(|d| {
+        d.dimension != Dimension::Month
+            && matches!(
+                d.measure,
+                Measure::Sales | Measure::Units | Measure::Collections
+            )
+    }) {
+        for u in &d.units {
+            let series = quarters
+                .iter()
+                .map(|&p| {
+                    let v = crate::actuals::additive_actual(
+                        ctx.ledger,
+                        ctx.ds,
+                        p,
+                        &d.dimension,
+                        &u.key,
+                        &d.measure,
+                    )
+                    .unwrap_or_default();
+                    (p, v)
+                })
+                .collect();
+            out.push(TrendRow {
+                dimension: d.dimension.clone(),
+                measure: d.measure.clone(),
+                unit: u.unit.clone(),
+                quarters: series,
+            });
+        }
+    }
+    out
+}
+
+fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
+    let lines: Vec<&Entry> = ctx.ledger.in_period(ctx.period).collect();
+    let mut k = CustomerKpis {
+        no_history: !ctx.ledger.entries.iter().any(|e| e.period < ctx.period)
+            && ctx.ds.customers.iter().all(|c| {
+                c.first_order_date
+                    .is_none_or(|d| d >= ctx.period.first_day())
+            }),
+        ..CustomerKpis::default()
+    };
+    let set = |lc: Lifecycle, lines: &[&Entry]| -> (HashSet<String>, Decimal) {
+        let mut s = HashSet::new();
+        let mut amount = Decimal::ZERO;
+        for e in lines.iter().filter(|e| e.lifecycle == Ok(lc)) {
+            s.insert(e.customer.clone());
+            amount += ctx.ds.orders[e.order].amount;
+        }
+        (s, amount)
+    };
+    let (new, new_amount) = set(Lifecycle::New, &lines);
+    let (returning, ret_amount) = set(Lifecycle::Returning, &lines);
+    let (recalled, _) = set(Lifecycle::Churned, &lines);
+    k.new_customers = new.len();
+    k.returning_customers = returning.len();
+    k.recalled_customers = recalled.len();
+    k.new_customer_aov = (!new.is_empty()).then(|| new_amount / Decimal::from(new.len()));
+    k.returning_aov = (!returning.is_empty()).then(|| ret_amount / Decimal::from(returning.len()));
+    let prev = ctx.period.offset(-1);
+    let prev_lines: Vec<&Entry> = ctx.ledger.in_period(prev).collect();
+    let (prev_ret, prev_amount) = set(Lifecycle::Returning, &prev_lines);
+    k.returning_aov_last_quarter =
+        (!prev_ret.is_empty()).then(|| prev_amount / Decimal::from(prev_ret.len()));
+    let active: HashSet<&str> = window(ctx)
+        .into_iter()
+        .flat_map(|p| ctx.ledger.in_period(p))
+        .map(|e| e.customer.as_str())
+        .collect();
+    k.active_before = active.len();
+    k.repurchase_rate = repurchase_rate(ctx, &Dimension::Total, "");
+    let (churned, _) = churn_sets(ctx, &Dimension::Total, "");
+    k.churned_at_start = churned.len();
+    k.recall_rate = recall_rate(ctx, &Dimension::Total, "");
+    k.new_customer_conversion = activity_ratio(ctx, &Dimension::Total, "");
+    k
+}
+
+fn funnel(ctx: &Ctx) -> Vec<FunnelRow> {
+    let mut rows: BTreeMap<(usize, String), [Decimal; 5]> = BTreeMap::new();
+    let names: HashMap<String, String> = ctx
+        .ds
+        .people
+        .iter()
+        .flat_map(|p| {
+            [
+                (match_key(&p.name), p.name.clone()),
+                (match_key(&p.group), p.group.clone()),
+            ]
+        })
+        .collect();
+    for a in &ctx.activities {
+        let r = a.rec;
+        let stages =
+            [r.visits, r.leads, r.opportunities, r.demos, r.deals].map(Option::unwrap_or_default);
+        let mut add = |rank: usize, key: &str| {
+            let name = names.get(key).cloned().unwrap_or_else(|| key.to_string());
+            let slot = rows.entry((rank, name)).or_insert([Decimal::ZERO; 5]);
+            for (s, v) in slot.iter_mut().zip(stages) {
+                *s += v;
+            }
+        };
+        add(1, &a.person);
+        if let Some(g) = &a.group {
+            add(0, g);
+        }
+    }
+    rows.into_iter()
+        .map(|((rank, unit), stages)| FunnelRow {
+            dimension: if rank == 0 {
+                Dimension::Group
+            } else {
+                Dimension::Person
+            },
+            unit,
+            stages,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines_are_inclusive_at_excellent_and_exclusive_at_short_board() {
+        let c = Config::default();
+        assert_eq!(Status::of(Decimal::new(8499, 4), &c), Status::ShortBoard);
+        assert_eq!(Status::of(Decimal::new(85, 2), &c), Status::OnTrack);
+        assert_eq!(Status::of(Decimal::new(11999, 4), &c), Status::OnTrack);
+        assert_eq!(Status::of(Decimal::new(12, 1), &c), Status::Excellent);
+    }
+
+    #[test]
+    fn tiers_reached() {
+        let (b, s, c) = (
+            Decimal::from(100),
+            Some(Decimal::from(110)),
+            Some(Decimal::from(120)),
+        );
+        assert_eq!(tier(Decimal::from(99), b, s, c), Tier::None);
+        assert_eq!(tier(Decimal::from(100), b, s, c), Tier::Base);
+        assert_eq!(tier(Decimal::from(115), b, s, c), Tier::Stretch);
+        assert_eq!(tier(Decimal::from(120), b, s, c), Tier::Challenge);
+        assert_eq!(tier(Decimal::from(500), b, None, None), Tier::Base);
+    }
+
+    #[test]
+    fn funnel_conversions_skip_empty_stages() {
+        let f = FunnelRow {
+            dimension: Dimension::Person,
+            unit: "张伟".into(),
+            stages: [20, 10, 0, 0, 0].map(Decimal::from),
+        };
+        assert_eq!(
+            f.conversions(),
+            [Some(Decimal::new(5, 1)), Some(Decimal::ZERO), None, None]
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! Writes a set of rendered outputs to `OUT/<period>/`, whole or not at all.
+//!
+//! In: an [`OutputSet`] (every file as bytes in memory). The files are written
+//! into a temporary folder beside the target and renamed into place, so a
+//! reader never sees a half-written report; an earlier run's folder is
+//! replaced only once the new one is complete.
+
+use crate::error::Error;
+use std::path::{Path, PathBuf};
+
+/// Rendered files, by name relative to the period folder.
+#[derive(Debug, Default, Clone)]
+pub struct OutputSet {
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl OutputSet {
+    /// Adds a file.
+    pub fn add(&mut self, name: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.push((name.into(), bytes.into()));
+    }
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `set` to `out/<folder>/` atomically and returns that folder.
+///
+/// # Errors
+/// [`Error::Write`] naming the path that could not be created, written or renamed;
+/// nothing is left half-written at the destination.
+pub fn write_outputs(out: &Path, folder: &str, set: &OutputSet) -> Result<PathBuf, Error> {
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    let dest = out.join(folder);
+    let tmp = out.join(format!(".{folder}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(io(&tmp))?;
+    }
+    std::fs::create_dir(&tmp).map_err(io(&tmp))?;
+    let written = (|| {
+        for (name, bytes) in &set.files {
+            let path = tmp.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(io(parent))?;
+            }
+            std::fs::write(&path, bytes).map_err(io(&path))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let old = out.join(format!(".{folder}.old-{}", std::process::id()));
+    if dest.exists() {
+        std::fs::rename(&dest, &old).map_err(io(&dest))?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, &dest) {
+        // Put the previous run back.
+        let _ = std::fs::rename(&old, &dest);
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(io(&dest)(e));
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(dest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_whole_and_replaces_previous_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::default();
+        set.add("summary.json", "{}");
+        set.add("sub/a.txt", "a");
+        let dest = write_outputs(dir.path(), "2026Q3", &set).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dest.join("sub/a.txt")).unwrap(),
+            "a"
+        );
+        let mut second = OutputSet::default();
+        second.add("summary.json", "{\"v\":2}");
+        write_outputs(dir.path(), "2026Q3", &second).unwrap();
+        assert!(
+            !dest.join("sub/a.txt").exists(),
+            "the old run is replaced whole"
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["2026Q3"], "no temporary folders are left");
+    }
+
+    #[test]
+    fn unwritable_destination_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("file");
+        std::fs::write(&blocker, "x").unwrap();
+        let e = write_outputs(&blocker, "2026Q3", &OutputSet::default()).unwrap_err();
+        assert!(e.to_string().contains("file"), "{e}");
+    }
+}
