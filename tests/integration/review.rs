@@ -335,7 +335,7 @@ proptest! {
             ];
             for (k, chunk) in order.chunks(split.max(1)).enumerate() {
                 let owned: Vec<_> = chunk.iter().map(|&i| as_tuple(&rows[i])).collect();
-                let refs: Vec<(&str, &str, &str, &str, &str, &str, i64, &str, &str)> = owned
+                let refs: Vec<OrderRow> = owned
                     .iter()
                     .map(|t| (t.0.as_str(), t.1.as_str(), t.2.as_str(), t.3.as_str(), t.4.as_str(), t.5.as_str(), t.6, t.7.as_str(), t.8.as_str()))
                     .collect();
