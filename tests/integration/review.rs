@@ -70,10 +70,20 @@ const ORDER_HEADERS: &[&str] = &[
     "回款",
 ];
 
-fn order_sheet(
-    name: &str,
-    rows: &[(&str, &str, &str, &str, &str, &str, i64, &str, &str)],
-) -> SheetSpec {
+/// (order ID, line ID, date, customer, product, amount, quantity, salesperson, collected)
+type OrderRow<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    i64,
+    &'a str,
+    &'a str,
+);
+
+fn order_sheet(name: &str, rows: &[OrderRow]) -> SheetSpec {
     let mut s = SheetSpec::new(name, ORDER_HEADERS);
     for (id, line, date, cust, prod, amount, qty, rep, collected) in rows {
         s.row(vec![
