@@ -104,6 +104,48 @@ impl Loaded {
     }
 }
 
+/// What one workbook yielded.
+struct FileLoad {
+    file: LoadedFile,
+    sheet_names: Option<Vec<String>>,
+    diagnostics: Diagnostics,
+    unrecognized: Vec<Unrecognized>,
+    dataset: Dataset,
+}
+
+/// Reads one workbook: open, recognise every sheet, type its rows. The bytes
+/// are dropped as soon as the grids are built.
+fn load_file(id: diag::FileId, input: inbox::InputFile, dict: &HeaderDictionary) -> FileLoad {
+    let mut diagnostics = Diagnostics::default();
+    let workbook = read::read_workbook(id, &input, &mut diagnostics);
+    let file = LoadedFile {
+        id,
+        display_path: input.display_path,
+        sha256: input.sha256,
+        size: input.bytes.len() as u64,
+        opened: workbook.is_some(),
+    };
+    drop(input.bytes);
+    let mut dataset = Dataset::default();
+    let mut unrecognized = Vec::new();
+    let sheet_names = workbook.as_ref().map(|w| w.sheet_names.clone());
+    if let Some(workbook) = workbook {
+        for grid in &workbook.sheets {
+            match recognize::recognize_sheet(grid, dict, &mut diagnostics) {
+                Ok(table) => dataset.read_table(table, grid, &mut diagnostics),
+                Err(u) => unrecognized.push(u),
+            }
+        }
+    }
+    FileLoad {
+        file,
+        sheet_names,
+        diagnostics,
+        unrecognized,
+        dataset,
+    }
+}
+
 /// Runs the input layer over an inbox: walk, read, recognise, type.
 ///
 /// # Errors
@@ -134,26 +176,30 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         ));
     }
     loaded.skipped = inbox.skipped;
-    for input in inbox.files {
-        let id = loaded.sources.add_file(input.display_path.clone());
-        let workbook = read::read_workbook(id, &input, &mut loaded.diagnostics);
-        loaded.files.push(LoadedFile {
-            id,
-            display_path: input.display_path.clone(),
-            sha256: input.sha256.clone(),
-            size: input.bytes.len() as u64,
-            opened: workbook.is_some(),
-        });
-        let Some(workbook) = workbook else { continue };
-        loaded.sources.set_sheets(id, workbook.sheet_names.clone());
-        for grid in &workbook.sheets {
-            match recognize::recognize_sheet(grid, &dict, &mut loaded.diagnostics) {
-                Ok(table) => loaded
-                    .dataset
-                    .read_table(table, grid, &mut loaded.diagnostics),
-                Err(u) => loaded.unrecognized.push(u),
-            }
+    // Each workbook is read, recognised and typed on its own, in parallel; the
+    // results are merged in path order so every output stays deterministic.
+    let ids: Vec<diag::FileId> = inbox
+        .files
+        .iter()
+        .map(|f| loaded.sources.add_file(f.display_path.clone()))
+        .collect();
+    let results: Vec<FileLoad> = {
+        use rayon::prelude::*;
+        inbox
+            .files
+            .into_par_iter()
+            .zip(ids)
+            .map(|(input, id)| load_file(id, input, &dict))
+            .collect()
+    };
+    for r in results {
+        if let Some(names) = r.sheet_names {
+            loaded.sources.set_sheets(r.file.id, names);
         }
+        loaded.files.push(r.file);
+        loaded.diagnostics.extend(r.diagnostics);
+        loaded.unrecognized.extend(r.unrecognized);
+        loaded.dataset.append(r.dataset);
     }
     loaded.config = config;
     loaded.diagnostics.sort();

@@ -376,6 +376,41 @@ impl Dataset {
         self.stats.push(stats);
     }
 
+    /// Appends another dataset (read from a later file), renumbering its tables.
+    pub fn append(&mut self, other: Dataset) {
+        let offset = self.tables.len() as u32;
+        let shift = |mut o: RowRef| {
+            o.table.0 += offset;
+            o
+        };
+        self.tables.extend(other.tables);
+        self.stats.extend(other.stats);
+        self.targets.extend(other.targets.into_iter().map(|mut r| {
+            r.origin = shift(r.origin);
+            r
+        }));
+        self.orders.extend(other.orders.into_iter().map(|mut r| {
+            r.origin = shift(r.origin);
+            r
+        }));
+        self.products.extend(other.products.into_iter().map(|mut r| {
+            r.origin = shift(r.origin);
+            r
+        }));
+        self.people.extend(other.people.into_iter().map(|mut r| {
+            r.origin = shift(r.origin);
+            r
+        }));
+        self.customers.extend(other.customers.into_iter().map(|mut r| {
+            r.origin = shift(r.origin);
+            r
+        }));
+        self.activities.extend(other.activities.into_iter().map(|mut r| {
+            r.origin = shift(r.origin);
+            r
+        }));
+    }
+
     fn pop_last(&mut self, role: Role) {
         match role {
             Role::Targets => drop(self.targets.pop()),
