@@ -12,7 +12,7 @@
 
 use crate::calendar::{Month, Period};
 use crate::config::Config;
-use crate::ledger::{Entry, Ledger, Lifecycle};
+use crate::ledger::{Entry, Ledger, Lifecycle, Sym, UnitMatch};
 use crate::records::{Dataset, Dimension, Measure};
 use crate::text::match_key;
 use crate::tree::{ParentRef, TargetTree};
@@ -363,6 +363,7 @@ pub fn analyze(
     };
     let latest = ledger
         .in_period(period)
+        .iter()
         .map(|e| ds.orders[e.order].date)
         .max();
     let as_of = as_of
@@ -414,7 +415,7 @@ pub fn analyze(
 }
 
 fn inputs(ctx: &Ctx, files: usize) -> Inputs {
-    let in_period: Vec<&Entry> = ctx.ledger.in_period(ctx.period).collect();
+    let in_period = ctx.ledger.in_period(ctx.period);
     let dups: Vec<_> = ctx
         .ledger
         .duplicates
@@ -431,32 +432,18 @@ fn inputs(ctx: &Ctx, files: usize) -> Inputs {
         duplicate_lines: dups.len(),
         duplicate_amount: dups.iter().map(|d| ctx.ds.orders[d.dropped].amount).sum(),
         rejected_rows: ctx.ds.stats.iter().map(|s| s.rows_rejected).sum(),
-        history_lines: ctx
-            .ledger
-            .entries
-            .iter()
-            .filter(|e| e.period < ctx.period)
-            .count(),
-    }
-}
-
-/// The unit keys a line has in a dimension (products match by class or by name).
-fn line_keys<'e>(e: &'e Entry, d: &Dimension, month: &'e str) -> [Option<&'e str>; 2] {
-    match d {
-        Dimension::Product => [e.product_class.as_deref(), Some(e.product.as_str())],
-        Dimension::Month => [Some(month), None],
-        other => [e.unit(other), None],
+        history_lines: ctx.ledger.before(ctx.period).len(),
     }
 }
 
 /// Line-based accumulators of one unit.
 #[derive(Default)]
-struct Acc<'a> {
+struct Acc {
     sales: Decimal,
     units: Decimal,
     collected: Decimal,
-    customers: HashSet<&'a str>,
-    new_customers: HashSet<&'a str>,
+    customers: HashSet<Sym>,
+    new_customers: HashSet<Sym>,
 }
 
 fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> DimensionReview {
@@ -473,31 +460,19 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
     for p in parent_local.iter().flatten() {
         is_leaf[*p] = false;
     }
-    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (l, &n) in nodes.iter().enumerate() {
-        by_key
-            .entry(tree.nodes[n].key.as_str())
-            .or_default()
-            .push(l);
-    }
+    let matchers: Vec<UnitMatch> = nodes
+        .iter()
+        .map(|&n| ctx.ledger.resolve(&d, &tree.nodes[n].key))
+        .collect();
     let mut accs: Vec<Acc> = (0..nodes.len()).map(|_| Acc::default()).collect();
     let mut unassigned = Unassigned::default();
     let mut credited: Vec<usize> = Vec::with_capacity(8);
+    let mut matched: Vec<usize> = Vec::with_capacity(8);
     for e in ctx.ledger.in_period(ctx.period) {
         let o = &ctx.ds.orders[e.order];
         credited.clear();
-        let month = e.month.to_string();
-        let matched: Vec<usize> = if d == Dimension::Total {
-            (0..nodes.len()).collect()
-        } else {
-            line_keys(e, &d, &month)
-                .into_iter()
-                .flatten()
-                .filter_map(|k| by_key.get(k))
-                .flatten()
-                .copied()
-                .collect()
-        };
+        matched.clear();
+        matched.extend((0..nodes.len()).filter(|&l| e.matches(&d, matchers[l])));
         // The one leaf this line counts in: the first matching leaf.
         let leaf = matched.iter().copied().find(|&l| is_leaf[l]);
         let mut starts: Vec<usize> = matched.iter().copied().filter(|&l| !is_leaf[l]).collect();
@@ -523,9 +498,9 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
             a.sales += o.amount;
             a.units += o.quantity.unwrap_or_default();
             a.collected += o.collected.unwrap_or_default();
-            a.customers.insert(e.customer.as_str());
+            a.customers.insert(e.customer);
             if e.lifecycle == Ok(Lifecycle::New) {
-                a.new_customers.insert(e.customer.as_str());
+                a.new_customers.insert(e.customer);
             }
         }
     }
@@ -632,19 +607,23 @@ fn aov(d: &Dimension, key: &str, a: &Acc, _ctx: &Ctx) -> Option<Decimal> {
 fn scoped<'a>(
     ctx: &'a Ctx,
     d: &'a Dimension,
-    key: &'a str,
+    key: &str,
     p: Period,
 ) -> impl Iterator<Item = &'a Entry> + 'a {
-    let all = *d == Dimension::Customer || *d == Dimension::Total;
-    ctx.ledger.in_period(p).filter(move |e| {
-        all || {
-            let month = e.month.to_string();
-            line_keys(e, d, &month)
-                .into_iter()
-                .flatten()
-                .any(|k| k == key)
-        }
-    })
+    let m = scope(ctx, d, key);
+    ctx.ledger
+        .in_period(p)
+        .iter()
+        .filter(move |e| e.matches(d, m))
+}
+
+/// What a line must match to be in a unit's scope for the customer ratios.
+fn scope(ctx: &Ctx, d: &Dimension, key: &str) -> UnitMatch {
+    if *d == Dimension::Customer || *d == Dimension::Total {
+        UnitMatch::All
+    } else {
+        ctx.ledger.resolve(d, key)
+    }
 }
 
 fn window(ctx: &Ctx) -> Vec<Period> {
@@ -655,17 +634,17 @@ fn window(ctx: &Ctx) -> Vec<Period> {
 
 /// Returning customers who bought ÷ customers active in the previous `churn_quarters` quarters.
 fn repurchase_rate(ctx: &Ctx, d: &Dimension, key: &str) -> Option<Decimal> {
-    let active: HashSet<&str> = window(ctx)
+    let active: HashSet<Sym> = window(ctx)
         .into_iter()
         .flat_map(|p| scoped(ctx, d, key, p))
-        .map(|e| e.customer.as_str())
+        .map(|e| e.customer)
         .collect();
     if active.is_empty() {
         return None;
     }
-    let bought: HashSet<&str> = scoped(ctx, d, key, ctx.period)
-        .filter(|e| active.contains(e.customer.as_str()))
-        .map(|e| e.customer.as_str())
+    let bought: HashSet<Sym> = scoped(ctx, d, key, ctx.period)
+        .filter(|e| active.contains(&e.customer))
+        .map(|e| e.customer)
         .collect();
     Some(Decimal::from(bought.len()) / Decimal::from(active.len()))
 }
@@ -676,35 +655,27 @@ fn recall_rate(ctx: &Ctx, d: &Dimension, key: &str) -> Option<Decimal> {
     (!churned.is_empty()).then(|| Decimal::from(recalled.len()) / Decimal::from(churned.len()))
 }
 
-fn churn_sets<'a>(
-    ctx: &'a Ctx,
-    d: &'a Dimension,
-    key: &'a str,
-) -> (HashSet<&'a str>, HashSet<&'a str>) {
+fn churn_sets(ctx: &Ctx, d: &Dimension, key: &str) -> (HashSet<Sym>, HashSet<Sym>) {
     let window_start = ctx.period.offset(-(ctx.config.churn_quarters as i32));
-    let mut before: HashSet<&str> = HashSet::new();
-    let mut in_window: HashSet<&str> = HashSet::new();
-    let all = *d == Dimension::Customer || *d == Dimension::Total;
-    for e in ctx.ledger.entries.iter().filter(|e| e.period < ctx.period) {
-        let month = e.month.to_string();
-        if !all
-            && !line_keys(e, d, &month)
-                .into_iter()
-                .flatten()
-                .any(|k| k == key)
-        {
-            continue;
-        }
+    let m = scope(ctx, d, key);
+    let mut before: HashSet<Sym> = HashSet::new();
+    let mut in_window: HashSet<Sym> = HashSet::new();
+    for e in ctx
+        .ledger
+        .before(ctx.period)
+        .iter()
+        .filter(|e| e.matches(d, m))
+    {
         if e.period < window_start {
-            before.insert(e.customer.as_str());
+            before.insert(e.customer);
         } else {
-            in_window.insert(e.customer.as_str());
+            in_window.insert(e.customer);
         }
     }
-    let churned: HashSet<&str> = before.difference(&in_window).copied().collect();
-    let recalled: HashSet<&str> = scoped(ctx, d, key, ctx.period)
-        .filter(|e| churned.contains(e.customer.as_str()))
-        .map(|e| e.customer.as_str())
+    let churned: HashSet<Sym> = before.difference(&in_window).copied().collect();
+    let recalled: HashSet<Sym> = scoped(ctx, d, key, ctx.period)
+        .filter(|e| churned.contains(&e.customer))
+        .map(|e| e.customer)
         .collect();
     (churned, recalled)
 }
@@ -887,7 +858,7 @@ fn pace(ctx: &Ctx, dims: &[DimensionReview], as_of: NaiveDate, elapsed: Decimal)
 }
 
 fn trend(ctx: &Ctx, dims: &[DimensionReview]) -> Vec<TrendRow> {
-    let first = ctx.ledger.entries.iter().map(|e| e.period).min();
+    let first = ctx.ledger.periods().next();
     let Some(first) = first.filter(|f| *f < ctx.period) else {
         return Vec::new();
     };
@@ -933,41 +904,40 @@ fn trend(ctx: &Ctx, dims: &[DimensionReview]) -> Vec<TrendRow> {
 }
 
 fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
-    let lines: Vec<&Entry> = ctx.ledger.in_period(ctx.period).collect();
+    let lines = ctx.ledger.in_period(ctx.period);
     let mut k = CustomerKpis {
-        no_history: !ctx.ledger.entries.iter().any(|e| e.period < ctx.period)
+        no_history: ctx.ledger.before(ctx.period).is_empty()
             && ctx.ds.customers.iter().all(|c| {
                 c.first_order_date
                     .is_none_or(|d| d >= ctx.period.first_day())
             }),
         ..CustomerKpis::default()
     };
-    let set = |lc: Lifecycle, lines: &[&Entry]| -> (HashSet<String>, Decimal) {
+    let set = |lc: Lifecycle, lines: &[Entry]| -> (HashSet<Sym>, Decimal) {
         let mut s = HashSet::new();
         let mut amount = Decimal::ZERO;
         for e in lines.iter().filter(|e| e.lifecycle == Ok(lc)) {
-            s.insert(e.customer.clone());
+            s.insert(e.customer);
             amount += ctx.ds.orders[e.order].amount;
         }
         (s, amount)
     };
-    let (new, new_amount) = set(Lifecycle::New, &lines);
-    let (returning, ret_amount) = set(Lifecycle::Returning, &lines);
-    let (recalled, _) = set(Lifecycle::Churned, &lines);
+    let (new, new_amount) = set(Lifecycle::New, lines);
+    let (returning, ret_amount) = set(Lifecycle::Returning, lines);
+    let (recalled, _) = set(Lifecycle::Churned, lines);
     k.new_customers = new.len();
     k.returning_customers = returning.len();
     k.recalled_customers = recalled.len();
     k.new_customer_aov = (!new.is_empty()).then(|| new_amount / Decimal::from(new.len()));
     k.returning_aov = (!returning.is_empty()).then(|| ret_amount / Decimal::from(returning.len()));
     let prev = ctx.period.offset(-1);
-    let prev_lines: Vec<&Entry> = ctx.ledger.in_period(prev).collect();
-    let (prev_ret, prev_amount) = set(Lifecycle::Returning, &prev_lines);
+    let (prev_ret, prev_amount) = set(Lifecycle::Returning, ctx.ledger.in_period(prev));
     k.returning_aov_last_quarter =
         (!prev_ret.is_empty()).then(|| prev_amount / Decimal::from(prev_ret.len()));
-    let active: HashSet<&str> = window(ctx)
+    let active: HashSet<Sym> = window(ctx)
         .into_iter()
         .flat_map(|p| ctx.ledger.in_period(p))
-        .map(|e| e.customer.as_str())
+        .map(|e| e.customer)
         .collect();
     k.active_before = active.len();
     k.repurchase_rate = repurchase_rate(ctx, &Dimension::Total, "");

@@ -15,7 +15,7 @@ use crate::records::{Dataset, Dimension, OrderLine};
 use crate::text::match_key;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A customer's place in its lifecycle in one quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,42 +95,105 @@ pub fn unit_key(dimension: &Dimension, unit: &str) -> String {
 }
 
 /// Why a line's customer has no lifecycle.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LifecycleIssue {
     /// The Customer Type cell holds a value that is not new, returning or churned.
-    UnknownType(String),
+    UnknownType,
+}
+
+/// A symbol: the id of a canonical key (customer, product, person, group,
+/// region or product class) in [`Symbols`].
+pub type Sym = u32;
+
+/// Canonical keys stored once; entries refer to them by [`Sym`].
+#[derive(Debug, Clone, Default)]
+pub struct Symbols {
+    ids: HashMap<String, Sym>,
+    names: Vec<String>,
+}
+
+impl Symbols {
+    /// The symbol of a canonical key, adding it when new.
+    pub fn intern(&mut self, key: String) -> Sym {
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        let id = self.names.len() as Sym;
+        self.names.push(key.clone());
+        self.ids.insert(key, id);
+        id
+    }
+
+    /// The symbol of a canonical key, when any line uses it.
+    pub fn get(&self, key: &str) -> Option<Sym> {
+        self.ids.get(key).copied()
+    }
+
+    /// The canonical key of a symbol.
+    pub fn name(&self, s: Sym) -> &str {
+        &self.names[s as usize]
+    }
 }
 
 /// One distinct order line and the units it belongs to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// Index into [`Dataset::orders`].
     pub order: usize,
     pub period: Period,
     pub month: Month,
-    pub customer: String,
-    /// The product name's match key (product-dimension units may name products).
-    pub product: String,
+    pub customer: Sym,
+    /// The product name's key (product-dimension units may name products).
+    pub product: Sym,
     pub lifecycle: Result<Lifecycle, LifecycleIssue>,
-    /// Canonical product class key; `None` when neither the line nor the products master names one.
-    pub product_class: Option<String>,
-    pub person: Option<String>,
-    pub group: Option<String>,
-    pub region: Option<String>,
+    /// Canonical product class; `None` when neither the line nor the products master names one.
+    pub product_class: Option<Sym>,
+    pub person: Option<Sym>,
+    pub group: Option<Sym>,
+    pub region: Option<Sym>,
+}
+
+/// A target unit resolved against the ledger: what a line must have to belong to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitMatch {
+    /// The total: every line.
+    All,
+    Lifecycle(Lifecycle),
+    Month(Month),
+    /// A product class or product, a region, group or person.
+    Sym(Sym),
+    /// No line can belong (a name no line carries, a custom dimension).
+    Nothing,
 }
 
 impl Entry {
-    /// The unit key this line belongs to in a dimension, if any.
-    pub fn unit(&self, dimension: &Dimension) -> Option<&str> {
+    /// True when the line belongs to the unit.
+    pub fn matches(&self, dimension: &Dimension, m: UnitMatch) -> bool {
+        match m {
+            UnitMatch::All => true,
+            UnitMatch::Nothing => false,
+            UnitMatch::Lifecycle(l) => self.lifecycle == Ok(l),
+            UnitMatch::Month(mo) => self.month == mo,
+            UnitMatch::Sym(s) => match dimension {
+                Dimension::Product => self.product_class == Some(s) || self.product == s,
+                Dimension::Region => self.region == Some(s),
+                Dimension::Group => self.group == Some(s),
+                Dimension::Person => self.person == Some(s),
+                _ => false,
+            },
+        }
+    }
+
+    /// True when the line reaches some unit of the dimension at all.
+    pub fn has(&self, dimension: &Dimension) -> bool {
         match dimension {
-            Dimension::Total => Some("total"),
-            Dimension::Customer => self.lifecycle.as_ref().ok().map(|l| l.key()),
-            Dimension::Product => self.product_class.as_deref(),
-            Dimension::Region => self.region.as_deref(),
-            Dimension::Group => self.group.as_deref(),
-            Dimension::Person => self.person.as_deref(),
-            Dimension::Month => None,
-            Dimension::Other(_) => None,
+            Dimension::Total | Dimension::Month => true,
+            Dimension::Customer => self.lifecycle.is_ok(),
+            Dimension::Product => self.product_class.is_some(),
+            Dimension::Region => self.region.is_some(),
+            Dimension::Group => self.group.is_some(),
+            Dimension::Person => self.person.is_some(),
+            Dimension::Other(_) => false,
         }
     }
 }
@@ -149,64 +212,119 @@ pub struct Duplicate {
 /// Distinct order lines with their units, and the duplicates set aside.
 #[derive(Debug, Clone, Default)]
 pub struct Ledger {
+    /// Sorted by quarter, then by input order.
     pub entries: Vec<Entry>,
     pub duplicates: Vec<Duplicate>,
     /// The earliest order date in the inbox.
     pub history_start: Option<NaiveDate>,
+    pub symbols: Symbols,
+    by_period: BTreeMap<Period, (usize, usize)>,
 }
 
 impl Ledger {
     /// Entries dated inside a quarter.
-    pub fn in_period(&self, period: Period) -> impl Iterator<Item = &Entry> {
-        self.entries.iter().filter(move |e| e.period == period)
+    pub fn in_period(&self, period: Period) -> &[Entry] {
+        match self.by_period.get(&period) {
+            Some(&(a, b)) => &self.entries[a..b],
+            None => &[],
+        }
+    }
+
+    /// Entries dated before a quarter (history).
+    pub fn before(&self, period: Period) -> &[Entry] {
+        let end = self.entries.partition_point(|e| e.period < period);
+        &self.entries[..end]
+    }
+
+    /// The quarters that have lines, oldest first.
+    pub fn periods(&self) -> impl Iterator<Item = Period> + '_ {
+        self.by_period.keys().copied()
+    }
+
+    /// Resolves a target unit of a dimension against the lines' keys.
+    pub fn resolve(&self, dimension: &Dimension, unit_key: &str) -> UnitMatch {
+        match dimension {
+            Dimension::Total => UnitMatch::All,
+            Dimension::Customer => match unit_key {
+                "new" => UnitMatch::Lifecycle(Lifecycle::New),
+                "returning" => UnitMatch::Lifecycle(Lifecycle::Returning),
+                "churned" => UnitMatch::Lifecycle(Lifecycle::Churned),
+                _ => UnitMatch::Nothing,
+            },
+            Dimension::Month => parse_month(unit_key)
+                .map(UnitMatch::Month)
+                .unwrap_or(UnitMatch::Nothing),
+            Dimension::Other(_) => UnitMatch::Nothing,
+            _ => self
+                .symbols
+                .get(unit_key)
+                .map(UnitMatch::Sym)
+                .unwrap_or(UnitMatch::Nothing),
+        }
     }
 }
 
 /// The identity two lines share when they are the same line.
 #[derive(Debug, PartialEq, Eq, Hash)]
-enum LineKey {
-    ById(String, String),
-    Whole(Box<WholeKey>),
+enum LineKey<'a> {
+    ById(&'a str, &'a str),
+    Whole(Box<WholeKey<'a>>),
 }
 
-type WholeKey = (
-    Option<String>,
+type WholeKey<'a> = (
+    Option<&'a str>,
     NaiveDate,
-    String,
-    String,
+    &'a str,
+    &'a str,
     Decimal,
     Option<Decimal>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
     Option<Decimal>,
 );
 
-fn line_key(o: &OrderLine) -> LineKey {
+fn line_key(o: &OrderLine) -> LineKey<'_> {
     match (&o.order_id, &o.line_id) {
-        (Some(id), Some(line)) => LineKey::ById(match_key(id), match_key(line)),
+        (Some(id), Some(line)) => LineKey::ById(id, line),
         _ => LineKey::Whole(Box::new((
-            o.order_id.clone(),
+            o.order_id.as_deref(),
             o.date,
-            o.customer.clone(),
-            o.product.clone(),
+            &o.customer,
+            &o.product,
             o.amount.normalize(),
             o.quantity.map(|q| q.normalize()),
-            o.salesperson.clone(),
-            o.customer_type.clone(),
-            o.product_class.clone(),
-            o.region.clone(),
-            o.group.clone(),
+            o.salesperson.as_deref(),
+            o.customer_type.as_deref(),
+            o.product_class.as_deref(),
+            o.region.as_deref(),
+            o.group.as_deref(),
             o.collected.map(|c| c.normalize()),
         ))),
     }
 }
 
+/// Interns raw texts through their canonical key, folding each distinct raw text once.
+struct KeyCache<'a> {
+    raw: HashMap<&'a str, Sym>,
+}
+
+impl<'a> KeyCache<'a> {
+    fn sym(&mut self, symbols: &mut Symbols, raw: &'a str, canon: fn(&str) -> String) -> Sym {
+        if let Some(&s) = self.raw.get(raw) {
+            return s;
+        }
+        let s = symbols.intern(canon(raw));
+        self.raw.insert(raw, s);
+        s
+    }
+}
+
 /// Builds the ledger: removes duplicates, then attributes every line.
 pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
-    let mut seen: HashMap<LineKey, usize> = HashMap::new();
+    let mut seen: HashMap<LineKey, usize> = HashMap::with_capacity(ds.orders.len());
     let mut distinct = Vec::with_capacity(ds.orders.len());
     let mut duplicates = Vec::new();
     for (i, o) in ds.orders.iter().enumerate() {
@@ -224,39 +342,58 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             }
         }
     }
+    drop(seen);
 
-    let products: HashMap<String, String> = ds
+    let mut symbols = Symbols::default();
+    let mut names = KeyCache {
+        raw: HashMap::new(),
+    };
+    let mut classes = KeyCache {
+        raw: HashMap::new(),
+    };
+    let products: HashMap<Sym, Sym> = ds
         .products
         .iter()
-        .map(|p| (match_key(&p.product), product_class_key(&p.class)))
+        .map(|p| {
+            (
+                names.sym(&mut symbols, &p.product, match_key),
+                classes.sym(&mut symbols, &p.class, product_class_key),
+            )
+        })
         .collect();
-    let people: HashMap<String, (String, String)> = ds
+    let people: HashMap<Sym, (Sym, Sym)> = ds
         .people
         .iter()
         .map(|p| {
             (
-                match_key(&p.name),
-                (match_key(&p.group), match_key(&p.region)),
+                names.sym(&mut symbols, &p.name, match_key),
+                (
+                    names.sym(&mut symbols, &p.group, match_key),
+                    names.sym(&mut symbols, &p.region, match_key),
+                ),
             )
         })
         .collect();
-    let master_first: HashMap<String, NaiveDate> = ds
+    let master_first: HashMap<Sym, NaiveDate> = ds
         .customers
         .iter()
-        .filter_map(|c| c.first_order_date.map(|d| (match_key(&c.customer), d)))
+        .filter_map(|c| {
+            c.first_order_date
+                .map(|d| (names.sym(&mut symbols, &c.customer, match_key), d))
+        })
         .collect();
 
     // Quarters in which each customer ordered, and the first order date seen.
-    let mut quarters: HashMap<String, BTreeSet<Period>> = HashMap::new();
-    let mut first_seen: HashMap<String, NaiveDate> = HashMap::new();
-    for &i in &distinct {
+    let mut quarters: HashMap<Sym, BTreeSet<Period>> = HashMap::new();
+    let mut first_seen: HashMap<Sym, NaiveDate> = HashMap::new();
+    let customer_syms: Vec<Sym> = distinct
+        .iter()
+        .map(|&i| names.sym(&mut symbols, &ds.orders[i].customer, match_key))
+        .collect();
+    for (&i, &c) in distinct.iter().zip(&customer_syms) {
         let o = &ds.orders[i];
-        let k = match_key(&o.customer);
-        quarters
-            .entry(k.clone())
-            .or_default()
-            .insert(Period::of(o.date));
-        let f = first_seen.entry(k).or_insert(o.date);
+        quarters.entry(c).or_default().insert(Period::of(o.date));
+        let f = first_seen.entry(c).or_insert(o.date);
         if o.date < *f {
             *f = o.date;
         }
@@ -264,16 +401,14 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let history_start = distinct.iter().map(|&i| ds.orders[i].date).min();
     let churn = config.churn_quarters as i32;
 
-    let entries = distinct
+    let mut entries: Vec<Entry> = distinct
         .into_iter()
-        .map(|i| {
+        .zip(customer_syms)
+        .map(|(i, customer)| {
             let o = &ds.orders[i];
-            let customer = match_key(&o.customer);
             let period = Period::of(o.date);
             let lifecycle = match &o.customer_type {
-                Some(t) => {
-                    Lifecycle::parse(t).ok_or_else(|| LifecycleIssue::UnknownType(t.clone()))
-                }
+                Some(t) => Lifecycle::parse(t).ok_or(LifecycleIssue::UnknownType),
                 None => Ok(derive_lifecycle(
                     period,
                     churn,
@@ -283,38 +418,49 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                     history_start,
                 )),
             };
-            let person = o.salesperson.as_deref().map(match_key);
-            let master = person.as_ref().and_then(|p| people.get(p));
+            let product = names.sym(&mut symbols, &o.product, match_key);
+            let person = o
+                .salesperson
+                .as_deref()
+                .map(|p| names.sym(&mut symbols, p, match_key));
+            let master = person.and_then(|p| people.get(&p));
             Entry {
                 order: i,
                 period,
                 month: Month::of(o.date),
+                customer,
+                product,
                 lifecycle,
                 product_class: o
                     .product_class
                     .as_deref()
-                    .map(product_class_key)
-                    .or_else(|| products.get(&match_key(&o.product)).cloned()),
+                    .map(|c| classes.sym(&mut symbols, c, product_class_key))
+                    .or_else(|| products.get(&product).copied()),
                 group: o
                     .group
                     .as_deref()
-                    .map(match_key)
-                    .or_else(|| master.map(|m| m.0.clone())),
+                    .map(|g| names.sym(&mut symbols, g, match_key))
+                    .or_else(|| master.map(|m| m.0)),
                 region: o
                     .region
                     .as_deref()
-                    .map(match_key)
-                    .or_else(|| master.map(|m| m.1.clone())),
+                    .map(|r| names.sym(&mut symbols, r, match_key))
+                    .or_else(|| master.map(|m| m.1)),
                 person,
-                product: match_key(&o.product),
-                customer,
             }
         })
         .collect();
+    entries.sort_by_key(|e| (e.period, e.order));
+    let mut by_period: BTreeMap<Period, (usize, usize)> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        by_period.entry(e.period).or_insert((i, i)).1 = i + 1;
+    }
     Ledger {
         entries,
         duplicates,
         history_start,
+        symbols,
+        by_period,
     }
 }
 

@@ -265,7 +265,7 @@ pub fn check_report_text(checked: &Checked, color: bool) -> String {
         .unwrap_or_else(|| "no period (no targets or orders found)".into());
     let lines = checked
         .period
-        .map(|p| checked.ledger.in_period(p).count())
+        .map(|p| checked.ledger.in_period(p).len())
         .unwrap_or(0);
     out.push_str(&format!(
         "check {period}: {errors} error(s), {warnings} warning(s), {notes} note(s) — {} workbook(s), {} target row(s), {lines} distinct order line(s) in the period\n",

@@ -218,24 +218,45 @@ pub struct TargetRow {
     pub note: Option<String>,
 }
 
+/// Shared text of order lines: a workbook repeats its customers, products and
+/// people on thousands of rows, so each distinct value is stored once per file.
+pub type Text = std::sync::Arc<str>;
+
 /// One order line (订单明细 row): the actuals.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderLine {
     pub origin: RowRef,
-    pub order_id: Option<String>,
-    pub line_id: Option<String>,
+    pub order_id: Option<Text>,
+    pub line_id: Option<Text>,
     pub date: NaiveDate,
-    pub customer: String,
-    pub product: String,
+    pub customer: Text,
+    pub product: Text,
     /// Exact, in yuan, unrounded.
     pub amount: Decimal,
     pub quantity: Option<Decimal>,
-    pub salesperson: Option<String>,
-    pub customer_type: Option<String>,
-    pub product_class: Option<String>,
-    pub region: Option<String>,
-    pub group: Option<String>,
+    pub salesperson: Option<Text>,
+    pub customer_type: Option<Text>,
+    pub product_class: Option<Text>,
+    pub region: Option<Text>,
+    pub group: Option<Text>,
     pub collected: Option<Decimal>,
+}
+
+/// Stores each distinct text once (per table read).
+#[derive(Debug, Default)]
+struct Interner {
+    set: std::collections::HashSet<Text>,
+}
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Text {
+        if let Some(t) = self.set.get(s) {
+            return t.clone();
+        }
+        let t: Text = Text::from(s);
+        self.set.insert(t.clone());
+        t
+    }
 }
 
 /// A product master row.
@@ -321,6 +342,7 @@ impl Dataset {
         let id = TableId(self.tables.len() as u32);
         let mut stats = TableStats::default();
         let is_1904 = grid.uses_1904();
+        let mut interner = Interner::default();
         for row in table.header_row + 1..grid.row_end() {
             let origin = RowRef {
                 table: id,
@@ -334,6 +356,7 @@ impl Dataset {
                 origin,
                 is_1904,
                 problems: Vec::new(),
+                interner: &mut interner,
             };
             if r.is_blank() {
                 stats.rows_blank += 1;
@@ -393,22 +416,25 @@ impl Dataset {
             r.origin = shift(r.origin);
             r
         }));
-        self.products.extend(other.products.into_iter().map(|mut r| {
-            r.origin = shift(r.origin);
-            r
-        }));
+        self.products
+            .extend(other.products.into_iter().map(|mut r| {
+                r.origin = shift(r.origin);
+                r
+            }));
         self.people.extend(other.people.into_iter().map(|mut r| {
             r.origin = shift(r.origin);
             r
         }));
-        self.customers.extend(other.customers.into_iter().map(|mut r| {
-            r.origin = shift(r.origin);
-            r
-        }));
-        self.activities.extend(other.activities.into_iter().map(|mut r| {
-            r.origin = shift(r.origin);
-            r
-        }));
+        self.customers
+            .extend(other.customers.into_iter().map(|mut r| {
+                r.origin = shift(r.origin);
+                r
+            }));
+        self.activities
+            .extend(other.activities.into_iter().map(|mut r| {
+                r.origin = shift(r.origin);
+                r
+            }));
     }
 
     fn pop_last(&mut self, role: Role) {
@@ -436,20 +462,32 @@ const SUMMARY_WORDS: &[&str] = &[
 ];
 
 /// Reads the cells of one row, collecting every problem.
-struct RowReader<'a> {
+struct RowReader<'a, 'i> {
     table: &'a Table,
     grid: &'a SheetGrid,
     origin: RowRef,
     is_1904: bool,
     problems: Vec<Diagnostic>,
+    interner: &'i mut Interner,
 }
 
-impl RowReader<'_> {
-    fn col(&self, field: Field) -> Option<&ColumnMap> {
+impl<'a> RowReader<'a, '_> {
+    /// A cell's text, stored once per table.
+    fn intern(&mut self, d: &Data) -> Option<Text> {
+        match d {
+            Data::String(s) => {
+                let t = clean(s);
+                (!t.is_empty()).then(|| self.interner.get(t))
+            }
+            other => cell_text(other).map(|s| self.interner.get(&s)),
+        }
+    }
+
+    fn col(&self, field: Field) -> Option<&'a ColumnMap> {
         self.table.column(field)
     }
 
-    fn raw(&self, c: &ColumnMap) -> &Data {
+    fn raw(&self, c: &ColumnMap) -> &'a Data {
         self.grid.cell(self.origin.row, c.col)
     }
 
@@ -498,35 +536,45 @@ impl RowReader<'_> {
     }
 
     /// Optional text; `None` when the column is absent or the cell empty.
-    fn text(&mut self, field: Field) -> Option<String> {
-        let c = self.col(field)?.clone();
-        if self.formula_error(&c) {
+    fn text(&mut self, field: Field) -> Option<Text> {
+        let c = self.col(field)?;
+        if self.formula_error(c) {
             return None;
         }
-        cell_text(self.raw(&c))
+        self.intern(self.raw(c))
     }
 
     /// Required text: an empty cell is a problem.
-    fn required_text(&mut self, field: Field) -> Option<String> {
-        let c = self.col(field)?.clone();
-        if self.formula_error(&c) {
+    fn required_text(&mut self, field: Field) -> Option<Text> {
+        let c = self.col(field)?;
+        if self.formula_error(c) {
             return None;
         }
-        let t = cell_text(self.raw(&c));
+        let t = self.intern(self.raw(c));
         if t.is_none() {
             let msg = format!("{} cell is empty; every row needs one", field.label());
-            self.problem(Code::RowRequiredEmpty, &c, msg, None);
+            self.problem(Code::RowRequiredEmpty, c, msg, None);
         }
         t
     }
 
+    /// [`Self::text`] as an owned string, for the small tables.
+    fn text_string(&mut self, field: Field) -> Option<String> {
+        self.text(field).map(|t| t.to_string())
+    }
+
+    /// [`Self::required_text`] as an owned string.
+    fn required_string(&mut self, field: Field) -> Option<String> {
+        self.required_text(field).map(|t| t.to_string())
+    }
+
     /// An optional number, scaled by the header's unit when `money` says so.
     fn number(&mut self, field: Field, scaled: bool) -> Option<Decimal> {
-        let c = self.col(field)?.clone();
-        if self.formula_error(&c) {
+        let c = self.col(field)?;
+        if self.formula_error(c) {
             return None;
         }
-        match read_number(self.raw(&c), &c, scaled) {
+        match read_number(self.raw(c), c, scaled) {
             Ok(v) => v,
             Err(found) => {
                 let what = if field.is_money() {
@@ -538,7 +586,7 @@ impl RowReader<'_> {
                     "{} cell holds `{found}`; expected {what} such as 1,200 or ¥1,200.50",
                     field.label()
                 );
-                self.problem(Code::RowNumberInvalid, &c, msg, None);
+                self.problem(Code::RowNumberInvalid, c, msg, None);
                 None
             }
         }
@@ -546,15 +594,15 @@ impl RowReader<'_> {
 
     /// A required number: empty is a problem, never zero.
     fn required_number(&mut self, field: Field, scaled: bool) -> Option<Decimal> {
-        let c = self.col(field)?.clone();
-        if is_empty(self.raw(&c)) {
+        let c = self.col(field)?;
+        if is_empty(self.raw(c)) {
             let msg = format!(
                 "{} cell is empty; every row needs a value (an empty cell is never read as 0)",
                 field.label()
             );
             self.problem(
                 Code::RowRequiredEmpty,
-                &c,
+                c,
                 msg,
                 Some("enter the value, or 0 if it really is zero"),
             );
@@ -564,15 +612,15 @@ impl RowReader<'_> {
     }
 
     fn date(&mut self, field: Field, required: bool) -> Option<NaiveDate> {
-        let c = self.col(field)?.clone();
-        if self.formula_error(&c) {
+        let c = self.col(field)?;
+        if self.formula_error(c) {
             return None;
         }
-        let raw = self.raw(&c);
+        let raw = self.raw(c);
         if is_empty(raw) {
             if required {
                 let msg = format!("{} cell is empty; every row needs a date", field.label());
-                self.problem(Code::RowRequiredEmpty, &c, msg, None);
+                self.problem(Code::RowRequiredEmpty, c, msg, None);
             }
             return None;
         }
@@ -598,7 +646,7 @@ impl RowReader<'_> {
                 field.label(),
                 display_raw(raw)
             );
-            self.problem(Code::RowDateInvalid, &c, msg, None);
+            self.problem(Code::RowDateInvalid, c, msg, None);
         }
         parsed
     }
@@ -610,17 +658,17 @@ impl RowReader<'_> {
                 .required_text(Field::Dimension)
                 .and_then(|d| Dimension::parse(&d)),
         };
-        let unit = self.required_text(Field::Unit);
-        let measure = Measure::parse(&self.text(Field::Measure).unwrap_or_default());
+        let unit = self.required_string(Field::Unit);
+        let measure = Measure::parse(&self.text_string(Field::Measure).unwrap_or_default());
         let money = measure.is_money();
         let target = self.required_number(Field::Target, money);
         let period = self.period();
         let share = self.number(Field::Share, false);
         let stretch = self.number(Field::Stretch, money);
         let challenge = self.number(Field::Challenge, money);
-        let parent = self.text(Field::Parent);
-        let owner = self.text(Field::Owner);
-        let note = self.text(Field::Note);
+        let parent = self.text_string(Field::Parent);
+        let owner = self.text_string(Field::Owner);
+        let note = self.text_string(Field::Note);
         Some(TargetRow {
             origin: self.origin,
             period,
@@ -638,14 +686,14 @@ impl RowReader<'_> {
     }
 
     fn period(&mut self) -> Option<Period> {
-        let c = self.col(Field::Period)?.clone();
-        let text = self.text(Field::Period)?;
+        let c = self.col(Field::Period)?;
+        let text = self.text_string(Field::Period)?;
         let p = parse_period(&text);
         if p.is_none() {
             let msg = format!(
                 "period cell holds `{text}`; expected a quarter such as 2026Q3, 2026-Q3, 2026年第3季度 or Q3 2026"
             );
-            self.problem(Code::RowPeriodInvalid, &c, msg, None);
+            self.problem(Code::RowPeriodInvalid, c, msg, None);
         }
         p
     }
@@ -693,8 +741,8 @@ impl RowReader<'_> {
     }
 
     fn product(&mut self) -> Option<ProductRec> {
-        let product = self.required_text(Field::Product);
-        let class = self.required_text(Field::ProductClass);
+        let product = self.required_string(Field::Product);
+        let class = self.required_string(Field::ProductClass);
         Some(ProductRec {
             origin: self.origin,
             product: product?,
@@ -703,12 +751,12 @@ impl RowReader<'_> {
     }
 
     fn person(&mut self) -> Option<PersonRec> {
-        let name = self.required_text(Field::Salesperson);
-        let group = self.required_text(Field::Group);
-        let region = self.required_text(Field::Region);
-        let level = self.text(Field::Level);
+        let name = self.required_string(Field::Salesperson);
+        let group = self.required_string(Field::Group);
+        let region = self.required_string(Field::Region);
+        let level = self.text_string(Field::Level);
         let salary = self.number(Field::Salary, true);
-        let email = self.text(Field::Email);
+        let email = self.text_string(Field::Email);
         Some(PersonRec {
             origin: self.origin,
             name: name?,
@@ -721,10 +769,10 @@ impl RowReader<'_> {
     }
 
     fn customer(&mut self) -> Option<CustomerRec> {
-        let customer = self.required_text(Field::Customer);
+        let customer = self.required_string(Field::Customer);
         let first_order_date = self.date(Field::FirstOrderDate, false);
-        let tier = self.text(Field::Tier);
-        let customer_type = self.text(Field::CustomerType);
+        let tier = self.text_string(Field::Tier);
+        let customer_type = self.text_string(Field::CustomerType);
         Some(CustomerRec {
             origin: self.origin,
             customer: customer?,
@@ -735,7 +783,7 @@ impl RowReader<'_> {
     }
 
     fn activity(&mut self) -> Option<ActivityRec> {
-        let salesperson = self.required_text(Field::Salesperson);
+        let salesperson = self.required_string(Field::Salesperson);
         let date_field = if self.col(Field::Date).is_some() {
             Field::Date
         } else {

@@ -622,7 +622,7 @@ fn has_history_actuals(d: &Dimension) -> bool {
 
 fn last_quarter_actual(ctx: &Context, n: &Node) -> Option<Decimal> {
     let prev = ctx.period.offset(-1);
-    if ctx.ledger.in_period(prev).next().is_none() || !has_history_actuals(&n.dimension) {
+    if ctx.ledger.in_period(prev).is_empty() || !has_history_actuals(&n.dimension) {
         return None;
     }
     crate::actuals::additive_actual(
@@ -863,7 +863,7 @@ fn check_salespeople(ctx: &Context, diags: &mut Diagnostics) {
     let unmapped = fold_by(ctx, |e| {
         let o = &ctx.dataset.orders[e.order];
         (e.person.is_some() && (e.group.is_none() || e.region.is_none()))
-            .then(|| o.salesperson.clone().unwrap_or_default())
+            .then(|| o.salesperson.as_deref().unwrap_or_default().to_string())
     });
     for (name, (first, lines, amount)) in unmapped {
         diags.push(
@@ -905,7 +905,7 @@ fn check_products(ctx: &Context, diags: &mut Diagnostics) {
     let unmapped = fold_by(ctx, |e| {
         e.product_class
             .is_none()
-            .then(|| ctx.dataset.orders[e.order].product.clone())
+            .then(|| ctx.dataset.orders[e.order].product.to_string())
     });
     for (product, (first, lines, amount)) in unmapped {
         diags.push(
@@ -925,7 +925,10 @@ fn check_products(ctx: &Context, diags: &mut Diagnostics) {
 
 fn check_customer_types(ctx: &Context, diags: &mut Diagnostics) {
     let unknown = fold_by(ctx, |e| match &e.lifecycle {
-        Err(LifecycleIssue::UnknownType(t)) => Some(t.clone()),
+        Err(LifecycleIssue::UnknownType) => ctx.dataset.orders[e.order]
+            .customer_type
+            .as_deref()
+            .map(str::to_string),
         Ok(_) => None,
     });
     for (value, (first, lines, amount)) in unknown {

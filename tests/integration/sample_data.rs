@@ -158,7 +158,7 @@ fn sample_actuals_land_on_the_retrospective() {
             )
         })
         .collect();
-    let by_class = q3_by(|o| class[&o.product].clone());
+    let by_class = q3_by(|o| class[&*o.product].clone());
     let product = targets(Dimension::Product);
     let by_region = q3_by(|o| people[o.salesperson.as_deref().unwrap()].1.clone());
     let by_group = q3_by(|o| people[o.salesperson.as_deref().unwrap()].0.clone());
@@ -197,7 +197,7 @@ fn sample_actuals_land_on_the_retrospective() {
         ("新人小组", d("0.8004")),
     ];
     assert_eq!(figures, expected);
-    let by_person = q3_by(|o| o.salesperson.clone().unwrap());
+    let by_person = q3_by(|o| o.salesperson.as_deref().unwrap().to_string());
     let person_targets = targets(Dimension::Person);
     for name in ["张伟", "李娜", "何军"] {
         assert_eq!(people[name].2.as_deref(), Some("top"));
