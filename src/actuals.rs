@@ -8,7 +8,7 @@ use crate::calendar::Period;
 use crate::ledger::{Ledger, Lifecycle, Sym};
 use crate::records::{Dataset, Dimension, Measure};
 use rust_decimal::Decimal;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// The actual of a unit for an additive measure in a quarter; `None` for
 /// measures this function does not compute (rates, leading indicators).

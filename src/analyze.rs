@@ -18,8 +18,9 @@ use crate::text::match_key;
 use crate::tree::{ParentRef, TargetTree};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use rustc_hash::FxHashSet as HashSet;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// How a unit stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -388,10 +389,13 @@ pub fn analyze(
             .or_default()
             .push(i);
     }
-    let dimensions: Vec<DimensionReview> = groups
-        .into_iter()
-        .map(|((_, d, m), nodes)| review_dimension(&ctx, d, m, &nodes))
-        .collect();
+    let dimensions: Vec<DimensionReview> = {
+        use rayon::prelude::*;
+        groups
+            .into_par_iter()
+            .map(|((_, d, m), nodes)| review_dimension(&ctx, d, m, &nodes))
+            .collect()
+    };
     let total = dimensions
         .iter()
         .find(|d| d.dimension == Dimension::Total && d.measure == Measure::Sales)
@@ -468,6 +472,7 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
     let mut unassigned = Unassigned::default();
     let mut credited: Vec<usize> = Vec::with_capacity(8);
     let mut matched: Vec<usize> = Vec::with_capacity(8);
+    let needs_customers = matches!(m, Measure::NewCustomers | Measure::Aov);
     for e in ctx.ledger.in_period(ctx.period) {
         let o = &ctx.ds.orders[e.order];
         credited.clear();
@@ -498,9 +503,11 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
             a.sales += o.amount;
             a.units += o.quantity.unwrap_or_default();
             a.collected += o.collected.unwrap_or_default();
-            a.customers.insert(e.customer);
-            if e.lifecycle == Ok(Lifecycle::New) {
-                a.new_customers.insert(e.customer);
+            if needs_customers {
+                a.customers.insert(e.customer);
+                if e.lifecycle == Ok(Lifecycle::New) {
+                    a.new_customers.insert(e.customer);
+                }
             }
         }
     }
@@ -658,8 +665,8 @@ fn recall_rate(ctx: &Ctx, d: &Dimension, key: &str) -> Option<Decimal> {
 fn churn_sets(ctx: &Ctx, d: &Dimension, key: &str) -> (HashSet<Sym>, HashSet<Sym>) {
     let window_start = ctx.period.offset(-(ctx.config.churn_quarters as i32));
     let m = scope(ctx, d, key);
-    let mut before: HashSet<Sym> = HashSet::new();
-    let mut in_window: HashSet<Sym> = HashSet::new();
+    let mut before: HashSet<Sym> = HashSet::default();
+    let mut in_window: HashSet<Sym> = HashSet::default();
     for e in ctx
         .ledger
         .before(ctx.period)
@@ -733,7 +740,7 @@ fn short_boards(dims: &[DimensionReview]) -> Vec<ShortBoard> {
             .collect();
         gaps.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
         let total_short: Decimal = gaps.iter().map(|g| g.0).sum();
-        let mut pareto: HashSet<&str> = HashSet::new();
+        let mut pareto: HashSet<&str> = HashSet::default();
         let mut covered = Decimal::ZERO;
         for (g, k) in &gaps {
             if covered >= total_short * Decimal::new(8, 1) {
@@ -914,7 +921,7 @@ fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
         ..CustomerKpis::default()
     };
     let set = |lc: Lifecycle, lines: &[Entry]| -> (HashSet<Sym>, Decimal) {
-        let mut s = HashSet::new();
+        let mut s = HashSet::default();
         let mut amount = Decimal::ZERO;
         for e in lines.iter().filter(|e| e.lifecycle == Ok(lc)) {
             s.insert(e.customer);

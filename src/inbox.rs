@@ -107,7 +107,7 @@ pub fn scan_inbox(root: &Path, exclude: Option<&Path>) -> Result<Inbox, Error> {
         root: root.to_path_buf(),
         ..Inbox::default()
     };
-    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut candidates: Vec<(String, PathBuf, Vec<u8>)> = Vec::new();
     let mut walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -181,7 +181,18 @@ pub fn scan_inbox(root: &Path, exclude: Option<&Path>) -> Result<Inbox, Error> {
                 continue;
             }
         };
-        let sha256 = hex(&Sha256::digest(&bytes));
+        candidates.push((rel, entry.path().to_path_buf(), bytes));
+    }
+    // Hash on every core, then keep the first of each content in path order.
+    let hashes: Vec<String> = {
+        use rayon::prelude::*;
+        candidates
+            .par_iter()
+            .map(|(_, _, bytes)| hex(&Sha256::digest(bytes)))
+            .collect()
+    };
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for ((rel, path, bytes), sha256) in candidates.into_iter().zip(hashes) {
         if let Some(original) = seen.get(&sha256) {
             inbox.skipped.push(Skipped {
                 path: rel,
@@ -194,11 +205,12 @@ pub fn scan_inbox(root: &Path, exclude: Option<&Path>) -> Result<Inbox, Error> {
         seen.insert(sha256.clone(), rel.clone());
         inbox.files.push(InputFile {
             display_path: rel,
-            path: entry.path().to_path_buf(),
+            path,
             bytes,
             sha256,
         });
     }
+    inbox.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(inbox)
 }
 

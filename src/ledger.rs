@@ -15,7 +15,8 @@ use crate::records::{Dataset, Dimension, OrderLine};
 use crate::text::match_key;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A customer's place in its lifecycle in one quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -306,25 +307,47 @@ fn line_key(o: &OrderLine) -> LineKey<'_> {
     }
 }
 
-/// Interns raw texts through their canonical key, folding each distinct raw text once.
+/// Interns raw texts through their canonical key, folding each distinct raw
+/// text once. Order lines share one allocation per distinct text and table, so
+/// the cache is first asked by address, which needs no look at the text.
 struct KeyCache<'a> {
+    by_address: HashMap<usize, Sym>,
     raw: HashMap<&'a str, Sym>,
 }
 
 impl<'a> KeyCache<'a> {
+    fn new() -> Self {
+        KeyCache {
+            by_address: HashMap::default(),
+            raw: HashMap::default(),
+        }
+    }
+
     fn sym(&mut self, symbols: &mut Symbols, raw: &'a str, canon: fn(&str) -> String) -> Sym {
-        if let Some(&s) = self.raw.get(raw) {
+        let address = raw.as_ptr() as usize;
+        if let Some(&s) = self.by_address.get(&address) {
             return s;
         }
-        let s = symbols.intern(canon(raw));
-        self.raw.insert(raw, s);
+        let s = match self.raw.get(raw) {
+            Some(&s) => s,
+            None => {
+                let s = symbols.intern(canon(raw));
+                self.raw.insert(raw, s);
+                s
+            }
+        };
+        // Only the lines' shared texts live as long as the cache; an empty text has no address of its own.
+        if !raw.is_empty() {
+            self.by_address.insert(address, s);
+        }
         s
     }
 }
 
 /// Builds the ledger: removes duplicates, then attributes every line.
 pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
-    let mut seen: HashMap<LineKey, usize> = HashMap::with_capacity(ds.orders.len());
+    let mut seen: HashMap<LineKey, usize> =
+        HashMap::with_capacity_and_hasher(ds.orders.len(), Default::default());
     let mut distinct = Vec::with_capacity(ds.orders.len());
     let mut duplicates = Vec::new();
     for (i, o) in ds.orders.iter().enumerate() {
@@ -345,12 +368,8 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     drop(seen);
 
     let mut symbols = Symbols::default();
-    let mut names = KeyCache {
-        raw: HashMap::new(),
-    };
-    let mut classes = KeyCache {
-        raw: HashMap::new(),
-    };
+    let mut names = KeyCache::new();
+    let mut classes = KeyCache::new();
     let products: HashMap<Sym, Sym> = ds
         .products
         .iter()
@@ -384,8 +403,8 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         .collect();
 
     // Quarters in which each customer ordered, and the first order date seen.
-    let mut quarters: HashMap<Sym, BTreeSet<Period>> = HashMap::new();
-    let mut first_seen: HashMap<Sym, NaiveDate> = HashMap::new();
+    let mut quarters: HashMap<Sym, BTreeSet<Period>> = HashMap::default();
+    let mut first_seen: HashMap<Sym, NaiveDate> = HashMap::default();
     let customer_syms: Vec<Sym> = distinct
         .iter()
         .map(|&i| names.sym(&mut symbols, &ds.orders[i].customer, match_key))
@@ -401,6 +420,8 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let history_start = distinct.iter().map(|&i| ds.orders[i].date).min();
     let churn = config.churn_quarters as i32;
 
+    // A customer has one lifecycle per quarter: derive it once.
+    let mut lifecycles: HashMap<(Sym, Period), Lifecycle> = HashMap::default();
     let mut entries: Vec<Entry> = distinct
         .into_iter()
         .zip(customer_syms)
@@ -409,14 +430,16 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             let period = Period::of(o.date);
             let lifecycle = match &o.customer_type {
                 Some(t) => Lifecycle::parse(t).ok_or(LifecycleIssue::UnknownType),
-                None => Ok(derive_lifecycle(
-                    period,
-                    churn,
-                    quarters.get(&customer),
-                    first_seen.get(&customer).copied(),
-                    master_first.get(&customer).copied(),
-                    history_start,
-                )),
+                None => Ok(*lifecycles.entry((customer, period)).or_insert_with(|| {
+                    derive_lifecycle(
+                        period,
+                        churn,
+                        quarters.get(&customer),
+                        first_seen.get(&customer).copied(),
+                        master_first.get(&customer).copied(),
+                        history_start,
+                    )
+                })),
             };
             let product = names.sym(&mut symbols, &o.product, match_key);
             let person = o
@@ -487,14 +510,13 @@ fn derive_lifecycle(
         return Lifecycle::New;
     }
     let window_start = period.offset(-churn);
-    let before: Vec<Period> = quarters
-        .map(|q| q.range(..period).copied().collect())
-        .unwrap_or_default();
-    if before.iter().any(|q| *q >= window_start) {
-        return Lifecycle::Returning;
-    }
-    if !before.is_empty() {
-        return Lifecycle::Churned;
+    if let Some(q) = quarters {
+        if q.range(window_start..period).next().is_some() {
+            return Lifecycle::Returning;
+        }
+        if q.range(..period).next().is_some() {
+            return Lifecycle::Churned;
+        }
     }
     // Known earlier only from the master's first order date.
     let mf = master_first.unwrap_or(start);

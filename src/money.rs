@@ -36,6 +36,15 @@ pub fn decimal_from_f64(v: f64) -> Result<Decimal, NumberError> {
     if !v.is_finite() {
         return Err(NumberError::NotANumber(v.to_string()));
     }
+    // Fast path for the usual money cell (at most 4 decimals): the decimal
+    // n / 10^4 is the answer when dividing n by 10^4 gives back exactly `v`,
+    // since below 10^11 no two 4-decimal numbers share a double.
+    if v.abs() < 1e11 {
+        let scaled = (v * 1e4).round();
+        if scaled / 1e4 == v {
+            return Ok(Decimal::new(scaled as i64, 4).normalize());
+        }
+    }
     // Rust's `Display` for f64 prints the shortest string that round-trips.
     let s = format!("{v}");
     Decimal::from_str(&s)

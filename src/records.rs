@@ -245,7 +245,7 @@ pub struct OrderLine {
 /// Stores each distinct text once (per table read).
 #[derive(Debug, Default)]
 struct Interner {
-    set: std::collections::HashSet<Text>,
+    set: rustc_hash::FxHashSet<Text>,
 }
 
 impl Interner {

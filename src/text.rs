@@ -30,11 +30,52 @@ fn fold_char(c: char) -> char {
 /// assert_eq!(qbr::text::match_key("客户　名称"), "客户名称");
 /// ```
 pub fn match_key(s: &str) -> String {
-    s.chars()
-        .map(fold_char)
-        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().map(fold_char) {
+        if c.is_whitespace() || c == '_' || c == '-' {
+            continue;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if is_caseless(c) {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Scripts without letter case: CJK ideographs and punctuation, kana, Hangul.
+/// Checked first because the general lower-casing table is slow and these are
+/// most of the text qbr folds.
+fn is_caseless(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fast path agrees with plain Unicode lower-casing.
+        #[test]
+        fn match_key_agrees_with_unicode_lowercasing(s in "\\PC{0,24}") {
+            let slow: String = s
+                .chars()
+                .map(fold_char)
+                .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+                .flat_map(char::to_lowercase)
+                .collect();
+            prop_assert_eq!(match_key(&s), slow);
+        }
+    }
+
+    #[test]
+    fn mixed_scripts() {
+        assert_eq!(match_key("ÄBC 客户ＡＢ"), "äbc客户ab");
+    }
 }
 
 /// Trims a cell's text, including full-width spaces and non-breaking spaces.

@@ -52,10 +52,19 @@ pub const RULES: &[Rule] = &[
     check_outside_period,
 ];
 
-/// Runs every rule.
+/// Runs every rule, in parallel; findings come out in rule order.
 pub fn validate(ctx: &Context, diags: &mut Diagnostics) {
-    for rule in RULES {
-        rule(ctx, diags);
+    use rayon::prelude::*;
+    let found: Vec<Diagnostics> = RULES
+        .par_iter()
+        .map(|rule| {
+            let mut d = Diagnostics::default();
+            rule(ctx, &mut d);
+            d
+        })
+        .collect();
+    for d in found {
+        diags.extend(d);
     }
 }
 
