@@ -53,6 +53,11 @@ fn is_caseless(c: char) -> bool {
     matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
 }
 
+/// Trims a cell's text, including full-width spaces and non-breaking spaces.
+pub fn clean(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,9 +81,4 @@ mod tests {
     fn mixed_scripts() {
         assert_eq!(match_key("ÄBC 客户ＡＢ"), "äbc客户ab");
     }
-}
-
-/// Trims a cell's text, including full-width spaces and non-breaking spaces.
-pub fn clean(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}')
 }
