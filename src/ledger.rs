@@ -15,8 +15,8 @@ use crate::records::{Dataset, Dimension, OrderLine};
 use crate::text::match_key;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap as HashMap;
-use std::collections::{BTreeMap, BTreeSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 /// A customer's place in its lifecycle in one quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -116,13 +116,15 @@ pub struct Symbols {
 impl Symbols {
     /// The symbol of a canonical key, adding it when new.
     pub fn intern(&mut self, key: String) -> Sym {
-        if let Some(&id) = self.ids.get(&key) {
-            return id;
+        let next = self.names.len() as Sym;
+        match self.ids.entry(key) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                self.names.push(e.key().clone());
+                e.insert(next);
+                next
+            }
         }
-        let id = self.names.len() as Sym;
-        self.names.push(key.clone());
-        self.ids.insert(key, id);
-        id
     }
 
     /// The symbol of a canonical key, when any line uses it.
@@ -307,146 +309,255 @@ fn line_key(o: &OrderLine) -> LineKey<'_> {
     }
 }
 
-/// Interns raw texts through their canonical key, folding each distinct raw
-/// text once. Order lines share one allocation per distinct text and table, so
-/// the cache is first asked by address, which needs no look at the text.
-struct KeyCache<'a> {
-    by_address: HashMap<usize, Sym>,
-    raw: HashMap<&'a str, Sym>,
+/// A 64-bit hash of a line's identity, the same on every run.
+fn key_hash(k: &LineKey) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    k.hash(&mut h);
+    h.finish()
 }
 
-impl<'a> KeyCache<'a> {
-    fn new() -> Self {
-        KeyCache {
-            by_address: HashMap::default(),
-            raw: HashMap::default(),
+/// Finds duplicates: lines are hashed in parallel and sorted by hash; lines with
+/// equal hashes are compared in full, so a hash collision never merges lines.
+fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
+    use rayon::prelude::*;
+    let mut hashed: Vec<(u64, usize)> = ds
+        .orders
+        .par_iter()
+        .enumerate()
+        .map(|(i, o)| (key_hash(&line_key(o)), i))
+        .collect();
+    hashed.par_sort_unstable();
+    let mut duplicates = Vec::new();
+    let mut start = 0;
+    while start < hashed.len() {
+        let mut end = start + 1;
+        while end < hashed.len() && hashed[end].0 == hashed[start].0 {
+            end += 1;
+        }
+        if end - start > 1 {
+            // Within one hash, each line is a duplicate of the first equal line before it.
+            let run = &hashed[start..end];
+            for (k, &(_, i)) in run.iter().enumerate() {
+                let key = line_key(&ds.orders[i]);
+                if let Some(&(_, kept)) = run[..k]
+                    .iter()
+                    .find(|&&(_, j)| line_key(&ds.orders[j]) == key)
+                {
+                    duplicates.push(Duplicate {
+                        kept,
+                        dropped: i,
+                        by_line_id: matches!(key, LineKey::ById(..)),
+                    });
+                }
+            }
+        }
+        start = end;
+    }
+    duplicates.sort_by_key(|d| d.dropped);
+    let dropped: FxHashSet<usize> = duplicates.iter().map(|d| d.dropped).collect();
+    let distinct = (0..ds.orders.len())
+        .filter(|i| !dropped.contains(i))
+        .collect();
+    (distinct, duplicates)
+}
+
+/// Which canonical form a text takes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Canon {
+    Name,
+    Class,
+}
+
+impl Canon {
+    fn apply(self, s: &str) -> String {
+        match self {
+            Canon::Name => match_key(s),
+            Canon::Class => product_class_key(s),
+        }
+    }
+}
+
+/// Symbols for every distinct text: canonical keys are computed once per
+/// distinct text (in parallel) and looked up by the text's address, which the
+/// per-table sharing of order-line texts makes the common case.
+struct SymbolMap<'a> {
+    by_address: HashMap<(usize, Canon), Sym>,
+    by_text: HashMap<(&'a str, Canon), Sym>,
+}
+
+impl<'a> SymbolMap<'a> {
+    fn build(texts: Vec<(&'a str, Canon)>, symbols: &mut Symbols) -> Self {
+        use rayon::prelude::*;
+        // Distinct texts in first-seen order, and each text's place among them.
+        let mut by_text: HashMap<(&'a str, Canon), Sym> = HashMap::default();
+        let mut distinct: Vec<(&'a str, Canon)> = Vec::new();
+        let places: Vec<u32> = texts
+            .iter()
+            .map(|&tc| {
+                *by_text.entry(tc).or_insert_with(|| {
+                    distinct.push(tc);
+                    (distinct.len() - 1) as u32
+                })
+            })
+            .collect();
+        let keys: Vec<String> = distinct.par_iter().map(|(t, c)| c.apply(t)).collect();
+        let syms: Vec<Sym> = keys.into_iter().map(|k| symbols.intern(k)).collect();
+        for s in by_text.values_mut() {
+            *s = syms[*s as usize];
+        }
+        let mut by_address = HashMap::default();
+        by_address.reserve(texts.len());
+        for ((t, c), place) in texts.into_iter().zip(places) {
+            if !t.is_empty() {
+                by_address.insert((t.as_ptr() as usize, c), syms[place as usize]);
+            }
+        }
+        SymbolMap {
+            by_address,
+            by_text,
         }
     }
 
-    fn sym(&mut self, symbols: &mut Symbols, raw: &'a str, canon: fn(&str) -> String) -> Sym {
-        let address = raw.as_ptr() as usize;
-        if let Some(&s) = self.by_address.get(&address) {
+    fn get(&self, t: &str, c: Canon) -> Sym {
+        if !t.is_empty()
+            && let Some(&s) = self.by_address.get(&(t.as_ptr() as usize, c))
+        {
             return s;
         }
-        let s = match self.raw.get(raw) {
-            Some(&s) => s,
-            None => {
-                let s = symbols.intern(canon(raw));
-                self.raw.insert(raw, s);
-                s
-            }
-        };
-        // Only the lines' shared texts live as long as the cache; an empty text has no address of its own.
-        if !raw.is_empty() {
-            self.by_address.insert(address, s);
-        }
-        s
+        self.by_text[&(t, c)]
     }
 }
+
+/// Texts to fold, each allocation once.
+#[derive(Default)]
+struct TextList<'a> {
+    texts: Vec<(&'a str, Canon)>,
+    seen: FxHashSet<(usize, Canon)>,
+}
+
+impl<'a> TextList<'a> {
+    fn add(&mut self, t: &'a str, c: Canon) {
+        if t.is_empty() || self.seen.insert((t.as_ptr() as usize, c)) {
+            self.texts.push((t, c));
+        }
+    }
+}
+
+/// Bit `i` set: the customer ordered in the `i`-th quarter from the first one.
+type QuarterBits = u128;
 
 /// Builds the ledger: removes duplicates, then attributes every line.
 pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
-    let mut seen: HashMap<LineKey, usize> =
-        HashMap::with_capacity_and_hasher(ds.orders.len(), Default::default());
-    let mut distinct = Vec::with_capacity(ds.orders.len());
-    let mut duplicates = Vec::new();
-    for (i, o) in ds.orders.iter().enumerate() {
-        let key = line_key(o);
-        let by_line_id = matches!(key, LineKey::ById(..));
-        match seen.get(&key) {
-            Some(&kept) => duplicates.push(Duplicate {
-                kept,
-                dropped: i,
-                by_line_id,
-            }),
-            None => {
-                seen.insert(key, i);
-                distinct.push(i);
-            }
+    use rayon::prelude::*;
+    let (distinct, duplicates) = find_duplicates(ds);
+
+    // Every text the ledger folds, once per allocation.
+    let mut texts = TextList::default();
+    for p in &ds.products {
+        texts.add(&p.product, Canon::Name);
+        texts.add(&p.class, Canon::Class);
+    }
+    for p in &ds.people {
+        texts.add(&p.name, Canon::Name);
+        texts.add(&p.group, Canon::Name);
+        texts.add(&p.region, Canon::Name);
+    }
+    for c in &ds.customers {
+        texts.add(&c.customer, Canon::Name);
+    }
+    for &i in &distinct {
+        let o = &ds.orders[i];
+        texts.add(&o.customer, Canon::Name);
+        texts.add(&o.product, Canon::Name);
+        for t in [&o.salesperson, &o.group, &o.region].into_iter().flatten() {
+            texts.add(t, Canon::Name);
+        }
+        if let Some(c) = &o.product_class {
+            texts.add(c, Canon::Class);
         }
     }
-    drop(seen);
-
     let mut symbols = Symbols::default();
-    let mut names = KeyCache::new();
-    let mut classes = KeyCache::new();
-    let products: HashMap<Sym, Sym> = ds
-        .products
-        .iter()
-        .map(|p| {
-            (
-                names.sym(&mut symbols, &p.product, match_key),
-                classes.sym(&mut symbols, &p.class, product_class_key),
-            )
-        })
-        .collect();
-    let people: HashMap<Sym, (Sym, Sym)> = ds
-        .people
-        .iter()
-        .map(|p| {
-            (
-                names.sym(&mut symbols, &p.name, match_key),
-                (
-                    names.sym(&mut symbols, &p.group, match_key),
-                    names.sym(&mut symbols, &p.region, match_key),
-                ),
-            )
-        })
-        .collect();
-    let master_first: HashMap<Sym, NaiveDate> = ds
-        .customers
-        .iter()
-        .filter_map(|c| {
-            c.first_order_date
-                .map(|d| (names.sym(&mut symbols, &c.customer, match_key), d))
-        })
-        .collect();
+    let map = SymbolMap::build(texts.texts, &mut symbols);
+    let n = symbols.names.len();
+
+    let mut product_class: Vec<Option<Sym>> = vec![None; n];
+    for p in &ds.products {
+        product_class[map.get(&p.product, Canon::Name) as usize] =
+            Some(map.get(&p.class, Canon::Class));
+    }
+    let mut team: Vec<Option<(Sym, Sym)>> = vec![None; n];
+    for p in &ds.people {
+        team[map.get(&p.name, Canon::Name) as usize] = Some((
+            map.get(&p.group, Canon::Name),
+            map.get(&p.region, Canon::Name),
+        ));
+    }
+    let mut master_first: Vec<Option<NaiveDate>> = vec![None; n];
+    for c in &ds.customers {
+        if let Some(d) = c.first_order_date {
+            master_first[map.get(&c.customer, Canon::Name) as usize] = Some(d);
+        }
+    }
 
     // Quarters in which each customer ordered, and the first order date seen.
-    let mut quarters: HashMap<Sym, BTreeSet<Period>> = HashMap::default();
-    let mut first_seen: HashMap<Sym, NaiveDate> = HashMap::default();
-    let customer_syms: Vec<Sym> = distinct
-        .iter()
-        .map(|&i| names.sym(&mut symbols, &ds.orders[i].customer, match_key))
+    let customers: Vec<Sym> = distinct
+        .par_iter()
+        .map(|&i| map.get(&ds.orders[i].customer, Canon::Name))
         .collect();
-    for (&i, &c) in distinct.iter().zip(&customer_syms) {
-        let o = &ds.orders[i];
-        quarters.entry(c).or_default().insert(Period::of(o.date));
-        let f = first_seen.entry(c).or_insert(o.date);
-        if o.date < *f {
-            *f = o.date;
+    let history_start = distinct.iter().map(|&i| ds.orders[i].date).min();
+    let latest = distinct
+        .iter()
+        .map(|&i| Period::of(ds.orders[i].date))
+        .max();
+    // The quarter of bit 0; older quarters share it (they are "before" any window qbr asks about).
+    let base = latest.map(|l| l.offset(-(QuarterBits::BITS as i32 - 1)));
+    let bit = |p: Period| -> u32 {
+        base.map(|b| (quarter_index(p) - quarter_index(b)).max(0) as u32)
+            .unwrap_or(0)
+    };
+    let mut quarters: Vec<QuarterBits> = vec![0; n];
+    let mut first_seen: Vec<Option<NaiveDate>> = vec![None; n];
+    for (&i, &c) in distinct.iter().zip(&customers) {
+        let date = ds.orders[i].date;
+        quarters[c as usize] |= 1 << bit(Period::of(date));
+        let f = &mut first_seen[c as usize];
+        if f.is_none_or(|f| date < f) {
+            *f = Some(date);
         }
     }
-    let history_start = distinct.iter().map(|&i| ds.orders[i].date).min();
     let churn = config.churn_quarters as i32;
-
-    // A customer has one lifecycle per quarter: derive it once.
-    let mut lifecycles: HashMap<(Sym, Period), Lifecycle> = HashMap::default();
     let mut entries: Vec<Entry> = distinct
-        .into_iter()
-        .zip(customer_syms)
-        .map(|(i, customer)| {
+        .par_iter()
+        .zip(customers.par_iter())
+        .map(|(&i, &customer)| {
             let o = &ds.orders[i];
             let period = Period::of(o.date);
             let lifecycle = match &o.customer_type {
                 Some(t) => Lifecycle::parse(t).ok_or(LifecycleIssue::UnknownType),
-                None => Ok(*lifecycles.entry((customer, period)).or_insert_with(|| {
-                    derive_lifecycle(
+                None => {
+                    let c = customer as usize;
+                    let q = quarters[c];
+                    let window = (bit(period.offset(-churn))..bit(period))
+                        .fold(0, |m: QuarterBits, b| m | 1 << b);
+                    let before = (1 as QuarterBits)
+                        .checked_shl(bit(period))
+                        .map(|v| v - 1)
+                        .unwrap_or(QuarterBits::MAX);
+                    Ok(derive_lifecycle(
                         period,
                         churn,
-                        quarters.get(&customer),
-                        first_seen.get(&customer).copied(),
-                        master_first.get(&customer).copied(),
+                        q & window != 0,
+                        q & before != 0,
+                        first_seen[c],
+                        master_first[c],
                         history_start,
-                    )
-                })),
+                    ))
+                }
             };
-            let product = names.sym(&mut symbols, &o.product, match_key);
-            let person = o
-                .salesperson
-                .as_deref()
-                .map(|p| names.sym(&mut symbols, p, match_key));
-            let master = person.and_then(|p| people.get(&p));
+            let product = map.get(&o.product, Canon::Name);
+            let person = o.salesperson.as_deref().map(|p| map.get(p, Canon::Name));
+            let master = person.and_then(|p| team[p as usize]);
             Entry {
                 order: i,
                 period,
@@ -457,23 +568,23 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                 product_class: o
                     .product_class
                     .as_deref()
-                    .map(|c| classes.sym(&mut symbols, c, product_class_key))
-                    .or_else(|| products.get(&product).copied()),
+                    .map(|c| map.get(c, Canon::Class))
+                    .or(product_class[product as usize]),
                 group: o
                     .group
                     .as_deref()
-                    .map(|g| names.sym(&mut symbols, g, match_key))
-                    .or_else(|| master.map(|m| m.0)),
+                    .map(|g| map.get(g, Canon::Name))
+                    .or(master.map(|m| m.0)),
                 region: o
                     .region
                     .as_deref()
-                    .map(|r| names.sym(&mut symbols, r, match_key))
-                    .or_else(|| master.map(|m| m.1)),
+                    .map(|r| map.get(r, Canon::Name))
+                    .or(master.map(|m| m.1)),
                 person,
             }
         })
         .collect();
-    entries.sort_by_key(|e| (e.period, e.order));
+    entries.par_sort_by_key(|e| (e.period, e.order));
     let mut by_period: BTreeMap<Period, (usize, usize)> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         by_period.entry(e.period).or_insert((i, i)).1 = i + 1;
@@ -487,6 +598,10 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     }
 }
 
+fn quarter_index(p: Period) -> i32 {
+    p.year * 4 + i32::from(p.quarter) - 1
+}
+
 /// Contract §3. A customer is new in `period` when its first order ever falls in
 /// it; returning when it ordered before and within the previous `churn`
 /// quarters; churned (recalled) when it ordered before but not within them.
@@ -496,7 +611,8 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
 fn derive_lifecycle(
     period: Period,
     churn: i32,
-    quarters: Option<&BTreeSet<Period>>,
+    ordered_in_window: bool,
+    ordered_before: bool,
     first_seen: Option<NaiveDate>,
     master_first: Option<NaiveDate>,
     history_start: Option<NaiveDate>,
@@ -510,13 +626,11 @@ fn derive_lifecycle(
         return Lifecycle::New;
     }
     let window_start = period.offset(-churn);
-    if let Some(q) = quarters {
-        if q.range(window_start..period).next().is_some() {
-            return Lifecycle::Returning;
-        }
-        if q.range(..period).next().is_some() {
-            return Lifecycle::Churned;
-        }
+    if ordered_in_window {
+        return Lifecycle::Returning;
+    }
+    if ordered_before {
+        return Lifecycle::Churned;
     }
     // Known earlier only from the master's first order date.
     let mf = master_first.unwrap_or(start);

@@ -192,6 +192,9 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
             .map(|(input, id)| load_file(id, input, &dict))
             .collect()
     };
+    loaded
+        .dataset
+        .reserve_for(results.iter().map(|r| &r.dataset));
     for r in results {
         if let Some(names) = r.sheet_names {
             loaded.sources.set_sheets(r.file.id, names);

@@ -10,14 +10,36 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn set(qs: &[&str]) -> BTreeSet<Period> {
+fn set(qs: &[&str]) -> Vec<Period> {
     qs.iter().map(|s| q(s)).collect()
+}
+
+/// Derives the lifecycle in `period` from the quarters a customer ordered in.
+fn derive_from(
+    period: Period,
+    churn: i32,
+    quarters: Option<&Vec<Period>>,
+    first_seen: Option<NaiveDate>,
+    master_first: Option<NaiveDate>,
+    history_start: Option<NaiveDate>,
+) -> Lifecycle {
+    let qs = quarters.cloned().unwrap_or_default();
+    let window = period.offset(-churn);
+    derive_lifecycle(
+        period,
+        churn,
+        qs.iter().any(|p| *p >= window && *p < period),
+        qs.iter().any(|p| *p < period),
+        first_seen,
+        master_first,
+        history_start,
+    )
 }
 
 #[test]
 fn first_order_on_the_periods_first_day_is_new() {
     let qs = set(&["2026Q3"]);
-    let lc = derive_lifecycle(
+    let lc = derive_from(
         q("2026Q3"),
         2,
         Some(&qs),
@@ -31,7 +53,7 @@ fn first_order_on_the_periods_first_day_is_new() {
 #[test]
 fn ordered_within_the_window_is_returning() {
     let qs = set(&["2026Q1", "2026Q3"]);
-    let lc = derive_lifecycle(
+    let lc = derive_from(
         q("2026Q3"),
         2,
         Some(&qs),
@@ -46,7 +68,7 @@ fn ordered_within_the_window_is_returning() {
 fn back_after_exactly_churn_quarters_is_churned() {
     // Last order in 2025Q4; 2026Q1 and Q2 are silent; back in 2026Q3.
     let qs = set(&["2025Q4", "2026Q3"]);
-    let lc = derive_lifecycle(
+    let lc = derive_from(
         q("2026Q3"),
         2,
         Some(&qs),
@@ -56,7 +78,7 @@ fn back_after_exactly_churn_quarters_is_churned() {
     );
     assert_eq!(lc, Lifecycle::Churned);
     // With a three-quarter window the same customer is returning.
-    let lc = derive_lifecycle(
+    let lc = derive_from(
         q("2026Q3"),
         3,
         Some(&qs),
@@ -73,7 +95,7 @@ fn master_first_order_date_decides_without_order_history() {
     let p = q("2026Q3");
     // Master says 2026-02: inside the window.
     assert_eq!(
-        derive_lifecycle(
+        derive_from(
             p,
             2,
             Some(&qs),
@@ -85,7 +107,7 @@ fn master_first_order_date_decides_without_order_history() {
     );
     // Master says 2024, history covers the window: churned.
     assert_eq!(
-        derive_lifecycle(
+        derive_from(
             p,
             2,
             Some(&qs),
@@ -97,7 +119,7 @@ fn master_first_order_date_decides_without_order_history() {
     );
     // Master says 2024, no history: cannot tell, returning.
     assert_eq!(
-        derive_lifecycle(
+        derive_from(
             p,
             2,
             Some(&qs),
@@ -113,7 +135,7 @@ fn master_first_order_date_decides_without_order_history() {
 fn without_history_everyone_is_new() {
     let qs = set(&["2026Q3"]);
     assert_eq!(
-        derive_lifecycle(
+        derive_from(
             q("2026Q3"),
             2,
             Some(&qs),
