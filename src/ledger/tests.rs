@@ -154,3 +154,53 @@ fn unit_keys_match_across_languages() {
     assert_eq!(unit_key(&Dimension::Month, "2026年7月"), "2026-07");
     assert_eq!(unit_key(&Dimension::Person, " 张伟 "), "张伟");
 }
+
+mod duplicates {
+    use super::*;
+    use crate::diag::{FileId, SheetId};
+    use crate::records::{OrderLine, RowRef, TableId};
+    use proptest::prelude::*;
+
+    fn line(i: usize, id: Option<u8>, line_id: Option<u8>, customer: u8, amount: u8) -> OrderLine {
+        OrderLine {
+            origin: RowRef { table: TableId(0), file: FileId(0), sheet: SheetId(0), row: i as u32 },
+            order_id: id.map(|v| format!("SO{v}").into()),
+            line_id: line_id.map(|v| v.to_string().into()),
+            date: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
+            customer: format!("客户{customer}").into(),
+            product: "门锁".into(),
+            amount: rust_decimal::Decimal::from(amount),
+            quantity: None,
+            salesperson: None,
+            customer_type: None,
+            product_class: None,
+            region: None,
+            group: None,
+            collected: None,
+        }
+    }
+
+    proptest! {
+        /// The hashed finder marks exactly the lines a pairwise comparison marks,
+        /// each against the first equal line before it.
+        #[test]
+        fn hashed_finder_agrees_with_pairwise(rows in proptest::collection::vec(
+            (proptest::option::of(0u8..4), proptest::option::of(0u8..3), 0u8..3, 0u8..3), 0..40)) {
+            let mut ds = Dataset::default();
+            for (i, (id, l, c, a)) in rows.iter().enumerate() {
+                ds.orders.push(line(i, *id, *l, *c, *a));
+            }
+            let (distinct, dups) = find_duplicates(&ds);
+            let mut expected = Vec::new();
+            for j in 0..ds.orders.len() {
+                let kj = line_key(&ds.orders[j]);
+                if let Some(k) = (0..j).find(|&k| line_key(&ds.orders[k]) == kj) {
+                    expected.push((k, j));
+                }
+            }
+            let got: Vec<(usize, usize)> = dups.iter().map(|d| (d.kept, d.dropped)).collect();
+            prop_assert_eq!(got, expected.clone());
+            prop_assert_eq!(distinct.len() + expected.len(), ds.orders.len());
+        }
+    }
+}
