@@ -163,7 +163,12 @@ mod duplicates {
 
     fn line(i: usize, id: Option<u8>, line_id: Option<u8>, customer: u8, amount: u8) -> OrderLine {
         OrderLine {
-            origin: RowRef { table: TableId(0), file: FileId(0), sheet: SheetId(0), row: i as u32 },
+            origin: RowRef {
+                table: TableId(0),
+                file: FileId(0),
+                sheet: SheetId(0),
+                row: i as u32,
+            },
             order_id: id.map(|v| format!("SO{v}").into()),
             line_id: line_id.map(|v| v.to_string().into()),
             date: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
