@@ -214,6 +214,8 @@ pub struct Review {
     pub trend: Vec<TrendRow>,
     pub customers: CustomerKpis,
     pub funnel: Vec<FunnelRow>,
+    /// Company sales per month over every month the orders cover, oldest first.
+    pub monthly: Vec<(Month, Decimal)>,
     pub inputs: Inputs,
 }
 
@@ -412,10 +414,19 @@ pub fn analyze(
         trend: trend(&ctx, &dimensions),
         customers: customer_kpis(&ctx),
         funnel: funnel(&ctx),
+        monthly: monthly(ledger, ds),
         total,
         dimensions,
         inputs,
     }
+}
+
+fn monthly(ledger: &Ledger, ds: &Dataset) -> Vec<(Month, Decimal)> {
+    let mut m: BTreeMap<Month, Decimal> = BTreeMap::new();
+    for e in &ledger.entries {
+        *m.entry(e.month).or_default() += ds.orders[e.order].amount;
+    }
+    m.into_iter().collect()
 }
 
 fn inputs(ctx: &Ctx, files: usize) -> Inputs {

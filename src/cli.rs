@@ -93,7 +93,7 @@ pub enum Command {
     /// short boards and their Pareto set, team ranking, pace, trend, customer
     /// KPIs. Runs the checks of `qbr check` first and refuses to write while
     /// the data has errors, unless --allow-errors. Writes OUT/<period>/summary.json
-    /// whole or not at all, and prints a summary.
+    /// and review-<period>.xlsx whole or not at all, and prints a summary.
     ///
     /// Exit codes: 0 written, 1 data errors (nothing written), 2 unreadable input
     /// or usage error, 3 qbr's own consistency check failed (nothing written).
@@ -115,6 +115,12 @@ pub enum Command {
         /// Write the review even when the data has errors.
         #[arg(long)]
         allow_errors: bool,
+        /// Report language (default: Chinese when the inputs' headers are Chinese).
+        #[arg(long, value_enum)]
+        lang: Option<crate::i18n::Lang>,
+        /// Show money in the workbook in 元, 千元 or 万元 (the cells keep exact values).
+        #[arg(long, value_enum, default_value = "元")]
+        money_unit: crate::render::xlsx::MoneyUnit,
         /// A qbr.toml to use instead of the one at the inbox root.
         #[arg(long)]
         config: Option<PathBuf>,

@@ -23,6 +23,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod error;
+pub mod i18n;
 pub mod inbox;
 pub mod inspect;
 pub mod ledger;
@@ -294,8 +295,19 @@ pub fn check_report_json(checked: &Checked) -> String {
     serde_json::to_string_pretty(&v).expect("check report serialises")
 }
 
+/// How to render the review.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewOptions {
+    /// The day the review is as of (default: the latest order date in the period).
+    pub as_of: Option<chrono::NaiveDate>,
+    /// The report language (default: detected from the inputs' headers).
+    pub lang: Option<i18n::Lang>,
+    /// How money is displayed in the workbook.
+    pub money_unit: render::xlsx::MoneyUnit,
+}
+
 /// Computes the review of a checked inbox, proves it reconciles, and writes
-/// `OUT/<period>/summary.json` whole or not at all.
+/// `OUT/<period>/` (summary.json, review-<period>.xlsx) whole or not at all.
 ///
 /// # Errors
 /// [`Error::NothingToReview`] without targets or orders; [`Error::Reconcile`]
@@ -304,8 +316,9 @@ pub fn check_report_json(checked: &Checked) -> String {
 pub fn write_review(
     checked: &Checked,
     out: &std::path::Path,
-    as_of: Option<chrono::NaiveDate>,
+    opts: &ReviewOptions,
 ) -> Result<(analyze::Review, PathBuf), Error> {
+    let as_of = opts.as_of;
     let period = checked.period.ok_or(Error::NothingToReview)?;
     let loaded = &checked.loaded;
     let review = analyze::analyze(
@@ -324,10 +337,24 @@ pub fn write_review(
         order_amount: e.order_amount.to_string(),
     })?;
     let diagnostics = render::diagnostics::fold(loaded.diagnostics.items(), &loaded.sources);
+    let lang = opts
+        .lang
+        .unwrap_or_else(|| i18n::Lang::detect(&loaded.dataset));
     let mut set = output::OutputSet::default();
     set.add(
         "summary.json",
         render::json::summary_json(&review, &diagnostics),
+    );
+    set.add(
+        format!("review-{period}.xlsx"),
+        render::xlsx::review_workbook(
+            &review,
+            &diagnostics,
+            render::xlsx::WorkbookOptions {
+                lang,
+                money_unit: opts.money_unit,
+            },
+        )?,
     );
     let dir = output::write_outputs(out, &period.to_string(), &set)?;
     Ok((review, dir))

@@ -77,6 +77,8 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             period,
             as_of,
             allow_errors,
+            lang,
+            money_unit,
             config,
             color,
         } => {
@@ -93,7 +95,12 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
                     return Err(qbr::error::Error::DataErrors { errors });
                 }
             }
-            let (review, dir) = qbr::write_review(&checked, &out, as_of)?;
+            let opts = qbr::ReviewOptions {
+                as_of,
+                lang,
+                money_unit,
+            };
+            let (review, dir) = qbr::write_review(&checked, &out, &opts)?;
             print!("{}", qbr::render::summary::render_summary(&review, &dir));
             Ok(Exit::Clean)
         }

@@ -186,5 +186,10 @@ pub fn render_summary(r: &Review, written: &std::path::Path) -> String {
         i.history_lines
     );
     let _ = writeln!(o, "Wrote {}", written.join("summary.json").display());
+    let _ = writeln!(
+        o,
+        "Wrote {}",
+        written.join(format!("review-{}.xlsx", r.period)).display()
+    );
     o
 }

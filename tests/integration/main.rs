@@ -7,3 +7,4 @@ mod review;
 mod rules;
 mod sample_data;
 mod support;
+mod workbook;

@@ -13,7 +13,7 @@ fn summary(dir: &std::path::Path) -> Value {
         ..Default::default()
     })
     .unwrap();
-    let (_, written) = qbr::write_review(&checked, out.path(), None).unwrap();
+    let (_, written) = qbr::write_review(&checked, out.path(), &Default::default()).unwrap();
     let text = std::fs::read_to_string(written.join("summary.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }

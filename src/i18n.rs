@@ -1,0 +1,228 @@
+//! The report language: every user-facing word of the reports, in Chinese and
+//! English, in one table.
+//!
+//! Reports speak Chinese when most recognised input headers are Chinese,
+//! English otherwise; `--lang` chooses.
+
+use crate::analyze::{Status, Tier};
+use crate::records::{Dataset, Dimension, Measure};
+use serde::Serialize;
+
+/// A report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// 中文
+    Zh,
+    /// English
+    En,
+}
+
+impl Lang {
+    /// Chinese when most recognised header cells are Chinese, English otherwise.
+    pub fn detect(ds: &Dataset) -> Lang {
+        let (mut zh, mut en) = (0usize, 0usize);
+        for c in ds.tables.iter().flat_map(|t| &t.columns) {
+            if c.header.chars().any(is_cjk) {
+                zh += 1;
+            } else {
+                en += 1;
+            }
+        }
+        if zh >= en && zh > 0 {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The word for a key in this language.
+    pub fn t(self, key: Key) -> &'static str {
+        let (zh, en) = key.text();
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    /// A dimension's name.
+    pub fn dimension(self, d: &Dimension) -> String {
+        let key = match d {
+            Dimension::Total => Key::DimTotal,
+            Dimension::Customer => Key::DimCustomer,
+            Dimension::Product => Key::DimProduct,
+            Dimension::Region => Key::DimRegion,
+            Dimension::Group => Key::DimGroup,
+            Dimension::Person => Key::DimPerson,
+            Dimension::Month => Key::DimMonth,
+            Dimension::Other(s) => return s.clone(),
+        };
+        self.t(key).to_string()
+    }
+
+    /// A measure's name.
+    pub fn measure(self, m: &Measure) -> String {
+        match (self, Measure::CATALOGUE.iter().find(|(c, ..)| c == m)) {
+            (Lang::Zh, Some((_, _, zh))) => zh.to_string(),
+            (Lang::En, Some((_, key, _))) => measure_en(key),
+            (_, None) => match m {
+                Measure::Other(s) => s.clone(),
+                _ => m.key().to_string(),
+            },
+        }
+    }
+
+    /// A status word.
+    pub fn status(self, s: Status) -> &'static str {
+        self.t(match s {
+            Status::ShortBoard => Key::StatusShortBoard,
+            Status::OnTrack => Key::StatusOnTrack,
+            Status::Excellent => Key::StatusExcellent,
+        })
+    }
+
+    /// A tier word.
+    pub fn tier(self, t: Tier) -> &'static str {
+        self.t(match t {
+            Tier::None => Key::TierNone,
+            Tier::Base => Key::TierBase,
+            Tier::Stretch => Key::TierStretch,
+            Tier::Challenge => Key::TierChallenge,
+        })
+    }
+}
+
+fn measure_en(key: &str) -> String {
+    match key {
+        "aov" => "Average order value".into(),
+        other => {
+            let s = other.replace('_', " ");
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+macro_rules! keys {
+    ($( $variant:ident => $zh:literal, $en:literal; )*) => {
+        /// Every user-facing word of the reports.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Key { $( $variant, )* }
+
+        impl Key {
+            /// Every key.
+            pub const ALL: &'static [Key] = &[ $( Key::$variant, )* ];
+            /// (Chinese, English)
+            pub fn text(self) -> (&'static str, &'static str) {
+                match self { $( Key::$variant => ($zh, $en), )* }
+            }
+        }
+    };
+}
+
+keys! {
+    ReviewTitle => "季度复盘", "Quarterly review";
+    SheetOverview => "概览", "Overview";
+    SheetTeam => "团队", "Team";
+    SheetShortBoards => "短板", "Short boards";
+    SheetRanking => "团队排名", "Team ranking";
+    SheetTrend => "月度趋势", "Monthly trend";
+    SheetPace => "进度", "Pace";
+    SheetDataIssues => "数据问题", "Data issues";
+    Period => "期间", "Period";
+    AsOf => "数据截至", "Data as of";
+    InProgress => "季度进行中", "Quarter in progress";
+    Complete => "季度已结束", "Quarter complete";
+    Target => "目标", "Target";
+    Actual => "实际", "Actual";
+    Completion => "完成率", "Completion";
+    Gap => "差额", "Gap";
+    Status => "状态", "Status";
+    Tier => "达成档位", "Tier reached";
+    Unit => "单元", "Unit";
+    Parent => "上级", "Parent";
+    Measure => "指标", "Measure";
+    Owner => "负责人", "Owner";
+    Dimension => "维度", "Dimension";
+    Rank => "排名", "Rank";
+    Shortfall => "缺口金额", "Money left on the table";
+    Pareto => "帕累托 80%", "Pareto 80%";
+    Yes => "是", "yes";
+    StatusCounts => "各状态单元数", "Units per status";
+    CompanyTargets => "公司整体指标", "Company targets";
+    Count => "个数", "Count";
+    TopShortBoards => "主要短板", "Top short boards";
+    CompletionByUnit => "各维度完成率", "Completion by dimension";
+    TargetVsActual => "目标与实际", "Target against actual";
+    Inputs => "数据来源", "Built from";
+    Workbooks => "工作簿", "Workbooks";
+    OrderLines => "本期订单行", "Order lines in the period";
+    OrderAmount => "本期订单金额", "Order amount in the period";
+    Duplicates => "重复行（只计一次）", "Duplicate lines (counted once)";
+    Rejected => "被拒绝的行", "Rejected rows";
+    HistoryLines => "历史订单行", "History lines";
+    Unassigned => "未归属", "Unassigned";
+    Lines => "行数", "Lines";
+    Amount => "金额", "Amount";
+    Month => "月份", "Month";
+    Sales => "销售额", "Sales";
+    Quarter => "季度", "Quarter";
+    Trend => "趋势", "Trend";
+    QuarterlyTrend => "各单元季度趋势", "Quarterly trend per unit";
+    Expected => "应完成", "Expected by now";
+    PaceRatio => "进度比", "Pace";
+    BehindPace => "落后进度", "Behind pace";
+    Code => "代码", "Code";
+    Severity => "级别", "Severity";
+    Location => "位置", "Location";
+    Message => "说明", "Message";
+    Help => "建议", "What to do";
+    Excellent => "优秀", "Excellent";
+    NeedsImprovement => "待改进", "Needs improvement";
+    StatusShortBoard => "短板", "short board";
+    StatusOnTrack => "正常", "on track";
+    StatusExcellent => "优秀", "excellent";
+    TierNone => "未达成", "none";
+    TierBase => "基础目标", "base";
+    TierStretch => "冲刺目标", "stretch";
+    TierChallenge => "挑战目标", "challenge";
+    DimTotal => "总计", "Total";
+    DimCustomer => "客户", "Customer";
+    DimProduct => "产品", "Product";
+    DimRegion => "区域", "Region";
+    DimGroup => "小组", "Group";
+    DimPerson => "个人", "Person";
+    DimMonth => "月份", "Month";
+    MoneyUnit => "金额单位", "Money unit";
+    Yuan => "元", "CNY";
+    NoIssues => "没有数据问题", "No data issues";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for k in Key::ALL {
+            let (zh, en) = k.text();
+            assert!(!zh.is_empty() && !en.is_empty(), "{k:?}");
+            assert!(
+                zh.chars().any(is_cjk) || zh == en,
+                "{k:?} zh is not Chinese"
+            );
+        }
+    }
+
+    #[test]
+    fn measure_names() {
+        assert_eq!(Lang::En.measure(&Measure::NewCustomers), "New customers");
+        assert_eq!(Lang::Zh.measure(&Measure::NewCustomers), "新客户数");
+    }
+}
