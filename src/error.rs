@@ -43,6 +43,9 @@ pub enum Error {
         "{errors} error(s) in the data (listed above); fix them, or pass --allow-errors to write the review anyway"
     )]
     DataErrors { errors: usize },
+    /// A report template failed to render: a bug in qbr's own templates.
+    #[error("cannot render a report template: {message} (please report this)")]
+    Template { message: String },
     /// A workbook could not be generated (sample data, reports).
     #[error("cannot build the workbook {path}: {message}")]
     Workbook { path: PathBuf, message: String },

@@ -81,6 +81,22 @@ impl Lang {
         })
     }
 
+    /// Every key's word in this language, by the key's name (`Target` → 目标), for templates.
+    pub fn table(self) -> std::collections::BTreeMap<String, &'static str> {
+        Key::ALL
+            .iter()
+            .map(|k| (format!("{k:?}"), self.t(*k)))
+            .collect()
+    }
+
+    /// The language code for `<html lang>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
     /// A tier word.
     pub fn tier(self, t: Tier) -> &'static str {
         self.t(match t {
@@ -202,6 +218,10 @@ keys! {
     MoneyUnit => "金额单位", "Money unit";
     Yuan => "元", "CNY";
     NoIssues => "没有数据问题", "No data issues";
+    Headline => "总体完成情况", "Headline";
+    ReportFooter => "由 qbr 根据收件箱中的工作簿生成；明细见附件工作簿。", "Built by qbr from the workbooks in the inbox; the detail is in the attached workbook.";
+    DetailInWorkbook => "完整明细见附件工作簿。", "The full detail is in the attached workbook.";
+    ShowingTop => "仅列出前若干项", "Showing the first entries";
 }
 
 #[cfg(test)]

@@ -307,7 +307,8 @@ pub struct ReviewOptions {
 }
 
 /// Computes the review of a checked inbox, proves it reconciles, and writes
-/// `OUT/<period>/` (summary.json, review-<period>.xlsx) whole or not at all.
+/// `OUT/<period>/` (summary.json, review-<period>.xlsx, review-<period>.html,
+/// email-<period>.html) whole or not at all.
 ///
 /// # Errors
 /// [`Error::NothingToReview`] without targets or orders; [`Error::Reconcile`]
@@ -344,6 +345,14 @@ pub fn write_review(
     set.add(
         "summary.json",
         render::json::summary_json(&review, &diagnostics),
+    );
+    set.add(
+        format!("review-{period}.html"),
+        render::html::review_html(&review, &diagnostics, lang, opts.money_unit)?,
+    );
+    set.add(
+        format!("email-{period}.html"),
+        render::html::email_html(&review, &diagnostics, lang, opts.money_unit)?,
     );
     set.add(
         format!("review-{period}.xlsx"),

@@ -1,6 +1,7 @@
 //! Renderers: turn results into what people and machines read.
 
 pub mod diagnostics;
+pub mod html;
 pub mod json;
 pub mod summary;
 pub mod xlsx;

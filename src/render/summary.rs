@@ -185,11 +185,13 @@ pub fn render_summary(r: &Review, written: &std::path::Path) -> String {
         i.rejected_rows,
         i.history_lines
     );
-    let _ = writeln!(o, "Wrote {}", written.join("summary.json").display());
-    let _ = writeln!(
-        o,
-        "Wrote {}",
-        written.join(format!("review-{}.xlsx", r.period)).display()
-    );
+    for name in [
+        "summary.json".to_string(),
+        format!("review-{}.xlsx", r.period),
+        format!("review-{}.html", r.period),
+        format!("email-{}.html", r.period),
+    ] {
+        let _ = writeln!(o, "Wrote {}", written.join(name).display());
+    }
     o
 }

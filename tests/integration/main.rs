@@ -3,6 +3,7 @@
 
 mod cli;
 mod corpus;
+mod html;
 mod review;
 mod rules;
 mod sample_data;

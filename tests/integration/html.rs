@@ -1,0 +1,227 @@
+//! The HTML report and the email body: hostile names stay text, nothing active
+//! or external, the email fits mail clients' limits, and both render in
+//! headless Chromium at desktop and phone widths.
+
+use crate::support::{inbox, sample_data};
+use qbr::sample::sheet::{Cell, SheetSpec};
+use std::path::{Path, PathBuf};
+
+/// Reviews an inbox; returns (report html, email html).
+fn render(dir: &Path, lang: Option<qbr::i18n::Lang>) -> (String, String) {
+    let out = tempfile::tempdir().unwrap();
+    let checked = qbr::check(&qbr::LoadOptions {
+        inbox: dir.to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap();
+    let opts = qbr::ReviewOptions {
+        lang,
+        ..Default::default()
+    };
+    let (review, written) = qbr::write_review(&checked, out.path(), &opts).unwrap();
+    let read = |name: String| std::fs::read_to_string(written.join(name)).unwrap();
+    (
+        read(format!("review-{}.html", review.period)),
+        read(format!("email-{}.html", review.period)),
+    )
+}
+
+const HOSTILE: [&str; 2] = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"];
+
+fn hostile_inbox() -> tempfile::TempDir {
+    let mut t = SheetSpec::new("目标", &["期间", "维度", "单元", "目标", "负责人"]);
+    t.row(vec![
+        "2026Q3".into(),
+        "总计".into(),
+        "公司".into(),
+        1000.into(),
+        "王总".into(),
+    ]);
+    for (name, target) in HOSTILE.iter().zip([600, 400]) {
+        t.row(vec![
+            "2026Q3".into(),
+            "区域".into(),
+            (*name).into(),
+            target.into(),
+            "x".into(),
+        ]);
+    }
+    let mut p = SheetSpec::new("人员", &["销售员", "小组", "区域"]);
+    p.row(vec!["甲".into(), "一组".into(), HOSTILE[0].into()]);
+    p.row(vec!["乙".into(), "二组".into(), HOSTILE[1].into()]);
+    let mut o = SheetSpec::new(
+        "明细",
+        &["订单号", "日期", "客户", "产品", "金额", "销售员"],
+    );
+    o.row(vec![
+        "S1".into(),
+        "2026-07-01".into(),
+        "客户A".into(),
+        "门锁".into(),
+        Cell::Number("480.5".parse().unwrap()),
+        "甲".into(),
+    ]);
+    o.row(vec![
+        "S2".into(),
+        "2026-08-01".into(),
+        "客户B".into(),
+        "门锁".into(),
+        420.into(),
+        "乙".into(),
+    ]);
+    inbox(&[("目标.xlsx", vec![t, p]), ("订单.xlsx", vec![o])])
+}
+
+/// No active or external content in any tag (escaped text has no raw `<`, so
+/// every `<…>` is real markup), and no external address anywhere.
+fn assert_inert(html: &str) {
+    let lower = html.to_lowercase();
+    for tag in lower
+        .split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or(""))
+    {
+        let name = tag
+            .trim_start_matches('/')
+            .split([' ', '\n'])
+            .next()
+            .unwrap_or("");
+        assert!(
+            ![
+                "script", "img", "svg", "link", "iframe", "object", "embed", "style"
+            ]
+            .contains(&name)
+                || (name == "style" && !tag.contains("src")),
+            "found the tag <{tag}>"
+        );
+        for attr in [
+            " src=",
+            " href=",
+            " onerror=",
+            " onload=",
+            " onclick=",
+            "javascript:",
+            "url(",
+        ] {
+            assert!(!tag.contains(attr), "found `{attr}` in <{tag}>");
+        }
+    }
+    for bad in ["http://", "https://", "@import"] {
+        assert!(!lower.contains(bad), "found `{bad}`");
+    }
+}
+
+#[test]
+fn hostile_names_are_escaped_and_nothing_is_active_or_external() {
+    let (report, email) = render(hostile_inbox().path(), None);
+    for html in [&report, &email] {
+        assert_inert(html);
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+                || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "the name is shown as text"
+        );
+    }
+}
+
+#[test]
+fn sample_email_fits_mail_clients() {
+    let (report, email) = render(&sample_data(), None);
+    assert_inert(&report);
+    assert_inert(&email);
+    assert!(
+        email.len() < 100 * 1024,
+        "email body is {} bytes",
+        email.len()
+    );
+    // One 600 px container: the width as attribute, capped inline; Outlook's ghost table fixed.
+    assert!(email.contains(r#"width="600" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:600px;"#));
+    assert!(email.contains("<!--[if mso]><table role=\"presentation\" width=\"600\""));
+    assert!(!email.contains("<style"), "every style is inline");
+    assert!(email.contains("2026Q3 季度复盘") && email.contains("91.84%"));
+    assert!(report.contains("<html lang=\"zh-CN\">"));
+}
+
+#[test]
+fn english_on_request() {
+    let (report, email) = render(&sample_data(), Some(qbr::i18n::Lang::En));
+    assert!(report.contains("2026Q3 Quarterly review"));
+    assert!(email.contains("Short boards"));
+    assert!(report.contains("<html lang=\"en\">"));
+}
+
+#[test]
+fn email_body_snapshot() {
+    let (_, email) = render(hostile_inbox().path(), Some(qbr::i18n::Lang::En));
+    insta::assert_snapshot!("hostile_email_en", email);
+}
+
+fn chromium() -> Option<PathBuf> {
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
+/// Share of pixels that differ from the top-left pixel.
+fn non_background_share(png_path: &Path) -> f64 {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(png_path).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let bpp = info.color_type.samples();
+    let px: Vec<&[u8]> = buf[..info.buffer_size()].chunks(bpp).collect();
+    let bg = px[0];
+    px.iter().filter(|p| **p != bg).count() as f64 / px.len() as f64
+}
+
+#[test]
+fn renders_in_headless_chromium_at_600_and_375_px() {
+    let Some(chromium) = chromium() else {
+        eprintln!("skipped: Chromium not installed (Debian package chromium)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (report, email) = render(&sample_data(), None);
+    for (name, html) in [("report", &report), ("email", &email)] {
+        let file = dir.path().join(format!("{name}.html"));
+        std::fs::write(&file, html).unwrap();
+        for width in [600, 375] {
+            let png = dir.path().join(format!("{name}-{width}.png"));
+            let profile = dir.path().join(format!("profile-{name}-{width}"));
+            let status = std::process::Command::new(&chromium)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--hide-scrollbars",
+                ])
+                .arg(format!("--user-data-dir={}", profile.display()))
+                .arg(format!("--window-size={width},1200"))
+                .arg(format!("--screenshot={}", png.display()))
+                .arg(format!("file://{}", file.display()))
+                .output()
+                .unwrap();
+            assert!(
+                png.exists(),
+                "{name} at {width}px: no screenshot; {}",
+                String::from_utf8_lossy(&status.stderr)
+            );
+            let share = non_background_share(&png);
+            assert!(
+                share > 0.05,
+                "{name} at {width}px looks blank ({share:.3} of pixels drawn)"
+            );
+        }
+    }
+}
