@@ -118,6 +118,10 @@ pub enum Command {
         /// Report language (default: Chinese when the inputs' headers are Chinese).
         #[arg(long, value_enum)]
         lang: Option<crate::i18n::Lang>,
+        /// Also write one report set (HTML, email body, workbook) per region, group or
+        /// person, each holding only that unit's subtree and the company headline.
+        #[arg(long, value_enum)]
+        split_by: Option<crate::split::SplitBy>,
         /// Show money in the workbook in 元, 千元 or 万元 (the cells keep exact values).
         #[arg(long, value_enum, default_value = "元")]
         money_unit: crate::render::xlsx::MoneyUnit,

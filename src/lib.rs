@@ -34,6 +34,7 @@ pub mod recognize;
 pub mod records;
 pub mod render;
 pub mod sample;
+pub mod split;
 pub mod text;
 pub mod tree;
 pub mod validate;
@@ -304,6 +305,8 @@ pub struct ReviewOptions {
     pub lang: Option<i18n::Lang>,
     /// How money is displayed in the workbook.
     pub money_unit: render::xlsx::MoneyUnit,
+    /// Also write one report set per region, group or person.
+    pub split_by: Option<split::SplitBy>,
 }
 
 /// Computes the review of a checked inbox, proves it reconciles, and writes
@@ -365,6 +368,55 @@ pub fn write_review(
             },
         )?,
     );
+    if let Some(by) = opts.split_by {
+        add_split_reports(&mut set, &review, by, lang, opts.money_unit)?;
+    }
     let dir = output::write_outputs(out, &period.to_string(), &set)?;
     Ok((review, dir))
+}
+
+/// Adds `split/<level>/<unit>/` with each unit's own HTML, email body and
+/// workbook, and `split/<level>/index.json` naming the folder of each unit.
+fn add_split_reports(
+    set: &mut output::OutputSet,
+    review: &analyze::Review,
+    by: split::SplitBy,
+    lang: i18n::Lang,
+    money_unit: render::xlsx::MoneyUnit,
+) -> Result<(), Error> {
+    let period = review.period;
+    let level = by.dimension().key();
+    let mut index = Vec::new();
+    let mut used = std::collections::HashSet::new();
+    for unit in split::split_units(review, by) {
+        let mut folder = split::folder_name(&unit);
+        while !used.insert(folder.clone()) {
+            folder.push('_');
+        }
+        let scoped = split::scope(review, by, &unit);
+        let base = format!("split/{level}/{folder}");
+        set.add(
+            format!("{base}/review-{period}.html"),
+            render::html::review_html(&scoped, &[], lang, money_unit)?,
+        );
+        set.add(
+            format!("{base}/email-{period}.html"),
+            render::html::email_html(&scoped, &[], lang, money_unit)?,
+        );
+        set.add(
+            format!("{base}/review-{period}.xlsx"),
+            render::xlsx::review_workbook(
+                &scoped,
+                &[],
+                render::xlsx::WorkbookOptions { lang, money_unit },
+            )?,
+        );
+        index.push(serde_json::json!({"unit": unit, "folder": format!("{base}/")}));
+    }
+    let index = serde_json::json!({"schema": "qbr.split/1", "period": period.to_string(), "split_by": level, "units": index});
+    set.add(
+        format!("split/{level}/index.json"),
+        serde_json::to_string_pretty(&index).expect("index serialises") + "\n",
+    );
+    Ok(())
 }

@@ -78,6 +78,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             as_of,
             allow_errors,
             lang,
+            split_by,
             money_unit,
             config,
             color,
@@ -99,6 +100,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
                 as_of,
                 lang,
                 money_unit,
+                split_by,
             };
             let (review, dir) = qbr::write_review(&checked, &out, &opts)?;
             print!("{}", qbr::render::summary::render_summary(&review, &dir));

@@ -293,7 +293,9 @@ fn view(
                 })
             })
             .collect();
-        if rows.is_empty() || (limit.is_some() && d == Dimension::Person) {
+        // The email lists people only when they fit (a team's own report);
+        // the company's full list travels in the workbook.
+        if rows.is_empty() || limit.is_some_and(|l| d == Dimension::Person && rows.len() > l) {
             continue;
         }
         let name = if d == Dimension::Total {

@@ -7,5 +7,6 @@ mod html;
 mod review;
 mod rules;
 mod sample_data;
+mod split;
 mod support;
 mod workbook;
