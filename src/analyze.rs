@@ -258,8 +258,8 @@ impl Review {
     }
 }
 
-/// The order in which dimensions appear.
-const DIMENSION_ORDER: &[Dimension] = &[
+/// The order in which dimensions appear in every report.
+pub const DIMENSION_ORDER: &[Dimension] = &[
     Dimension::Total,
     Dimension::Customer,
     Dimension::Product,

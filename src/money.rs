@@ -221,6 +221,18 @@ pub fn round_rate(v: Decimal) -> Decimal {
     r
 }
 
+/// Formats a rate as a percentage with 2 decimals, half-up: `91.84%`.
+///
+/// ```
+/// use qbr::money::format_percent;
+/// use rust_decimal::Decimal;
+/// assert_eq!(format_percent(Decimal::new(918441, 6)), "91.84%");
+/// assert_eq!(format_percent(Decimal::ONE), "100.00%");
+/// ```
+pub fn format_percent(v: Decimal) -> String {
+    format!("{:.2}%", round_rate(v) * Decimal::from(100))
+}
+
 /// Formats money for people: thousands separators and 2 decimals, `1,234,567.80`.
 ///
 /// ```

@@ -41,9 +41,7 @@ fn one_decimal(v: Decimal) -> String {
     s.strip_suffix('0').unwrap_or(&s).to_string()
 }
 
-fn pct(v: Decimal) -> String {
-    format!("{:.2}%", round_rate(v) * Decimal::from(100))
-}
+use crate::money::format_percent as pct;
 
 fn value(m: &Measure, v: Decimal, unit: MoneyUnit) -> String {
     if m.is_rate() {
@@ -264,15 +262,7 @@ fn view(
     });
     // One section per dimension; the email keeps only the sales measure.
     let mut sections = Vec::new();
-    for d in [
-        Dimension::Total,
-        Dimension::Customer,
-        Dimension::Product,
-        Dimension::Region,
-        Dimension::Group,
-        Dimension::Person,
-        Dimension::Month,
-    ] {
+    for d in crate::analyze::DIMENSION_ORDER.iter().cloned() {
         let rows: Vec<UnitRow> = r
             .dimensions
             .iter()

@@ -3,7 +3,7 @@
 //! pace warnings and what the review was built from.
 
 use crate::analyze::{Review, Status};
-use crate::money::{format_money, round_rate};
+use crate::money::format_money;
 use crate::records::{Dimension, Measure};
 use crate::validate::{dimension_label, format_value, measure_label};
 use rust_decimal::Decimal;
@@ -15,9 +15,7 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-fn pct(v: Decimal) -> String {
-    format!("{:.2}%", round_rate(v) * Decimal::from(100))
-}
+use crate::money::format_percent as pct;
 
 fn status(s: Option<Status>) -> &'static str {
     match s {

@@ -2,8 +2,7 @@
 //! or external, the email fits mail clients' limits, and both render in
 //! headless Chromium at desktop and phone widths.
 
-use crate::support::{inbox, sample_data};
-use qbr::sample::sheet::{Cell, SheetSpec};
+use crate::support::sample_data;
 use std::path::{Path, PathBuf};
 
 /// Reviews an inbox; returns (report html, email html).
@@ -29,47 +28,7 @@ fn render(dir: &Path, lang: Option<qbr::i18n::Lang>) -> (String, String) {
 const HOSTILE: [&str; 2] = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"];
 
 fn hostile_inbox() -> tempfile::TempDir {
-    let mut t = SheetSpec::new("目标", &["期间", "维度", "单元", "目标", "负责人"]);
-    t.row(vec![
-        "2026Q3".into(),
-        "总计".into(),
-        "公司".into(),
-        1000.into(),
-        "王总".into(),
-    ]);
-    for (name, target) in HOSTILE.iter().zip([600, 400]) {
-        t.row(vec![
-            "2026Q3".into(),
-            "区域".into(),
-            (*name).into(),
-            target.into(),
-            "x".into(),
-        ]);
-    }
-    let mut p = SheetSpec::new("人员", &["销售员", "小组", "区域"]);
-    p.row(vec!["甲".into(), "一组".into(), HOSTILE[0].into()]);
-    p.row(vec!["乙".into(), "二组".into(), HOSTILE[1].into()]);
-    let mut o = SheetSpec::new(
-        "明细",
-        &["订单号", "日期", "客户", "产品", "金额", "销售员"],
-    );
-    o.row(vec![
-        "S1".into(),
-        "2026-07-01".into(),
-        "客户A".into(),
-        "门锁".into(),
-        Cell::Number("480.5".parse().unwrap()),
-        "甲".into(),
-    ]);
-    o.row(vec![
-        "S2".into(),
-        "2026-08-01".into(),
-        "客户B".into(),
-        "门锁".into(),
-        420.into(),
-        "乙".into(),
-    ]);
-    inbox(&[("目标.xlsx", vec![t, p]), ("订单.xlsx", vec![o])])
+    crate::support::two_region_inbox(HOSTILE)
 }
 
 /// No active or external content in any tag (escaped text has no raw `<`, so

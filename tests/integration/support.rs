@@ -68,3 +68,50 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// A small inbox: a company total, two regions (named as given, targets 600
+/// and 400), one salesperson in each, two order lines (480.50 and 420).
+pub fn two_region_inbox(unit_names: [&str; 2]) -> tempfile::TempDir {
+    use qbr::sample::sheet::Cell;
+    let mut t = SheetSpec::new("目标", &["期间", "维度", "单元", "目标", "负责人"]);
+    t.row(vec![
+        "2026Q3".into(),
+        "总计".into(),
+        "公司".into(),
+        1000.into(),
+        "王总".into(),
+    ]);
+    for (name, target) in unit_names.iter().zip([600, 400]) {
+        t.row(vec![
+            "2026Q3".into(),
+            "区域".into(),
+            (*name).into(),
+            target.into(),
+            "x".into(),
+        ]);
+    }
+    let mut p = SheetSpec::new("人员", &["销售员", "小组", "区域"]);
+    p.row(vec!["甲".into(), "一组".into(), unit_names[0].into()]);
+    p.row(vec!["乙".into(), "二组".into(), unit_names[1].into()]);
+    let mut o = SheetSpec::new(
+        "明细",
+        &["订单号", "日期", "客户", "产品", "金额", "销售员"],
+    );
+    o.row(vec![
+        "S1".into(),
+        "2026-07-01".into(),
+        "客户A".into(),
+        "门锁".into(),
+        Cell::Number("480.5".parse().unwrap()),
+        "甲".into(),
+    ]);
+    o.row(vec![
+        "S2".into(),
+        "2026-08-01".into(),
+        "客户B".into(),
+        "门锁".into(),
+        420.into(),
+        "乙".into(),
+    ]);
+    inbox(&[("目标.xlsx", vec![t, p]), ("订单.xlsx", vec![o])])
+}

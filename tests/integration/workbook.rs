@@ -2,9 +2,8 @@
 //! calamine; a `Sheet!A1 = value` dump is a snapshot; two runs give the same
 //! bytes; text from inputs never becomes a formula; LibreOffice opens it.
 
-use crate::support::{inbox, sample_data};
+use crate::support::sample_data;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
-use qbr::sample::sheet::{Cell, SheetSpec};
 use serde_json::Value;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -164,53 +163,9 @@ fn two_runs_give_identical_bytes() {
     assert!(a == b, "the workbook differs between two runs");
 }
 
-fn small_inbox(unit_names: [&str; 2]) -> tempfile::TempDir {
-    let mut t = SheetSpec::new("目标", &["期间", "维度", "单元", "目标", "负责人"]);
-    t.row(vec![
-        "2026Q3".into(),
-        "总计".into(),
-        "公司".into(),
-        1000.into(),
-        "王总".into(),
-    ]);
-    for (name, target) in unit_names.iter().zip([600, 400]) {
-        t.row(vec![
-            "2026Q3".into(),
-            "区域".into(),
-            (*name).into(),
-            target.into(),
-            "x".into(),
-        ]);
-    }
-    let mut p = SheetSpec::new("人员", &["销售员", "小组", "区域"]);
-    p.row(vec!["甲".into(), "一组".into(), unit_names[0].into()]);
-    p.row(vec!["乙".into(), "二组".into(), unit_names[1].into()]);
-    let mut o = SheetSpec::new(
-        "明细",
-        &["订单号", "日期", "客户", "产品", "金额", "销售员"],
-    );
-    o.row(vec![
-        "S1".into(),
-        "2026-07-01".into(),
-        "客户A".into(),
-        "门锁".into(),
-        Cell::Number("480.5".parse().unwrap()),
-        "甲".into(),
-    ]);
-    o.row(vec![
-        "S2".into(),
-        "2026-08-01".into(),
-        "客户B".into(),
-        "门锁".into(),
-        420.into(),
-        "乙".into(),
-    ]);
-    inbox(&[("目标.xlsx", vec![t, p]), ("订单.xlsx", vec![o])])
-}
-
 #[test]
 fn small_workbook_dump_snapshot() {
-    let dir = small_inbox(["华东", "华南"]);
+    let dir = crate::support::two_region_inbox(["华东", "华南"]);
     let (_, zh) = review(dir.path(), &Default::default());
     insta::assert_snapshot!("small_workbook_zh", dump(&zh));
     let en = qbr::ReviewOptions {
@@ -228,7 +183,7 @@ fn input_text_never_becomes_a_formula() {
         "=HYPERLINK(\"http://evil.example\",\"x\")",
         "+cmd|' /C calc'!A0",
     ];
-    let dir = small_inbox(hostile);
+    let dir = crate::support::two_region_inbox(hostile);
     let (_, bytes) = review(dir.path(), &Default::default());
     let mut wb = open(&bytes);
     for name in wb.sheet_names() {
