@@ -296,6 +296,22 @@ pub fn check_report_json(checked: &Checked) -> String {
     serde_json::to_string_pretty(&v).expect("check report serialises")
 }
 
+/// What `write_review` wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// `OUT/<period>`.
+    pub dir: PathBuf,
+    /// Every file, relative to `dir`.
+    pub files: Vec<String>,
+}
+
+impl Written {
+    /// The full path of a written file.
+    pub fn join(&self, name: impl AsRef<std::path::Path>) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
 /// How to render the review.
 #[derive(Debug, Clone, Default)]
 pub struct ReviewOptions {
@@ -321,7 +337,7 @@ pub fn write_review(
     checked: &Checked,
     out: &std::path::Path,
     opts: &ReviewOptions,
-) -> Result<(analyze::Review, PathBuf), Error> {
+) -> Result<(analyze::Review, Written), Error> {
     let as_of = opts.as_of;
     let period = checked.period.ok_or(Error::NothingToReview)?;
     let loaded = &checked.loaded;
@@ -372,7 +388,8 @@ pub fn write_review(
         add_split_reports(&mut set, &review, by, lang, opts.money_unit)?;
     }
     let dir = output::write_outputs(out, &period.to_string(), &set)?;
-    Ok((review, dir))
+    let files = set.files.into_iter().map(|(name, _)| name).collect();
+    Ok((review, Written { dir, files }))
 }
 
 /// Adds `split/<level>/<unit>/` with each unit's own HTML, email body and

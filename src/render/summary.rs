@@ -26,8 +26,8 @@ fn status(s: Option<Status>) -> &'static str {
     }
 }
 
-/// Renders the summary; `written` is the folder the outputs went to.
-pub fn render_summary(r: &Review, written: &std::path::Path) -> String {
+/// Renders the summary, ending with the files that were written.
+pub fn render_summary(r: &Review, written: &crate::Written) -> String {
     let mut o = String::new();
     let state = if r.in_progress {
         format!("in progress, {} of the quarter elapsed", pct(r.elapsed))
@@ -183,13 +183,27 @@ pub fn render_summary(r: &Review, written: &std::path::Path) -> String {
         i.rejected_rows,
         i.history_lines
     );
-    for name in [
-        "summary.json".to_string(),
-        format!("review-{}.xlsx", r.period),
-        format!("review-{}.html", r.period),
-        format!("email-{}.html", r.period),
-    ] {
-        let _ = writeln!(o, "Wrote {}", written.join(name).display());
+    let mut split_sets: std::collections::BTreeMap<&str, usize> = Default::default();
+    for name in &written.files {
+        match name.strip_prefix("split/") {
+            Some(rest) if rest.ends_with(".xlsx") => {
+                *split_sets
+                    .entry(rest.split('/').next().unwrap_or(""))
+                    .or_default() += 1;
+            }
+            Some(_) => {}
+            None => {
+                let _ = writeln!(o, "Wrote {}", written.join(name).display());
+            }
+        }
+    }
+    for (level, n) in split_sets {
+        let dir = written.join(format!("split/{level}"));
+        let _ = writeln!(
+            o,
+            "Wrote {n} per-unit report set(s) under {}",
+            dir.display()
+        );
     }
     o
 }

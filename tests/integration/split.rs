@@ -44,7 +44,7 @@ fn split(by: SplitBy) -> (tempfile::TempDir, std::path::PathBuf) {
         ..Default::default()
     };
     let (_, dir) = qbr::write_review(&checked, out.path(), &opts).unwrap();
-    (out, dir)
+    (out, dir.dir)
 }
 
 fn texts(folder: &Path) -> Vec<(String, String)> {
