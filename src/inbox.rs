@@ -243,7 +243,8 @@ fn display_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of bytes (for SHA-256 digests).
+pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes.iter().fold(String::with_capacity(64), |mut s, b| {
         let _ = write!(s, "{b:02x}");

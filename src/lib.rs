@@ -387,6 +387,14 @@ pub fn write_review(
     if let Some(by) = opts.split_by {
         add_split_reports(&mut set, &review, by, lang, opts.money_unit)?;
     }
+    let options = serde_json::json!({
+        "period": period.to_string(),
+        "as_of": review.as_of.to_string(),
+        "lang": lang,
+        "money_unit": format!("{:?}", opts.money_unit),
+        "split_by": opts.split_by.map(|b| b.dimension().key()),
+    });
+    output::add_manifest(&mut set, loaded, options);
     let dir = output::write_outputs(out, &period.to_string(), &set)?;
     let files = set.files.into_iter().map(|(name, _)| name).collect();
     Ok((review, Written { dir, files }))

@@ -28,6 +28,54 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
+/// Adds `manifest.json`: every input file with its SHA-256, size and the roles
+/// of its sheets, the options, the qbr version, and every other output with
+/// its SHA-256 — so a report that travelled by email can be traced to its inputs.
+pub fn add_manifest(set: &mut OutputSet, loaded: &crate::Loaded, options: serde_json::Value) {
+    use sha2::{Digest, Sha256};
+    let inputs: Vec<serde_json::Value> = loaded
+        .files
+        .iter()
+        .map(|f| {
+            let mut roles: Vec<&str> = loaded
+                .dataset
+                .tables
+                .iter()
+                .filter(|t| t.file == f.id)
+                .map(|t| match t.role {
+                    crate::recognize::Role::Targets => "targets",
+                    crate::recognize::Role::Orders => "orders",
+                    crate::recognize::Role::Products => "products",
+                    crate::recognize::Role::People => "people",
+                    crate::recognize::Role::Customers => "customers",
+                    crate::recognize::Role::Activities => "activities",
+                })
+                .collect();
+            roles.sort_unstable();
+            roles.dedup();
+            serde_json::json!({"path": f.display_path, "sha256": f.sha256, "size": f.size, "roles": roles, "opened": f.opened})
+        })
+        .collect();
+    let outputs: Vec<serde_json::Value> = set
+        .files
+        .iter()
+        .map(|(name, bytes)| {
+            serde_json::json!({"path": name, "sha256": crate::inbox::hex(&Sha256::digest(bytes)), "size": bytes.len()})
+        })
+        .collect();
+    let manifest = serde_json::json!({
+        "schema": "qbr.manifest/1",
+        "qbr_version": env!("CARGO_PKG_VERSION"),
+        "options": options,
+        "inputs": inputs,
+        "outputs": outputs,
+    });
+    set.add(
+        "manifest.json",
+        serde_json::to_string_pretty(&manifest).expect("manifest serialises") + "\n",
+    );
+}
+
 /// Writes `set` to `out/<folder>/` atomically and returns that folder.
 ///
 /// # Errors

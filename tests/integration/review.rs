@@ -370,3 +370,48 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+#[test]
+fn manifest_traces_every_input_and_output_by_sha256() {
+    use sha2::{Digest, Sha256};
+    let hex = |b: &[u8]| qbr::inbox::hex(&Sha256::digest(b));
+    let out = tempfile::tempdir().unwrap();
+    let checked = qbr::check(&qbr::LoadOptions {
+        inbox: sample_data(),
+        ..Default::default()
+    })
+    .unwrap();
+    let (_, written) = qbr::write_review(&checked, out.path(), &Default::default()).unwrap();
+    let m: Value =
+        serde_json::from_str(&std::fs::read_to_string(written.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["schema"], "qbr.manifest/1");
+    assert_eq!(m["qbr_version"], env!("CARGO_PKG_VERSION"));
+    let inputs = m["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 20);
+    for i in inputs {
+        let bytes = std::fs::read(sample_data().join(i["path"].as_str().unwrap())).unwrap();
+        assert_eq!(i["sha256"], hex(&bytes), "{}", i["path"]);
+        assert_eq!(i["size"], bytes.len());
+    }
+    let roles: Vec<&Value> = inputs
+        .iter()
+        .flat_map(|i| i["roles"].as_array().unwrap())
+        .collect();
+    for role in [
+        "targets",
+        "orders",
+        "products",
+        "people",
+        "customers",
+        "activities",
+    ] {
+        assert!(roles.iter().any(|r| *r == role), "{role}");
+    }
+    let outputs = m["outputs"].as_array().unwrap();
+    assert_eq!(outputs.len(), 4, "summary, two HTML files and the workbook");
+    for o in outputs {
+        let bytes = std::fs::read(written.join(o["path"].as_str().unwrap())).unwrap();
+        assert_eq!(o["sha256"], hex(&bytes), "{}", o["path"]);
+    }
+}
