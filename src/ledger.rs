@@ -186,19 +186,6 @@ impl Entry {
             },
         }
     }
-
-    /// True when the line reaches some unit of the dimension at all.
-    pub fn has(&self, dimension: &Dimension) -> bool {
-        match dimension {
-            Dimension::Total | Dimension::Month => true,
-            Dimension::Customer => self.lifecycle.is_ok(),
-            Dimension::Product => self.product_class.is_some(),
-            Dimension::Region => self.region.is_some(),
-            Dimension::Group => self.group.is_some(),
-            Dimension::Person => self.person.is_some(),
-            Dimension::Other(_) => false,
-        }
-    }
 }
 
 /// A line counted once because another line is the same.

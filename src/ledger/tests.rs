@@ -6,144 +6,55 @@ fn q(s: &str) -> Period {
     parse_period(s).unwrap()
 }
 
-fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+/// A date written `2026-07-01`.
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
 }
 
-fn set(qs: &[&str]) -> Vec<Period> {
-    qs.iter().map(|s| q(s)).collect()
-}
-
-/// Derives the lifecycle in `period` from the quarters a customer ordered in.
-fn derive_from(
-    period: Period,
+/// The lifecycle in 2026Q3 of a customer who ordered in `quarters`.
+fn lifecycle_in_q3(
     churn: i32,
-    quarters: Option<&Vec<Period>>,
-    first_seen: Option<NaiveDate>,
-    master_first: Option<NaiveDate>,
-    history_start: Option<NaiveDate>,
+    quarters: &[&str],
+    first_seen: &str,
+    master_first: Option<&str>,
+    history_start: &str,
 ) -> Lifecycle {
-    let qs = quarters.cloned().unwrap_or_default();
+    let period = q("2026Q3");
+    let qs: Vec<Period> = quarters.iter().map(|s| q(s)).collect();
     let window = period.offset(-churn);
     derive_lifecycle(
         period,
         churn,
         qs.iter().any(|p| *p >= window && *p < period),
         qs.iter().any(|p| *p < period),
-        first_seen,
-        master_first,
-        history_start,
+        Some(d(first_seen)),
+        master_first.map(d),
+        Some(d(history_start)),
     )
 }
 
-#[test]
-fn first_order_on_the_periods_first_day_is_new() {
-    let qs = set(&["2026Q3"]);
-    let lc = derive_from(
-        q("2026Q3"),
-        2,
-        Some(&qs),
-        Some(day(2026, 7, 1)),
-        None,
-        Some(day(2025, 7, 1)),
-    );
-    assert_eq!(lc, Lifecycle::New);
-}
-
-#[test]
-fn ordered_within_the_window_is_returning() {
-    let qs = set(&["2026Q1", "2026Q3"]);
-    let lc = derive_from(
-        q("2026Q3"),
-        2,
-        Some(&qs),
-        Some(day(2026, 3, 31)),
-        None,
-        Some(day(2025, 7, 1)),
-    );
-    assert_eq!(lc, Lifecycle::Returning);
-}
-
-#[test]
-fn back_after_exactly_churn_quarters_is_churned() {
-    // Last order in 2025Q4; 2026Q1 and Q2 are silent; back in 2026Q3.
-    let qs = set(&["2025Q4", "2026Q3"]);
-    let lc = derive_from(
-        q("2026Q3"),
-        2,
-        Some(&qs),
-        Some(day(2025, 12, 31)),
-        None,
-        Some(day(2025, 7, 1)),
-    );
-    assert_eq!(lc, Lifecycle::Churned);
-    // With a three-quarter window the same customer is returning.
-    let lc = derive_from(
-        q("2026Q3"),
-        3,
-        Some(&qs),
-        Some(day(2025, 12, 31)),
-        None,
-        Some(day(2025, 7, 1)),
-    );
-    assert_eq!(lc, Lifecycle::Returning);
-}
-
-#[test]
-fn master_first_order_date_decides_without_order_history() {
-    let qs = set(&["2026Q3"]);
-    let p = q("2026Q3");
-    // Master says 2026-02: inside the window.
+#[rstest::rstest]
+#[case::first_order_on_the_periods_first_day_is_new(2, &["2026Q3"], "2026-07-01", None, "2025-07-01", Lifecycle::New)]
+#[case::without_history_everyone_is_new(2, &["2026Q3"], "2026-08-01", None, "2026-07-01", Lifecycle::New)]
+#[case::ordered_within_the_window_is_returning(2, &["2026Q1", "2026Q3"], "2026-03-31", None, "2025-07-01", Lifecycle::Returning)]
+// Last order in 2025Q4; 2026Q1 and Q2 are silent; back in 2026Q3.
+#[case::back_after_exactly_churn_quarters_is_churned(2, &["2025Q4", "2026Q3"], "2025-12-31", None, "2025-07-01", Lifecycle::Churned)]
+#[case::a_three_quarter_window_keeps_it_returning(3, &["2025Q4", "2026Q3"], "2025-12-31", None, "2025-07-01", Lifecycle::Returning)]
+// Only the customers master knows of earlier orders.
+#[case::master_date_inside_the_window_is_returning(2, &["2026Q3"], "2026-07-05", Some("2026-02-01"), "2026-07-01", Lifecycle::Returning)]
+#[case::master_date_before_a_covered_window_is_churned(2, &["2026Q3"], "2026-07-05", Some("2024-05-01"), "2025-01-01", Lifecycle::Churned)]
+#[case::master_date_without_history_cannot_tell_so_returning(2, &["2026Q3"], "2026-07-05", Some("2024-05-01"), "2026-07-01", Lifecycle::Returning)]
+fn lifecycle_cases(
+    #[case] churn: i32,
+    #[case] quarters: &[&str],
+    #[case] first_seen: &str,
+    #[case] master_first: Option<&str>,
+    #[case] history_start: &str,
+    #[case] expected: Lifecycle,
+) {
     assert_eq!(
-        derive_from(
-            p,
-            2,
-            Some(&qs),
-            Some(day(2026, 7, 5)),
-            Some(day(2026, 2, 1)),
-            Some(day(2026, 7, 1))
-        ),
-        Lifecycle::Returning
-    );
-    // Master says 2024, history covers the window: churned.
-    assert_eq!(
-        derive_from(
-            p,
-            2,
-            Some(&qs),
-            Some(day(2026, 7, 5)),
-            Some(day(2024, 5, 1)),
-            Some(day(2025, 1, 1))
-        ),
-        Lifecycle::Churned
-    );
-    // Master says 2024, no history: cannot tell, returning.
-    assert_eq!(
-        derive_from(
-            p,
-            2,
-            Some(&qs),
-            Some(day(2026, 7, 5)),
-            Some(day(2024, 5, 1)),
-            Some(day(2026, 7, 1))
-        ),
-        Lifecycle::Returning
-    );
-}
-
-#[test]
-fn without_history_everyone_is_new() {
-    let qs = set(&["2026Q3"]);
-    assert_eq!(
-        derive_from(
-            q("2026Q3"),
-            2,
-            Some(&qs),
-            Some(day(2026, 8, 1)),
-            None,
-            Some(day(2026, 7, 1))
-        ),
-        Lifecycle::New
+        lifecycle_in_q3(churn, quarters, first_seen, master_first, history_start),
+        expected
     );
 }
 

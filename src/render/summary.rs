@@ -17,13 +17,9 @@ fn pad(s: &str, width: usize) -> String {
 
 use crate::money::format_percent as pct;
 
+/// The status word, from the one translation table (the terminal speaks English).
 fn status(s: Option<Status>) -> &'static str {
-    match s {
-        Some(Status::ShortBoard) => "short board",
-        Some(Status::OnTrack) => "on track",
-        Some(Status::Excellent) => "excellent",
-        None => "-",
-    }
+    s.map_or("-", |s| crate::i18n::Lang::En.status(s))
 }
 
 /// Renders the summary, ending with the files that were written.

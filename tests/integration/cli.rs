@@ -179,8 +179,8 @@ fn check_sample_data_is_clean_and_leaves_inputs_alone() {
     assert_eq!(before, snapshot(&sample_data()));
 }
 
-#[test]
-fn check_errors_exit_1_and_json_has_the_contract_shape() {
+/// A total of 100 whose one region carries 90: a `target.sum_mismatch` at C2.
+fn unbalanced_targets() -> SheetSpec {
     let mut t = SheetSpec::new("目标", &["维度", "单元", "目标", "负责人"]);
     t.row(vec![
         "总计".into(),
@@ -189,6 +189,12 @@ fn check_errors_exit_1_and_json_has_the_contract_shape() {
         "王总".into(),
     ]);
     t.row(vec!["区域".into(), "华东".into(), 90.into(), "钱".into()]);
+    t
+}
+
+#[test]
+fn check_errors_exit_1_and_json_has_the_contract_shape() {
+    let t = unbalanced_targets();
     let dir = inbox(&[("目标.xlsx", vec![t])]);
     let o = qbr(&["check", dir.path().to_str().unwrap(), "--period", "2026Q3"]);
     assert_eq!(o.status.code(), Some(1));
@@ -272,14 +278,7 @@ fn review_writes_summary_json_and_leaves_inputs_alone() {
 
 #[test]
 fn review_refuses_data_errors_unless_allowed() {
-    let mut t = SheetSpec::new("目标", &["维度", "单元", "目标", "负责人"]);
-    t.row(vec![
-        "总计".into(),
-        "公司".into(),
-        100.into(),
-        "王总".into(),
-    ]);
-    t.row(vec!["区域".into(), "华东".into(), 90.into(), "钱".into()]);
+    let t = unbalanced_targets();
     let mut orders = SheetSpec::new("明细", &["订单号", "日期", "客户", "产品", "金额"]);
     orders.row(vec![
         "S1".into(),
