@@ -132,6 +132,30 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
     },
+    /// Email the review written by `qbr review`: one message per recipient and
+    /// report, with the email body, a plain-text alternative and the matching
+    /// workbook attached. Recipients: the People master's Email (a person's own
+    /// report, and the reports of units they own in the targets) and
+    /// `[recipients]` in qbr.toml; `allowed_domains` refuses any other address.
+    ///
+    /// Exit codes: 0 all written or sent, 1 addresses refused (nothing sent) or
+    /// some deliveries failed, 2 not a review folder or a configuration error.
+    ///
+    /// Example: qbr email out/2026Q3 --dry-run
+    ///          QBR_SMTP_PASSWORD=… qbr email out/2026Q3
+    Email {
+        /// The review folder: OUT/<period> as written by `qbr review`.
+        review: PathBuf,
+        /// Write the messages as .eml files instead of sending them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Where --dry-run writes the .eml files (default: REVIEW/outbox).
+        #[arg(long)]
+        outbox: Option<PathBuf>,
+        /// A qbr.toml to use instead of the one the review was built with.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Write the sample inbox: a worked-example company's targets, four quarters of
     /// order history plus 2026Q3, master data and activities, as workbooks.
     ///

@@ -40,6 +40,68 @@ pub struct Config {
     pub excellent_at: Decimal,
     /// A unit whose completion is below this share of the expected pace gets a warning (0.80).
     pub pace_warning: Decimal,
+    /// Who receives the reports and how they are sent: `[email]`, `[recipients]`,
+    /// `allowed_domains`.
+    pub email: EmailConfig,
+}
+
+/// How `qbr email` delivers the reports.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EmailConfig {
+    /// The sender, `Name <address>` or a bare address (`[email] from`).
+    pub from: Option<String>,
+    /// Extra recipients per unit name; `"*"` receives the whole company's report.
+    pub recipients: BTreeMap<String, Vec<String>>,
+    /// When not empty, every recipient's domain must be one of these.
+    pub allowed_domains: Vec<String>,
+    /// The SMTP relay; `None` until `[email] smtp_host` is set.
+    pub smtp: Option<SmtpConfig>,
+}
+
+/// The SMTP relay `qbr email` sends through.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    /// The login name; without it qbr sends without authenticating.
+    pub username: Option<String>,
+    /// The environment variable holding the password (`QBR_SMTP_PASSWORD`).
+    pub password_env: String,
+    pub security: SmtpSecurity,
+}
+
+/// How the connection to the relay is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (port 587).
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No encryption: only to a relay on this machine (127.0.0.1, ::1, localhost).
+    None,
+}
+
+impl SmtpSecurity {
+    fn default_port(self) -> u16 {
+        match self {
+            SmtpSecurity::Starttls => 587,
+            SmtpSecurity::Tls => 465,
+            SmtpSecurity::None => 25,
+        }
+    }
+}
+
+/// `[email]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct EmailFile {
+    from: Option<String>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_user: Option<String>,
+    smtp_password_env: Option<String>,
+    smtp_security: Option<SmtpSecurity>,
 }
 
 impl Default for Config {
@@ -59,6 +121,7 @@ impl Default for Config {
             short_board_below: Decimal::new(85, 2),
             excellent_at: Decimal::new(120, 2),
             pace_warning: Decimal::new(80, 2),
+            email: EmailConfig::default(),
         }
     }
 }
@@ -100,6 +163,9 @@ struct ConfigFile {
     short_board_below: Option<Num>,
     excellent_at: Option<Num>,
     pace_warning: Option<Num>,
+    email: EmailFile,
+    recipients: BTreeMap<String, Vec<String>>,
+    allowed_domains: Vec<String>,
 }
 
 impl Config {
@@ -186,8 +252,60 @@ impl Config {
             let key = format!("level_weights.{level}");
             cfg.level_weights.insert(level, w.to_decimal(&key)?);
         }
+        cfg.email = email_config(file.email, file.recipients, file.allowed_domains)?;
         Ok(cfg)
     }
+}
+
+/// Resolves `[email]`, `[recipients]` and `allowed_domains`.
+fn email_config(
+    file: EmailFile,
+    recipients: BTreeMap<String, Vec<String>>,
+    allowed_domains: Vec<String>,
+) -> Result<EmailConfig, String> {
+    let smtp = match file.smtp_host {
+        Some(host) => {
+            let security = file.smtp_security.unwrap_or(SmtpSecurity::Starttls);
+            let loopback = matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]");
+            if security == SmtpSecurity::None && !loopback {
+                return Err(format!(
+                    "[email] smtp_security = \"none\" would send the reports unencrypted to {host}; \
+                     it is allowed only for a relay on this machine (localhost, 127.0.0.1); use \"starttls\" or \"tls\""
+                ));
+            }
+            Some(SmtpConfig {
+                port: file.smtp_port.unwrap_or(security.default_port()),
+                host,
+                username: file.smtp_user,
+                password_env: file
+                    .smtp_password_env
+                    .unwrap_or_else(|| "QBR_SMTP_PASSWORD".into()),
+                security,
+            })
+        }
+        None if file.smtp_port.is_some() || file.smtp_user.is_some() => {
+            return Err("[email] sets SMTP options but no `smtp_host`".into());
+        }
+        None => None,
+    };
+    let allowed_domains = allowed_domains
+        .into_iter()
+        .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
+        .collect::<Vec<_>>();
+    if let Some(bad) = allowed_domains
+        .iter()
+        .find(|d| d.is_empty() || d.contains('@'))
+    {
+        return Err(format!(
+            "`allowed_domains` holds \"{bad}\", which is not a domain such as example.com"
+        ));
+    }
+    Ok(EmailConfig {
+        from: file.from,
+        recipients,
+        allowed_domains,
+        smtp,
+    })
 }
 
 #[cfg(test)]
@@ -232,5 +350,27 @@ mod tests {
         assert!(Config::parse("max_growth = -1").is_err());
         assert!(Config::parse("period = \"Q5\"").is_err());
         assert!(Config::parse("churn_quarters = 0").is_err());
+    }
+
+    #[test]
+    fn email_settings() {
+        let c = Config::parse(
+            "allowed_domains = [\"@Example.com\"]\n[recipients]\n\"*\" = [\"ceo@example.com\"]\n\"华东\" = [\"Lead <east@example.com>\"]\n[email]\nfrom = \"ops@example.com\"\nsmtp_host = \"smtp.example.com\"\nsmtp_user = \"ops\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.email.allowed_domains, ["example.com"]);
+        assert_eq!(c.email.recipients["华东"], ["Lead <east@example.com>"]);
+        let smtp = c.email.smtp.unwrap();
+        assert_eq!((smtp.port, smtp.security), (587, SmtpSecurity::Starttls));
+        assert_eq!(smtp.password_env, "QBR_SMTP_PASSWORD");
+        let e =
+            Config::parse("[email]\nsmtp_host = \"smtp.example.com\"\nsmtp_security = \"none\"\n")
+                .unwrap_err();
+        assert!(e.contains("unencrypted"), "{e}");
+        assert!(
+            Config::parse("[email]\nsmtp_host = \"127.0.0.1\"\nsmtp_security = \"none\"\n").is_ok()
+        );
+        assert!(Config::parse("[email]\nsmtp_port = 25\n").is_err());
+        assert!(Config::parse("allowed_domains = [\"a@b\"]").is_err());
     }
 }

@@ -46,6 +46,12 @@ pub enum Error {
     /// A report template failed to render: a bug in qbr's own templates.
     #[error("cannot render a report template: {message} (please report this)")]
     Template { message: String },
+    /// `qbr email` cannot build or send the messages.
+    #[error(transparent)]
+    Email(#[from] crate::email::EmailError),
+    /// Some messages could not be delivered; the others were.
+    #[error("{failed} of {total} message(s) could not be delivered (listed above)")]
+    Undelivered { failed: usize, total: usize },
     /// A workbook could not be generated (sample data, reports).
     #[error("cannot build the workbook {path}: {message}")]
     Workbook { path: PathBuf, message: String },
@@ -68,7 +74,9 @@ impl Error {
     /// The exit code this error ends the process with.
     pub fn exit(&self) -> Exit {
         match self {
-            Error::DataErrors { .. } => Exit::DataErrors,
+            Error::DataErrors { .. }
+            | Error::Undelivered { .. }
+            | Error::Email(crate::email::EmailError::Refused(_)) => Exit::DataErrors,
             Error::Reconcile { .. } => Exit::Internal,
             _ => Exit::Unreadable,
         }

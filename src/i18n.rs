@@ -221,6 +221,7 @@ keys! {
     Headline => "总体完成情况", "Headline";
     ReportFooter => "由 qbr 根据收件箱中的工作簿生成；明细见附件工作簿。", "Built by qbr from the workbooks in the inbox; the detail is in the attached workbook.";
     DetailInWorkbook => "完整明细见附件工作簿。", "The full detail is in the attached workbook.";
+    WholeCompany => "全公司", "Whole company";
     ShowingTop => "仅列出前若干项", "Showing the first entries";
 }
 

@@ -22,6 +22,7 @@ pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod email;
 pub mod error;
 pub mod i18n;
 pub mod inbox;
@@ -75,6 +76,8 @@ pub struct LoadedFile {
 pub struct Loaded {
     pub root: PathBuf,
     pub config: Config,
+    /// The qbr.toml that was read, if any.
+    pub config_path: Option<PathBuf>,
     pub sources: Sources,
     pub files: Vec<LoadedFile>,
     pub skipped: Vec<Skipped>,
@@ -207,6 +210,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         loaded.dataset.append(r.dataset);
     }
     loaded.config = config;
+    loaded.config_path = config_path;
     loaded.diagnostics.sort();
     Ok(loaded)
 }
@@ -369,10 +373,9 @@ pub fn write_review(
         format!("review-{period}.html"),
         render::html::review_html(&review, &diagnostics, lang, opts.money_unit)?,
     );
-    set.add(
-        format!("email-{period}.html"),
-        render::html::email_html(&review, &diagnostics, lang, opts.money_unit)?,
-    );
+    let email = render::html::email_body(&review, &diagnostics, lang, opts.money_unit)?;
+    set.add(format!("email-{period}.html"), email.html);
+    set.add(format!("email-{period}.txt"), email.text);
     set.add(
         format!("review-{period}.xlsx"),
         render::xlsx::review_workbook(
@@ -384,15 +387,22 @@ pub fn write_review(
             },
         )?,
     );
-    if let Some(by) = opts.split_by {
-        add_split_reports(&mut set, &review, by, lang, opts.money_unit)?;
-    }
+    let splits = match opts.split_by {
+        Some(by) => add_split_reports(&mut set, &review, by, lang, opts.money_unit)?,
+        None => Vec::new(),
+    };
+    let recipients = email::recipients(&review, &loaded.dataset, &loaded.sources, lang, &splits);
+    set.add(
+        email::RECIPIENTS_FILE,
+        serde_json::to_string_pretty(&recipients).expect("recipients serialise") + "\n",
+    );
     let options = serde_json::json!({
         "period": period.to_string(),
         "as_of": review.as_of.to_string(),
         "lang": lang,
         "money_unit": format!("{:?}", opts.money_unit),
         "split_by": opts.split_by.map(|b| b.dimension().key()),
+        "config": loaded.config_path.as_ref().map(|p| p.display().to_string()),
     });
     output::add_manifest(&mut set, loaded, options);
     let dir = output::write_outputs(out, &period.to_string(), &set)?;
@@ -408,7 +418,8 @@ fn add_split_reports(
     by: split::SplitBy,
     lang: i18n::Lang,
     money_unit: render::xlsx::MoneyUnit,
-) -> Result<(), Error> {
+) -> Result<Vec<email::SplitReport>, Error> {
+    let mut reports = Vec::new();
     let period = review.period;
     let level = by.dimension().key();
     let mut index = Vec::new();
@@ -424,10 +435,9 @@ fn add_split_reports(
             format!("{base}/review-{period}.html"),
             render::html::review_html(&scoped, &[], lang, money_unit)?,
         );
-        set.add(
-            format!("{base}/email-{period}.html"),
-            render::html::email_html(&scoped, &[], lang, money_unit)?,
-        );
+        let email = render::html::email_body(&scoped, &[], lang, money_unit)?;
+        set.add(format!("{base}/email-{period}.html"), email.html);
+        set.add(format!("{base}/email-{period}.txt"), email.text);
         set.add(
             format!("{base}/review-{period}.xlsx"),
             render::xlsx::review_workbook(
@@ -437,11 +447,16 @@ fn add_split_reports(
             )?,
         );
         index.push(serde_json::json!({"unit": unit, "folder": format!("{base}/")}));
+        reports.push(email::SplitReport {
+            by,
+            unit,
+            folder: format!("{base}/"),
+        });
     }
     let index = serde_json::json!({"schema": "qbr.split/1", "period": period.to_string(), "split_by": level, "units": index});
     set.add(
         format!("split/{level}/index.json"),
         serde_json::to_string_pretty(&index).expect("index serialises") + "\n",
     );
-    Ok(())
+    Ok(reports)
 }

@@ -106,6 +106,12 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             print!("{}", qbr::render::summary::render_summary(&review, &dir));
             Ok(Exit::Clean)
         }
+        Command::Email {
+            review,
+            dry_run,
+            outbox,
+            config,
+        } => email(&review, dry_run, outbox, config.as_deref()),
         Command::SampleData { dir, scale, seed } => {
             let summary =
                 qbr::sample::write_sample(&dir, &qbr::sample::SampleOptions { scale, seed })?;
@@ -113,6 +119,45 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             Ok(Exit::Clean)
         }
     }
+}
+
+/// `qbr email`: plan, then write the outbox or send, printing who receives what.
+fn email(
+    review: &std::path::Path,
+    dry_run: bool,
+    outbox: Option<std::path::PathBuf>,
+    config: Option<&std::path::Path>,
+) -> Result<Exit, qbr::error::Error> {
+    let cfg = qbr::email::config_for(review, config)?;
+    let plan = qbr::email::plan(review, &cfg.email)?;
+    print!("{}", qbr::email::render_plan(&plan));
+    if dry_run {
+        let dir =
+            qbr::email::write_outbox(&plan, &outbox.unwrap_or_else(|| review.join("outbox")))?;
+        println!(
+            "\nDry run: {} message(s) written to {}; nothing was sent.",
+            plan.messages.len(),
+            dir.display()
+        );
+        return Ok(Exit::Clean);
+    }
+    let deliveries = qbr::email::send(&plan, &cfg.email)?;
+    let failed = deliveries.iter().filter(|d| d.result.is_err()).count();
+    println!();
+    for d in &deliveries {
+        match &d.result {
+            Ok(reply) => println!("sent    {} ({}): {reply}", d.to, d.label),
+            Err(e) => println!("FAILED  {} ({}): {e}", d.to, d.label),
+        }
+    }
+    if failed > 0 {
+        return Err(qbr::error::Error::Undelivered {
+            failed,
+            total: deliveries.len(),
+        });
+    }
+    println!("{} message(s) sent.", deliveries.len());
+    Ok(Exit::Clean)
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 const REVIEW_TEMPLATE: &str = include_str!("../../templates/review.html");
 const EMAIL_TEMPLATE: &str = include_str!("../../templates/email.html");
+const EMAIL_TEXT_TEMPLATE: &str = include_str!("../../templates/email.txt");
 
 /// How many rows the email body lists before pointing at the workbook.
 pub const EMAIL_ROWS: usize = 12;
@@ -460,6 +461,7 @@ fn tera() -> Result<tera::Tera, Error> {
     t.autoescape_on([".html"]);
     t.add_raw_template("review.html", REVIEW_TEMPLATE)
         .and_then(|_| t.add_raw_template("email.html", EMAIL_TEMPLATE))
+        .and_then(|_| t.add_raw_template("email.txt", EMAIL_TEXT_TEMPLATE))
         .map_err(|e| Error::Template {
             message: e.to_string(),
         })?;
@@ -488,18 +490,27 @@ pub fn review_html(
     render("review.html", &view(r, diagnostics, lang, unit, None))
 }
 
-/// Renders the email body: the same figures, shortened to [`EMAIL_ROWS`] rows a table.
+/// The email body: HTML for mail clients and its plain-text alternative.
+pub struct EmailBody {
+    pub html: String,
+    pub text: String,
+}
+
+/// Renders the email body from one view, shortened to [`EMAIL_ROWS`] rows a
+/// table: `email.html` and its plain-text alternative `email.txt` (plain text
+/// is not escaped; it is never parsed as markup).
 ///
 /// # Errors
 /// [`Error::Template`] when a template does not render.
-pub fn email_html(
+pub fn email_body(
     r: &Review,
     diagnostics: &[DiagnosticView],
     lang: Lang,
     unit: MoneyUnit,
-) -> Result<String, Error> {
-    render(
-        "email.html",
-        &view(r, diagnostics, lang, unit, Some(EMAIL_ROWS)),
-    )
+) -> Result<EmailBody, Error> {
+    let v = view(r, diagnostics, lang, unit, Some(EMAIL_ROWS));
+    Ok(EmailBody {
+        html: render("email.html", &v)?,
+        text: render("email.txt", &v)?,
+    })
 }

@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 
 /// Reviews an inbox; returns (report html, email html).
 fn render(dir: &Path, lang: Option<qbr::i18n::Lang>) -> (String, String) {
+    let [report, email, _] = render_all(dir, lang);
+    (report, email)
+}
+
+/// Reviews an inbox; returns (report html, email html, email plain text).
+fn render_all(dir: &Path, lang: Option<qbr::i18n::Lang>) -> [String; 3] {
     let out = tempfile::tempdir().unwrap();
     let checked = qbr::check(&qbr::LoadOptions {
         inbox: dir.to_path_buf(),
@@ -19,10 +25,11 @@ fn render(dir: &Path, lang: Option<qbr::i18n::Lang>) -> (String, String) {
     };
     let (review, written) = qbr::write_review(&checked, out.path(), &opts).unwrap();
     let read = |name: String| std::fs::read_to_string(written.join(name)).unwrap();
-    (
+    [
         read(format!("review-{}.html", review.period)),
         read(format!("email-{}.html", review.period)),
-    )
+        read(format!("email-{}.txt", review.period)),
+    ]
 }
 
 const HOSTILE: [&str; 2] = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"];
@@ -113,6 +120,14 @@ fn english_on_request() {
 fn email_body_snapshot() {
     let (_, email) = render(hostile_inbox().path(), Some(qbr::i18n::Lang::En));
     insta::assert_snapshot!("hostile_email_en", email);
+}
+
+#[test]
+fn email_plain_text_snapshot() {
+    // The plain-text alternative carries the same figures; names stay verbatim.
+    let [_, _, text] = render_all(hostile_inbox().path(), Some(qbr::i18n::Lang::En));
+    assert!(text.contains(HOSTILE[0]), "{text}");
+    insta::assert_snapshot!("hostile_email_text_en", text);
 }
 
 fn chromium() -> Option<PathBuf> {

@@ -3,6 +3,7 @@
 
 mod cli;
 mod corpus;
+mod email;
 mod html;
 mod review;
 mod rules;

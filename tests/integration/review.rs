@@ -409,7 +409,11 @@ fn manifest_traces_every_input_and_output_by_sha256() {
         assert!(roles.iter().any(|r| *r == role), "{role}");
     }
     let outputs = m["outputs"].as_array().unwrap();
-    assert_eq!(outputs.len(), 4, "summary, two HTML files and the workbook");
+    assert_eq!(
+        outputs.len(),
+        6,
+        "summary, two HTML files, the plain-text email, the workbook, recipients.json"
+    );
     for o in outputs {
         let bytes = std::fs::read(written.join(o["path"].as_str().unwrap())).unwrap();
         assert_eq!(o["sha256"], hex(&bytes), "{}", o["path"]);

@@ -48,19 +48,23 @@ fn split(by: SplitBy) -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn texts(folder: &Path) -> Vec<(String, String)> {
-    ["review-2026Q3.html", "email-2026Q3.html"]
-        .iter()
-        .map(|f| {
-            (
-                f.to_string(),
-                std::fs::read_to_string(folder.join(f)).unwrap(),
-            )
-        })
-        .chain(std::iter::once((
-            "review-2026Q3.xlsx".to_string(),
-            workbook_text(&std::fs::read(folder.join("review-2026Q3.xlsx")).unwrap()),
-        )))
-        .collect()
+    [
+        "review-2026Q3.html",
+        "email-2026Q3.html",
+        "email-2026Q3.txt",
+    ]
+    .iter()
+    .map(|f| {
+        (
+            f.to_string(),
+            std::fs::read_to_string(folder.join(f)).unwrap(),
+        )
+    })
+    .chain(std::iter::once((
+        "review-2026Q3.xlsx".to_string(),
+        workbook_text(&std::fs::read(folder.join("review-2026Q3.xlsx")).unwrap()),
+    )))
+    .collect()
 }
 
 /// The sales actual of every team unit in the company review, as the HTML and
