@@ -217,6 +217,8 @@ pub struct Review {
     /// Company sales per month over every month the orders cover, oldest first.
     pub monthly: Vec<(Month, Decimal)>,
     pub inputs: Inputs,
+    /// What to change next quarter, from [`crate::next`] (empty until computed).
+    pub suggestions: Vec<crate::next::Suggestion>,
 }
 
 /// The invariant that failed: the figures would not add up.
@@ -418,6 +420,7 @@ pub fn analyze(
         total,
         dimensions,
         inputs,
+        suggestions: Vec::new(),
     }
 }
 

@@ -38,6 +38,15 @@ fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
     crate::calendar::parse_date(s).ok_or_else(|| format!("`{s}` is not a date such as 2026-08-15"))
 }
 
+/// Parses an amount such as `12000000`, `1200万` or `12,000,000`.
+fn amount_arg(s: &str) -> Result<rust_decimal::Decimal, String> {
+    crate::money::parse_amount(s)
+        .ok()
+        .filter(|d| *d > rust_decimal::Decimal::ZERO)
+        .map(|d| d.round_dp(0))
+        .ok_or_else(|| format!("`{s}` is not a positive amount such as 12000000 or 1200万"))
+}
+
 /// Parses `--period`.
 fn period_arg(s: &str) -> Result<crate::calendar::Period, String> {
     crate::calendar::parse_period(s)
@@ -125,6 +134,10 @@ pub enum Command {
         /// Show money in the workbook in 元, 千元 or 万元 (the cells keep exact values).
         #[arg(long, value_enum, default_value = "元")]
         money_unit: crate::render::xlsx::MoneyUnit,
+        /// Next quarter's sales total for targets-<next>.xlsx, in yuan (default:
+        /// this quarter's target grown by `annual_growth` in qbr.toml).
+        #[arg(long, value_parser = amount_arg)]
+        next_total: Option<rust_decimal::Decimal>,
         /// A qbr.toml to use instead of the one at the inbox root.
         #[arg(long)]
         config: Option<PathBuf>,

@@ -40,6 +40,15 @@ pub struct Config {
     pub excellent_at: Decimal,
     /// A unit whose completion is below this share of the expected pace gets a warning (0.80).
     pub pace_warning: Decimal,
+    /// The strategy's yearly sales growth, compounded per quarter for next quarter's total (0.20).
+    pub annual_growth: Decimal,
+    /// A unit whose actual share of its siblings' sales strays this far from
+    /// its planned share is flagged (0.05 = 5 percentage points).
+    pub share_mismatch: Decimal,
+    /// Leads (per target) or conversion below this share of the level's average name a lever (0.8).
+    pub lever_ratio: Decimal,
+    /// One person explaining more than this share of a short group's shortfall needs coaching (0.5).
+    pub drag_share: Decimal,
     /// Who receives the reports and how they are sent: `[email]`, `[recipients]`,
     /// `allowed_domains`.
     pub email: EmailConfig,
@@ -121,6 +130,10 @@ impl Default for Config {
             short_board_below: Decimal::new(85, 2),
             excellent_at: Decimal::new(120, 2),
             pace_warning: Decimal::new(80, 2),
+            annual_growth: Decimal::new(20, 2),
+            share_mismatch: Decimal::new(5, 2),
+            lever_ratio: Decimal::new(8, 1),
+            drag_share: Decimal::new(5, 1),
             email: EmailConfig::default(),
         }
     }
@@ -163,6 +176,10 @@ struct ConfigFile {
     short_board_below: Option<Num>,
     excellent_at: Option<Num>,
     pace_warning: Option<Num>,
+    annual_growth: Option<Num>,
+    share_mismatch: Option<Num>,
+    lever_ratio: Option<Num>,
+    drag_share: Option<Num>,
     email: EmailFile,
     recipients: BTreeMap<String, Vec<String>>,
     allowed_domains: Vec<String>,
@@ -245,6 +262,14 @@ impl Config {
         )?;
         set(&mut cfg.excellent_at, file.excellent_at, "excellent_at")?;
         set(&mut cfg.pace_warning, file.pace_warning, "pace_warning")?;
+        set(&mut cfg.annual_growth, file.annual_growth, "annual_growth")?;
+        set(
+            &mut cfg.share_mismatch,
+            file.share_mismatch,
+            "share_mismatch",
+        )?;
+        set(&mut cfg.lever_ratio, file.lever_ratio, "lever_ratio")?;
+        set(&mut cfg.drag_share, file.drag_share, "drag_share")?;
         if cfg.short_board_below > cfg.excellent_at {
             return Err("`short_board_below` must not be above `excellent_at`".into());
         }

@@ -72,6 +72,54 @@ impl Lang {
         }
     }
 
+    /// A suggestion rule's name.
+    pub fn rule(self, r: crate::next::Rule) -> &'static str {
+        use crate::next::Rule;
+        self.t(match r {
+            Rule::RaiseExcellent => Key::RuleRaiseExcellent,
+            Rule::HoldShortBoard => Key::RuleHoldShortBoard,
+            Rule::LowerPersistentShortBoard => Key::RuleLowerPersistent,
+            Rule::LeverTraining => Key::RuleLeverTraining,
+            Rule::LeverMarketing => Key::RuleLeverMarketing,
+            Rule::LeverCoaching => Key::RuleLeverCoaching,
+            Rule::LeverProduct => Key::RuleLeverProduct,
+            Rule::FlagShareMismatch => Key::RuleShareMismatch,
+        })
+    }
+
+    /// A suggestion's evidence in this language: `完成率 80.69%，计划占比 30.00%`.
+    pub fn evidence(self, s: &crate::next::Suggestion) -> String {
+        let label = |k: &str| {
+            let key = match k {
+                "completion" => Key::EvCompletion,
+                "previous_completion" => Key::EvPreviousCompletion,
+                "previous_completion_estimated" => Key::EvPreviousProxy,
+                "plan_share" => Key::EvPlanShare,
+                "actual_share" => Key::EvActualShare,
+                "leads" => Key::EvLeads,
+                "leads_per_10k_target" => Key::EvLeadsDensity,
+                "level_average" => Key::EvLevelAverage,
+                "conversion" => Key::EvConversion,
+                "level_conversion" => Key::EvLevelConversion,
+                "group" => Key::EvGroup,
+                "group_completion" => Key::EvGroupCompletion,
+                "share_of_group_shortfall" => Key::EvShareOfShortfall,
+                "share_by_region" => Key::EvShareByRegion,
+                other => return other.to_string(),
+            };
+            self.t(key).to_string()
+        };
+        let sep = match self {
+            Lang::Zh => "，",
+            Lang::En => ", ",
+        };
+        s.evidence
+            .iter()
+            .map(|(k, v)| format!("{} {v}", label(k)))
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
     /// A status word.
     pub fn status(self, s: Status) -> &'static str {
         self.t(match s {
@@ -222,6 +270,39 @@ keys! {
     ReportFooter => "由 qbr 根据收件箱中的工作簿生成；明细见附件工作簿。", "Built by qbr from the workbooks in the inbox; the detail is in the attached workbook.";
     DetailInWorkbook => "完整明细见附件工作簿。", "The full detail is in the attached workbook.";
     WholeCompany => "全公司", "Whole company";
+    TargetsSheet => "目标分解", "Targets";
+    ExplanationSheet => "测算依据", "How it was derived";
+    Unallocated => "未分配", "Unallocated";
+    NextTargetsTitle => "销售目标分解（建议稿）", "sales targets (proposal)";
+    NextTargetsNote => "由 qbr 根据上季度复盘生成。金额单位：元。白色单元格可以修改；占比和未分配是公式。", "Built by qbr from last quarter's review. Money in yuan. White cells are yours to edit; share and unallocated are formulas.";
+    GrowthFactor => "季度增长系数", "Quarterly growth factor";
+    SheetSuggestions => "建议", "Suggestions";
+    Rule => "规则", "Rule";
+    NextTarget => "下季度建议目标", "Proposed next-quarter target";
+    Evidence => "依据", "Evidence";
+    NoSuggestions => "没有需要调整的单元", "No unit needs an adjustment";
+    RuleRaiseExcellent => "上调：超额完成，目标向实际产出靠拢", "Raise: beat the target, move toward the run rate";
+    RuleHoldShortBoard => "保持：首次成为短板，先找原因", "Hold: first quarter as a short board, find the cause";
+    RuleLowerPersistent => "下调占比：连续短板，占比向实际结构靠拢一半", "Lower the share: short two quarters running, halfway to the sales mix";
+    RuleLeverTraining => "培训与辅导：线索充足但转化率低", "Training and coaching: enough leads, low conversion";
+    RuleLeverMarketing => "市场支持：线索不足", "Marketing support: too few leads";
+    RuleLeverCoaching => "个人辅导：一人拖累小组", "Individual coaching: one person drags the group down";
+    RuleLeverProduct => "产品与定价：该品类在所有区域都落后，不是销售团队的问题", "Product and pricing: the class lags in every region, not a sales-team problem";
+    RuleShareMismatch => "占比与实际销售结构不符", "Share no longer matches the sales mix";
+    EvCompletion => "完成率", "completion";
+    EvPreviousCompletion => "上季度完成率", "last quarter's completion";
+    EvPreviousProxy => "上季度完成率（按公司增长折算）", "last quarter's completion (estimated at the company's growth)";
+    EvPlanShare => "计划占比", "planned share";
+    EvActualShare => "实际占比", "actual share";
+    EvLeads => "线索量", "leads";
+    EvLeadsDensity => "每万元目标线索", "leads per 10,000 of target";
+    EvLevelAverage => "同级平均", "level average";
+    EvConversion => "成交转化率", "conversion";
+    EvLevelConversion => "同级转化率", "level conversion";
+    EvGroup => "小组", "group";
+    EvGroupCompletion => "小组完成率", "group completion";
+    EvShareOfShortfall => "占小组缺口", "share of the group's shortfall";
+    EvShareByRegion => "各区域占比", "share by region";
     ShowingTop => "仅列出前若干项", "Showing the first entries";
 }
 

@@ -29,6 +29,7 @@ pub mod inbox;
 pub mod inspect;
 pub mod ledger;
 pub mod money;
+pub mod next;
 pub mod output;
 pub mod read;
 pub mod recognize;
@@ -327,6 +328,8 @@ pub struct ReviewOptions {
     pub money_unit: render::xlsx::MoneyUnit,
     /// Also write one report set per region, group or person.
     pub split_by: Option<split::SplitBy>,
+    /// Next quarter's sales total (default: this quarter's target grown by `annual_growth`).
+    pub next_total: Option<rust_decimal::Decimal>,
 }
 
 /// Computes the review of a checked inbox, proves it reconciles, and writes
@@ -345,7 +348,7 @@ pub fn write_review(
     let as_of = opts.as_of;
     let period = checked.period.ok_or(Error::NothingToReview)?;
     let loaded = &checked.loaded;
-    let review = analyze::analyze(
+    let mut review = analyze::analyze(
         &loaded.dataset,
         &checked.ledger,
         &checked.tree,
@@ -360,6 +363,15 @@ pub fn write_review(
         unassigned: e.unassigned.to_string(),
         order_amount: e.order_amount.to_string(),
     })?;
+    let next = next::next_quarter(&next::Inputs {
+        dataset: &loaded.dataset,
+        ledger: &checked.ledger,
+        tree: &checked.tree,
+        review: &review,
+        config: &loaded.config,
+        next_total: opts.next_total,
+    });
+    review.suggestions = next.suggestions.clone();
     let diagnostics = render::diagnostics::fold(loaded.diagnostics.items(), &loaded.sources);
     let lang = opts
         .lang
@@ -387,6 +399,10 @@ pub fn write_review(
             },
         )?,
     );
+    set.add(
+        format!("targets-{}.xlsx", next.period),
+        next_targets_workbook(&next, period, lang)?,
+    );
     let splits = match opts.split_by {
         Some(by) => add_split_reports(&mut set, &review, by, lang, opts.money_unit)?,
         None => Vec::new(),
@@ -408,6 +424,44 @@ pub fn write_review(
     let dir = output::write_outputs(out, &period.to_string(), &set)?;
     let files = set.files.into_iter().map(|(name, _)| name).collect();
     Ok((review, Written { dir, files }))
+}
+
+/// Renders `targets-<next>.xlsx`: next quarter's tree with the rules that
+/// shaped each row in its Note, and the growth factor in the subtitle.
+fn next_targets_workbook(
+    next: &next::NextQuarter,
+    reviewed: calendar::Period,
+    lang: i18n::Lang,
+) -> Result<Vec<u8>, Error> {
+    use i18n::Key;
+    let lines: Vec<tree::TargetLine> = next
+        .rows
+        .iter()
+        .map(|r| tree::TargetLine {
+            note: r
+                .rules
+                .iter()
+                .map(|rule| format!("{} ({})", lang.rule(*rule), rule.id()))
+                .collect::<Vec<_>>()
+                .join("; "),
+            ..r.line.clone()
+        })
+        .collect();
+    render::targets::targets_workbook(&render::targets::TargetsBook {
+        period: next.period,
+        lang,
+        title: format!("{} {}", next.period, lang.t(Key::NextTargetsTitle)),
+        subtitle: format!(
+            "{} {}: {} × {} ({reviewed} → {})",
+            lang.t(Key::NextTargetsNote),
+            lang.t(Key::GrowthFactor),
+            reviewed,
+            next.growth,
+            next.period
+        ),
+        lines: &lines,
+        explanation: Vec::new(),
+    })
 }
 
 /// Adds `split/<level>/<unit>/` with each unit's own HTML, email body and

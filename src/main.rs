@@ -80,6 +80,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             lang,
             split_by,
             money_unit,
+            next_total,
             config,
             color,
         } => {
@@ -101,6 +102,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
                 lang,
                 money_unit,
                 split_by,
+                next_total,
             };
             let (review, dir) = qbr::write_review(&checked, &out, &opts)?;
             print!("{}", qbr::render::summary::render_summary(&review, &dir));

@@ -119,6 +119,7 @@ pub fn scope(r: &Review, by: SplitBy, unit: &str) -> Review {
     out.pace.retain(|p| allowed(&p.dimension, &p.unit));
     out.trend.retain(|t| allowed(&t.dimension, &t.unit));
     out.funnel.retain(|f| allowed(&f.dimension, &f.unit));
+    out.suggestions.retain(|s| allowed(&s.dimension, &s.unit));
     // Company-wide figures that are no team unit's own.
     out.customers = CustomerKpis::default();
     out.monthly.clear();

@@ -12,7 +12,8 @@ use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::records::{Dataset, Dimension, Measure};
 use crate::text::match_key;
-use std::collections::{BTreeSet, HashMap};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a node's Parent cell points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +44,22 @@ pub struct Node {
     pub parent: ParentRef,
 }
 
+/// A node of a target tree that qbr writes (next quarter's, a plan): what
+/// one row of a Targets workbook holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetLine {
+    pub dimension: Dimension,
+    pub unit: String,
+    /// Index of the parent line; `None`: split from the total.
+    pub parent: Option<usize>,
+    pub measure: Measure,
+    pub target: Decimal,
+    pub stretch: Option<Decimal>,
+    pub challenge: Option<Decimal>,
+    pub owner: Option<String>,
+    pub note: String,
+}
+
 /// The nodes of one quarter's target tree.
 #[derive(Debug, Clone, Default)]
 pub struct TargetTree {
@@ -59,6 +76,27 @@ pub fn parent_dimension(d: &Dimension) -> Dimension {
 }
 
 impl TargetTree {
+    /// The sibling sets of the tree: every non-total node with a resolved
+    /// parent, grouped by (parent, measure, the members' dimension); `None`
+    /// as parent means split from the total. Sets and members in tree order.
+    pub fn sibling_sets(&self) -> BTreeMap<(Option<usize>, Measure, Dimension), Vec<usize>> {
+        let mut sets: BTreeMap<(Option<usize>, Measure, Dimension), Vec<usize>> = BTreeMap::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            if n.dimension == Dimension::Total {
+                continue;
+            }
+            let parent = match n.parent {
+                ParentRef::Node(p) => Some(p),
+                ParentRef::Total => None,
+                _ => continue,
+            };
+            sets.entry((parent, n.measure.clone(), n.dimension.clone()))
+                .or_default()
+                .push(i);
+        }
+        sets
+    }
+
     /// Builds the tree of `period` from the target rows dated in it (or undated).
     pub fn build(ds: &Dataset, period: Period) -> TargetTree {
         let mut nodes: Vec<Node> = ds

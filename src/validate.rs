@@ -12,7 +12,7 @@ use crate::ledger::{Ledger, LifecycleIssue};
 use crate::money::{format_money, round_rate};
 use crate::recognize::Field;
 use crate::records::{Dataset, Dimension, Measure, RowRef, TargetRow};
-use crate::tree::{Node, ParentRef, TargetTree, parent_dimension};
+use crate::tree::{Node, ParentRef, TargetTree};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
@@ -440,27 +440,9 @@ fn check_sums(ctx: &Context, diags: &mut Diagnostics) {
 
 fn check_shares(ctx: &Context, diags: &mut Diagnostics) {
     let nodes = &ctx.tree.nodes;
-    let mut siblings: BTreeMap<(Dimension, Measure, Option<usize>), Vec<usize>> = BTreeMap::new();
-    for (i, n) in nodes.iter().enumerate() {
-        if n.dimension == Dimension::Total {
-            continue;
-        }
-        let parent = match n.parent {
-            ParentRef::Node(p) => Some(p),
-            ParentRef::Total => None,
-            _ => continue,
-        };
-        siblings
-            .entry((
-                parent_dimension_of(n, parent, ctx),
-                n.measure.clone(),
-                parent,
-            ))
-            .or_default()
-            .push(i);
-    }
+    let siblings = ctx.tree.sibling_sets();
     let one_yuan = Decimal::ONE;
-    for ((_, measure, parent), members) in siblings {
+    for ((parent, measure, _), members) in siblings {
         let with_share: Vec<usize> = members
             .iter()
             .copied()
@@ -535,12 +517,6 @@ fn check_shares(ctx: &Context, diags: &mut Diagnostics) {
             }
         }
     }
-}
-
-fn parent_dimension_of(n: &Node, parent: Option<usize>, ctx: &Context) -> Dimension {
-    parent
-        .map(|p| ctx.tree.nodes[p].dimension.clone())
-        .unwrap_or_else(|| parent_dimension(&n.dimension))
 }
 
 fn check_owners(ctx: &Context, diags: &mut Diagnostics) {

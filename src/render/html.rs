@@ -182,6 +182,17 @@ struct IssueRow {
 }
 
 #[derive(Serialize)]
+struct SuggestionRow {
+    rule: &'static str,
+    id: &'static str,
+    raise: bool,
+    dimension: String,
+    unit: String,
+    next_target: String,
+    evidence: String,
+}
+
+#[derive(Serialize)]
 struct Fact {
     label: &'static str,
     value: String,
@@ -199,6 +210,7 @@ struct View {
     sections: Vec<Section>,
     short_boards: Vec<ShortRow>,
     more_short_boards: bool,
+    suggestions: Vec<SuggestionRow>,
     rankings: Vec<Ranking>,
     months: Vec<MonthRow>,
     pace: Vec<PaceRow>,
@@ -395,6 +407,23 @@ fn view(
             ratio: pct(p.ratio),
         })
         .collect();
+    let suggestions = r
+        .suggestions
+        .iter()
+        .take(take(r.suggestions.len()))
+        .map(|s| SuggestionRow {
+            rule: lang.rule(s.rule),
+            id: s.rule.id(),
+            raise: s.rule == crate::next::Rule::RaiseExcellent,
+            dimension: lang.dimension(&s.dimension),
+            unit: s.unit.clone(),
+            next_target: s
+                .next_target
+                .map(|v| value(&s.measure, v, unit))
+                .unwrap_or_default(),
+            evidence: lang.evidence(s),
+        })
+        .collect();
     let issues = diagnostics
         .iter()
         .take(take(diagnostics.len()))
@@ -447,6 +476,7 @@ fn view(
         headline,
         sections,
         more_short_boards: limit.is_some_and(|l| r.short_boards.len() > l),
+        suggestions,
         short_boards,
         rankings,
         months,

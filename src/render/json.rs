@@ -144,8 +144,19 @@ struct FunnelView {
     conversions: [Option<String>; 4],
 }
 
+/// A suggestion (contract §4: rule, dimension, unit, next_target, evidence),
+/// plus the measure, the rule's name and the evidence as named figures.
 #[derive(Serialize)]
-struct Suggestion {}
+struct Suggestion {
+    rule: &'static str,
+    name: &'static str,
+    dimension: String,
+    measure: String,
+    unit: String,
+    next_target: Option<String>,
+    evidence: String,
+    figures: std::collections::BTreeMap<&'static str, String>,
+}
 
 #[derive(Serialize)]
 struct DuplicatesView {
@@ -343,7 +354,20 @@ pub fn summary_json(r: &Review, diagnostics: &[DiagnosticView]) -> String {
                 }
             })
             .collect(),
-        suggestions: Vec::new(),
+        suggestions: r
+            .suggestions
+            .iter()
+            .map(|s| Suggestion {
+                rule: s.rule.id(),
+                name: crate::i18n::Lang::En.rule(s.rule),
+                dimension: s.dimension.key().to_string(),
+                measure: s.measure.key().to_string(),
+                unit: s.unit.clone(),
+                next_target: s.next_target.map(|t| value(&s.measure, t)),
+                evidence: crate::i18n::Lang::En.evidence(s),
+                figures: s.evidence.iter().cloned().collect(),
+            })
+            .collect(),
         diagnostics,
         inputs: InputsView {
             files: r.inputs.files,

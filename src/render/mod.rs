@@ -4,4 +4,5 @@ pub mod diagnostics;
 pub mod html;
 pub mod json;
 pub mod summary;
+pub mod targets;
 pub mod xlsx;

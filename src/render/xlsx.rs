@@ -282,6 +282,7 @@ pub fn review_workbook(
     }
     short_boards_sheet(&mut wb, r, &f, lang)?;
     ranking_sheet(&mut wb, r, &f, lang)?;
+    suggestions_sheet(&mut wb, r, &f, lang)?;
     trend_sheet(&mut wb, r, &f, lang)?;
     if r.in_progress {
         pace_sheet(&mut wb, r, &f, lang)?;
@@ -774,6 +775,44 @@ fn short_boards_sheet(wb: &mut Workbook, r: &Review, f: &Formats, lang: Lang) ->
         row,
         cols.len() as u16,
         &[7.0, 18.0, 10.0, 12.0, 11.0, 18.0, 12.0],
+    )
+}
+
+fn suggestions_sheet(wb: &mut Workbook, r: &Review, f: &Formats, lang: Lang) -> Result<(), Error> {
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(lang.t(Key::SheetSuggestions)))
+        .map_err(xerr)?;
+    let mut t = Table { ws, f };
+    let cols = [
+        lang.t(Key::Rule),
+        lang.t(Key::Code),
+        lang.t(Key::Dimension),
+        lang.t(Key::Unit),
+        lang.t(Key::NextTarget),
+        lang.t(Key::Evidence),
+    ];
+    t.header(0, &cols)?;
+    let mut row = 0;
+    for s in &r.suggestions {
+        row += 1;
+        t.text(row, 0, lang.rule(s.rule))?;
+        t.text(row, 1, s.rule.id())?;
+        t.text(row, 2, &lang.dimension(&s.dimension))?;
+        t.text(row, 3, &s.unit)?;
+        if let Some(v) = s.next_target {
+            let fmt = if s.measure.is_money() {
+                &f.money
+            } else {
+                &f.count
+            };
+            t.num(row, 4, f64_of(round_money(v)), fmt)?;
+        }
+        t.text(row, 5, &lang.evidence(s))?;
+    }
+    t.finish(
+        row,
+        cols.len() as u16,
+        &[40.0, 26.0, 10.0, 16.0, 18.0, 90.0],
     )
 }
 

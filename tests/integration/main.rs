@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod email;
 mod html;
+mod next;
 mod review;
 mod rules;
 mod sample_data;

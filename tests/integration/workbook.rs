@@ -91,6 +91,7 @@ fn sample_workbook_figures_equal_summary_json() {
             "团队",
             "短板",
             "团队排名",
+            "建议",
             "月度趋势",
             "数据问题"
         ]
