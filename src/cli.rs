@@ -145,6 +145,33 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
     },
+    /// Decompose a quarter's total into a target tree from the history in the
+    /// inbox: customer and product splits from the recent mix and the strategy
+    /// weights in qbr.toml, region → group → person by the fair-share model
+    /// (level weights and last quarter's sales), months by seasonality. Writes a
+    /// Targets workbook with the share column and a sheet saying how each
+    /// number was derived; `qbr check` reads it back.
+    ///
+    /// Example: qbr plan sample-data --total 12000000 --period 2026Q4 --out plan-2026Q4.xlsx
+    Plan {
+        /// The folder holding the workbooks (history, masters).
+        inbox: PathBuf,
+        /// The quarter's sales total, in yuan (`12000000`, `1200万`).
+        #[arg(long, value_parser = amount_arg)]
+        total: rust_decimal::Decimal,
+        /// The quarter to plan.
+        #[arg(long, value_parser = period_arg)]
+        period: crate::calendar::Period,
+        /// The workbook to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Language of the workbook (default: the inputs' headers decide).
+        #[arg(long, value_enum)]
+        lang: Option<crate::i18n::Lang>,
+        /// A qbr.toml to use instead of the one at the inbox root.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
     /// Email the review written by `qbr review`: one message per recipient and
     /// report, with the email body, a plain-text alternative and the matching
     /// workbook attached. Recipients: the People master's Email (a person's own

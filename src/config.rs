@@ -49,6 +49,10 @@ pub struct Config {
     pub lever_ratio: Decimal,
     /// One person explaining more than this share of a short group's shortfall needs coaching (0.5).
     pub drag_share: Decimal,
+    /// `qbr plan`: strategy weight per customer lifecycle (`new = 1.2` pushes acquisition).
+    pub customer_weights: BTreeMap<String, Decimal>,
+    /// `qbr plan`: strategy weight per product class (`new = 1.3` pushes new products).
+    pub product_weights: BTreeMap<String, Decimal>,
     /// Who receives the reports and how they are sent: `[email]`, `[recipients]`,
     /// `allowed_domains`.
     pub email: EmailConfig,
@@ -134,6 +138,8 @@ impl Default for Config {
             share_mismatch: Decimal::new(5, 2),
             lever_ratio: Decimal::new(8, 1),
             drag_share: Decimal::new(5, 1),
+            customer_weights: BTreeMap::new(),
+            product_weights: BTreeMap::new(),
             email: EmailConfig::default(),
         }
     }
@@ -180,6 +186,8 @@ struct ConfigFile {
     share_mismatch: Option<Num>,
     lever_ratio: Option<Num>,
     drag_share: Option<Num>,
+    customer_weights: BTreeMap<String, Num>,
+    product_weights: BTreeMap<String, Num>,
     email: EmailFile,
     recipients: BTreeMap<String, Vec<String>>,
     allowed_domains: Vec<String>,
@@ -273,9 +281,27 @@ impl Config {
         if cfg.short_board_below > cfg.excellent_at {
             return Err("`short_board_below` must not be above `excellent_at`".into());
         }
-        for (level, w) in file.level_weights {
-            let key = format!("level_weights.{level}");
-            cfg.level_weights.insert(level, w.to_decimal(&key)?);
+        for (table, from, to) in [
+            ("level_weights", file.level_weights, &mut cfg.level_weights),
+            (
+                "customer_weights",
+                file.customer_weights,
+                &mut cfg.customer_weights,
+            ),
+            (
+                "product_weights",
+                file.product_weights,
+                &mut cfg.product_weights,
+            ),
+        ] {
+            for (name, w) in from {
+                let key = format!("{table}.{name}");
+                let w = w.to_decimal(&key)?;
+                if w.is_sign_negative() {
+                    return Err(format!("`{key}` must not be negative"));
+                }
+                to.insert(name, w);
+            }
         }
         cfg.email = email_config(file.email, file.recipients, file.allowed_domains)?;
         Ok(cfg)

@@ -276,6 +276,17 @@ keys! {
     NextTargetsTitle => "销售目标分解（建议稿）", "sales targets (proposal)";
     NextTargetsNote => "由 qbr 根据上季度复盘生成。金额单位：元。白色单元格可以修改；占比和未分配是公式。", "Built by qbr from last quarter's review. Money in yuan. White cells are yours to edit; share and unallocated are formulas.";
     GrowthFactor => "季度增长系数", "Quarterly growth factor";
+    PlanInputs => "输入文件", "Inputs";
+    PlanRecentShare => "最近季度占比", "recent share";
+    PlanStrategyWeight => "策略权重", "strategy weight";
+    PlanShareOfParent => "份额", "share";
+    PlanLevelShare => "职级权重占比", "level-weight share";
+    PlanHistoryShare => "上季度销售占比", "share of sales in";
+    PlanSeasonality => "去年同季度月度占比", "the month's share a year earlier";
+    PlanEqualMonths => "无去年同期数据：按月平分", "no history a year earlier: equal months";
+    PlanAov => "新客户客单价", "new-customer AOV";
+    PlanTitle => "销售目标分解（规划稿）", "sales targets (plan)";
+    PlanNote => "由 qbr plan 根据历史数据自上而下分解。金额单位：元。测算依据见第二个工作表。", "Decomposed top-down by qbr plan from the history. Money in yuan. How each number was derived: second sheet.";
     SheetSuggestions => "建议", "Suggestions";
     Rule => "规则", "Rule";
     NextTarget => "下季度建议目标", "Proposed next-quarter target";

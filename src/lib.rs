@@ -31,6 +31,7 @@ pub mod ledger;
 pub mod money;
 pub mod next;
 pub mod output;
+pub mod plan;
 pub mod read;
 pub mod recognize;
 pub mod records;
@@ -513,4 +514,49 @@ fn add_split_reports(
         serde_json::to_string_pretty(&index).expect("index serialises") + "\n",
     );
     Ok(reports)
+}
+
+/// What `qbr plan` wrote.
+pub struct Planned {
+    pub plan: plan::Plan,
+    pub path: PathBuf,
+}
+
+/// Loads an inbox, decomposes `total` for `period` from its history and
+/// writes the Targets workbook (with its explanation sheet) to `out`, whole.
+///
+/// # Errors
+/// An unreadable inbox or configuration, or an output that cannot be written.
+pub fn write_plan(
+    load_opts: &LoadOptions,
+    total: rust_decimal::Decimal,
+    period: calendar::Period,
+    lang: Option<i18n::Lang>,
+    out: &std::path::Path,
+) -> Result<Planned, Error> {
+    let loaded = load(load_opts)?;
+    let ledger = ledger::build_ledger(&loaded.dataset, &loaded.config);
+    let lang = lang.unwrap_or_else(|| i18n::Lang::detect(&loaded.dataset));
+    let plan = plan::plan(
+        &loaded,
+        &ledger,
+        &plan::PlanOptions {
+            total,
+            period,
+            lang,
+        },
+    );
+    let bytes = render::targets::targets_workbook(&render::targets::TargetsBook {
+        period,
+        lang,
+        title: format!("{period} {}", lang.t(i18n::Key::PlanTitle)),
+        subtitle: lang.t(i18n::Key::PlanNote).to_string(),
+        lines: &plan.lines,
+        explanation: plan.explanation.clone(),
+    })?;
+    output::write_file(out, &bytes)?;
+    Ok(Planned {
+        plan,
+        path: out.to_path_buf(),
+    })
 }

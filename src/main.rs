@@ -108,6 +108,34 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             print!("{}", qbr::render::summary::render_summary(&review, &dir));
             Ok(Exit::Clean)
         }
+        Command::Plan {
+            inbox,
+            total,
+            period,
+            out,
+            lang,
+            config,
+        } => {
+            let planned = qbr::write_plan(
+                &qbr::LoadOptions {
+                    inbox,
+                    config,
+                    ..Default::default()
+                },
+                total,
+                period,
+                lang,
+                &out,
+            )?;
+            let rows = planned.plan.lines.len();
+            println!(
+                "qbr plan {period}: {} target rows adding up to {} written to {}",
+                rows,
+                qbr::money::format_money(total),
+                planned.path.display()
+            );
+            Ok(Exit::Clean)
+        }
         Command::Email {
             review,
             dry_run,

@@ -117,6 +117,32 @@ pub fn write_outputs(out: &Path, folder: &str, set: &OutputSet) -> Result<PathBu
     Ok(dest)
 }
 
+/// Writes one file whole: to a temporary name beside it, then renamed into
+/// place (a rename within a folder replaces the old file atomically).
+///
+/// # Errors
+/// [`Error::Write`] naming the path; the destination is left as it was.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    if let Err(e) = std::fs::write(&tmp, bytes) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(&tmp)(e));
+    }
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(path)(e)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ mod corpus;
 mod email;
 mod html;
 mod next;
+mod plan;
 mod review;
 mod rules;
 mod sample_data;

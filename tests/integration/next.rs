@@ -12,18 +12,18 @@ use std::path::Path;
 /// A team of four: A and B in group 东一 (region 东), C and D in 西一 (西).
 /// Q3 targets: company 10,000; 东 6,000, 西 4,000; A, B 3,000; C, D 2,000.
 #[derive(Clone, Default)]
-struct Team {
+pub(crate) struct Team {
     /// Q3 sales per person (A, B, C, D), product 门锁 (core).
-    q3: [i64; 4],
+    pub(crate) q3: [i64; 4],
     /// Q2 sales per person.
-    q2: Option<[i64; 4]>,
+    pub(crate) q2: Option<[i64; 4]>,
     /// Also give Q2 the same targets, so Q2 completion is exact.
-    q2_targets: bool,
+    pub(crate) q2_targets: bool,
     /// Q3 (leads, deals) per person.
-    activity: Option<[(i64, i64); 4]>,
+    pub(crate) activity: Option<[(i64, i64); 4]>,
     /// Q3 new-product (摄像头) sales per person, with product targets 核心产品
     /// 6,000 and 新品 4,000.
-    new_product: Option<[i64; 4]>,
+    pub(crate) new_product: Option<[i64; 4]>,
 }
 
 const PEOPLE: [(&str, &str, &str, i64); 4] = [
@@ -58,7 +58,7 @@ fn target_rows(t: &mut SheetSpec, period: &str, products: bool) {
     }
 }
 
-fn team_inbox(team: &Team) -> tempfile::TempDir {
+pub(crate) fn team_inbox(team: &Team) -> tempfile::TempDir {
     let mut t = SheetSpec::new("目标", &["期间", "维度", "单元", "上级", "目标", "负责人"]);
     target_rows(&mut t, "2026Q3", team.new_product.is_some());
     if team.q2_targets {
@@ -287,7 +287,7 @@ fn share_mismatch_from_five_points() {
 
 /// Every (parent, measure) sibling set of a targets workbook, read back by
 /// qbr: children's targets add up to the parent's exactly.
-fn assert_adds_up(dir: &Path) -> qbr::Checked {
+pub(crate) fn assert_adds_up(dir: &Path) -> qbr::Checked {
     let checked = qbr::check(&qbr::LoadOptions {
         inbox: dir.to_path_buf(),
         ..Default::default()
@@ -319,7 +319,7 @@ fn assert_adds_up(dir: &Path) -> qbr::Checked {
 }
 
 /// A folder with next quarter's targets and the sample's master data.
-fn round_trip_folder(targets: &Path) -> tempfile::TempDir {
+pub(crate) fn round_trip_folder(targets: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(targets, dir.path().join("targets.xlsx")).unwrap();
     let masters = sample_data().join("主数据");
