@@ -172,6 +172,20 @@ pub enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Write blank workbooks for a team that does not keep them yet: Targets,
+    /// Orders, master data and Activities with the headers qbr recognises,
+    /// drop-down lists, example rows (above the header, never read), an
+    /// instruction sheet, and a qbr.toml listing every setting. `qbr check`
+    /// accepts the folder once the rows are filled in.
+    ///
+    /// Example: qbr init ~/shared/q4-inbox --lang zh
+    Init {
+        /// The folder to create (must be empty or absent).
+        dir: PathBuf,
+        /// Language of the headers and instructions (default: from $LANG; zh for zh_*).
+        #[arg(long, value_enum)]
+        lang: Option<crate::i18n::Lang>,
+    },
     /// Email the review written by `qbr review`: one message per recipient and
     /// report, with the email body, a plain-text alternative and the matching
     /// workbook attached. Recipients: the People master's Email (a person's own

@@ -287,6 +287,8 @@ keys! {
     PlanAov => "新客户客单价", "new-customer AOV";
     PlanTitle => "销售目标分解（规划稿）", "sales targets (plan)";
     PlanNote => "由 qbr plan 根据历史数据自上而下分解。金额单位：元。测算依据见第二个工作表。", "Decomposed top-down by qbr plan from the history. Money in yuan. How each number was derived: second sheet.";
+    InitExamples => "示例（位于表头上方，不会被读取）", "Examples (above the header, never read)";
+    InitInstructions => "使用说明", "Instructions";
     SheetSuggestions => "建议", "Suggestions";
     Rule => "规则", "Rule";
     NextTarget => "下季度建议目标", "Proposed next-quarter target";

@@ -26,6 +26,7 @@ pub mod email;
 pub mod error;
 pub mod i18n;
 pub mod inbox;
+pub mod init;
 pub mod inspect;
 pub mod ledger;
 pub mod money;

@@ -136,6 +136,33 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             );
             Ok(Exit::Clean)
         }
+        Command::Init { dir, lang } => {
+            let lang = lang.unwrap_or_else(|| {
+                let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                    .iter()
+                    .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+                    .unwrap_or_default();
+                if env.starts_with("zh") {
+                    qbr::i18n::Lang::Zh
+                } else {
+                    qbr::i18n::Lang::En
+                }
+            });
+            let files = qbr::init::write_templates(&dir, lang)?;
+            println!(
+                "qbr init: wrote {} file(s) into {}:",
+                files.len(),
+                dir.display()
+            );
+            for f in files {
+                println!("  {f}");
+            }
+            println!(
+                "Fill in the rows below each header, then run: qbr check {}",
+                dir.display()
+            );
+            Ok(Exit::Clean)
+        }
         Command::Email {
             review,
             dry_run,

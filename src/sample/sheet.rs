@@ -58,6 +58,13 @@ pub struct SheetSpec {
     pub title_rows: Vec<String>,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+    /// Example rows, written in grey italics above the header under a marker
+    /// line, so they show how to fill in the sheet and are never read as data.
+    pub examples: Vec<Vec<Cell>>,
+    /// The marker line above the examples (`示例（不会被读取）`).
+    pub examples_label: String,
+    /// Drop-down lists: (0-based column, allowed values), for the rows below the header.
+    pub lists: Vec<(u16, Vec<String>)>,
 }
 
 impl SheetSpec {
@@ -83,6 +90,21 @@ impl SheetSpec {
 
     /// The 0-based row the header is written at.
     pub fn header_row(&self) -> u32 {
+        let titles = if self.title_rows.is_empty() {
+            0
+        } else {
+            self.title_rows.len() as u32 + 1
+        };
+        let examples = if self.examples.is_empty() {
+            0
+        } else {
+            self.examples.len() as u32 + 2
+        };
+        titles + examples
+    }
+
+    /// The 0-based row the example marker line is written at.
+    fn examples_row(&self) -> u32 {
         if self.title_rows.is_empty() {
             0
         } else {
@@ -125,34 +147,56 @@ pub fn workbook_bytes(sheets: &[SheetSpec], title: &str) -> Result<Vec<u8>, Erro
             ws.set_column_width(c as u16, (text.chars().count() as f64 * 2.2).max(12.0))
                 .map_err(err)?;
         }
-        for (r, row) in spec.rows.iter().enumerate() {
-            let r = h + 1 + r as u32;
-            for (c, cell) in row.iter().enumerate() {
-                let c = c as u16;
-                match cell {
-                    Cell::Empty => {}
-                    Cell::Text(s) => {
-                        ws.write_string(r, c, s).map_err(err)?;
-                    }
-                    Cell::Number(d) => {
-                        let v = d.to_f64().unwrap_or(f64::NAN);
-                        ws.write_number(r, c, v).map_err(err)?;
-                    }
-                    Cell::Date(d) => {
-                        let dt = ExcelDateTime::from_ymd(
-                            d.year() as u16,
-                            d.month() as u8,
-                            d.day() as u8,
-                        )
-                        .map_err(err)?;
-                        ws.write_datetime_with_format(r, c, &dt, &date_fmt)
-                            .map_err(err)?;
-                    }
-                }
+        let plain = Format::new();
+        let example_fmt = Format::new().set_italic().set_font_color("#7B8794");
+        let example_date = example_fmt.clone().set_num_format("yyyy-mm-dd");
+        if !spec.examples.is_empty() {
+            let e = spec.examples_row();
+            ws.write_string_with_format(e, 0, &spec.examples_label, &example_fmt)
+                .map_err(err)?;
+            for (r, row) in spec.examples.iter().enumerate() {
+                write_row(ws, e + 1 + r as u32, row, &example_fmt, &example_date).map_err(err)?;
             }
+        }
+        for (r, row) in spec.rows.iter().enumerate() {
+            write_row(ws, h + 1 + r as u32, row, &plain, &date_fmt).map_err(err)?;
+        }
+        for (col, values) in &spec.lists {
+            let list = rust_xlsxwriter::DataValidation::new()
+                .allow_list_strings(values)
+                .map_err(err)?;
+            ws.add_data_validation(h + 1, *col, h + 2000, *col, &list)
+                .map_err(err)?;
         }
     }
     wb.save_to_buffer().map_err(err)
+}
+
+fn write_row(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    r: u32,
+    row: &[Cell],
+    text: &Format,
+    date: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (c, cell) in row.iter().enumerate() {
+        let c = c as u16;
+        match cell {
+            Cell::Empty => {}
+            Cell::Text(s) => {
+                ws.write_string_with_format(r, c, s, text)?;
+            }
+            Cell::Number(d) => {
+                let v = d.to_f64().unwrap_or(f64::NAN);
+                ws.write_number_with_format(r, c, v, text)?;
+            }
+            Cell::Date(d) => {
+                let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                ws.write_datetime_with_format(r, c, &dt, date)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes a workbook to a file, creating parent folders.

@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod email;
 mod html;
+mod init;
 mod next;
 mod plan;
 mod review;
