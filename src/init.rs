@@ -11,7 +11,7 @@
 use crate::analyze::DIMENSION_ORDER;
 use crate::error::Error;
 use crate::i18n::{Key, Lang};
-use crate::recognize::Field;
+use crate::recognize::{Field, Role};
 use crate::records::Measure as M;
 use crate::render::targets::{dimension_cell, measure_cell};
 use crate::sample::sheet::{Cell, SheetSpec, write_workbook};
@@ -48,10 +48,8 @@ pub fn templates(lang: Lang) -> Vec<(String, Vec<SheetSpec>)> {
     let text = |s: &str| Cell::Text(s.to_string());
 
     // Targets.
-    let fields = [
-        Period, Dimension, Unit, Parent, Measure, Target, Share, Stretch, Challenge, Owner, Note,
-    ];
-    let mut targets = sheet(lang.t(Key::TargetsSheet), &fields, lang).with_title(&[
+    let fields = Role::Targets.fields();
+    let mut targets = sheet(lang.t(Key::TargetsSheet), fields, lang).with_title(&[
         t("目标分解表：每行是目标树的一个节点", "Target decomposition: one row per node of the target tree"),
         t("金额单位：元；子单元之和等于上级；上级留空表示从总计拆分", "Money in yuan; children add up to their parent; a blank parent means split from the total"),
     ]);
@@ -140,14 +138,14 @@ pub fn templates(lang: Lang) -> Vec<(String, Vec<SheetSpec>)> {
     ];
     targets.lists = vec![
         (
-            col(&fields, Dimension),
+            col(fields, Dimension),
             DIMENSION_ORDER
                 .iter()
                 .map(|x| dimension_cell(x, lang))
                 .collect(),
         ),
         (
-            col(&fields, Measure),
+            col(fields, Measure),
             M::CATALOGUE
                 .iter()
                 .map(|(x, ..)| measure_cell(x, lang))
@@ -210,22 +208,22 @@ pub fn templates(lang: Lang) -> Vec<(String, Vec<SheetSpec>)> {
     orders.lists = vec![(col(&fields, CustomerType), lifecycle)];
 
     // Master data.
-    let fields = [Product, ProductClass];
-    let mut products = sheet(t("产品", "Products"), &fields, lang);
+    let fields = Role::Products.fields();
+    let mut products = sheet(t("产品", "Products"), fields, lang);
     products.examples = vec![vec![
         text(t("智能门锁", "Smart lock")),
         text(t("核心产品", "core")),
     ]];
     products.lists = vec![(
-        col(&fields, ProductClass),
+        col(fields, ProductClass),
         if zh {
             ["核心产品", "新品", "长尾产品"].map(String::from).to_vec()
         } else {
             ["core", "new", "long_tail"].map(String::from).to_vec()
         },
     )];
-    let fields = [Salesperson, Group, Region, Level, Salary, Email];
-    let mut people = sheet(t("人员", "People"), &fields, lang);
+    let fields = Role::People.fields();
+    let mut people = sheet(t("人员", "People"), fields, lang);
     people.examples = vec![vec![
         text(t("张三", "Alice")),
         text(t("一组", "Team 1")),
@@ -235,7 +233,7 @@ pub fn templates(lang: Lang) -> Vec<(String, Vec<SheetSpec>)> {
         text("zhangsan@example.com"),
     ]];
     people.lists = vec![(
-        col(&fields, Level),
+        col(fields, Level),
         ["top", "regular", "new"].map(String::from).to_vec(),
     )];
     let fields = [Customer, FirstOrderDate, Tier];
@@ -344,19 +342,7 @@ pub fn config_template(lang: Lang) -> String {
 /// # Errors
 /// [`Error::Write`] when `dir` holds files or cannot be written.
 pub fn write_templates(dir: &Path, lang: Lang) -> Result<Vec<String>, Error> {
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        return Err(Error::Write {
-            path: dir.to_path_buf(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "the folder is not empty; qbr init writes only into an empty or new folder",
-            ),
-        });
-    }
+    crate::output::ensure_empty_or_absent(dir, "a template set")?;
     let mut written = Vec::new();
     for (rel, sheets) in templates(lang) {
         write_workbook(&dir.join(&rel), &sheets, &rel)?;

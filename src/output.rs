@@ -117,6 +117,30 @@ pub fn write_outputs(out: &Path, folder: &str, set: &OutputSet) -> Result<PathBu
     Ok(dest)
 }
 
+/// Refuses a folder that exists and holds anything: commands that create a
+/// folder of files (`sample-data`, `init`) never write over the user's.
+///
+/// # Errors
+/// [`Error::Write`] naming the folder and saying `what` is written only into an empty one.
+pub fn ensure_empty_or_absent(dir: &Path, what: &str) -> Result<(), Error> {
+    let occupied = dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true);
+    if occupied {
+        return Err(Error::Write {
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!(
+                    "the folder is not empty; {what} is written only into an empty or new folder"
+                ),
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Writes one file whole: to a temporary name beside it, then renamed into
 /// place (a rename within a folder replaces the old file atomically).
 ///

@@ -569,19 +569,7 @@ fn largest_deficit(totals: &[Decimal; 3], shares: &[Decimal; 3], total: Decimal)
 /// # Errors
 /// [`Error::Write`] when `dir` is not empty or a file cannot be written.
 pub fn write_sample(dir: &Path, opts: &SampleOptions) -> Result<SampleSummary, Error> {
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        return Err(Error::Write {
-            path: dir.to_path_buf(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "the folder is not empty; sample data is written only into an empty or new folder",
-            ),
-        });
-    }
+    crate::output::ensure_empty_or_absent(dir, "sample data")?;
     let mut g = Generator::new(opts);
     g.seed_legacy_customers();
     let planned_review = planned_actuals(&g.people);
