@@ -138,6 +138,10 @@ pub enum Command {
         /// this quarter's target grown by `annual_growth` in qbr.toml).
         #[arg(long, value_parser = amount_arg)]
         next_total: Option<rust_decimal::Decimal>,
+        /// Do not write the restricted incentive preview (incentives-<period>.xlsx,
+        /// written when the People master carries monthly salaries).
+        #[arg(long)]
+        no_incentives: bool,
         /// A qbr.toml to use instead of the one at the inbox root.
         #[arg(long)]
         config: Option<PathBuf>,

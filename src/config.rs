@@ -53,9 +53,56 @@ pub struct Config {
     pub customer_weights: BTreeMap<String, Decimal>,
     /// `qbr plan`: strategy weight per product class (`new = 1.3` pushes new products).
     pub product_weights: BTreeMap<String, Decimal>,
+    /// The incentive preview's rates, `[incentives]`.
+    pub incentives: IncentiveConfig,
     /// Who receives the reports and how they are sent: `[email]`, `[recipients]`,
     /// `allowed_domains`.
     pub email: EmailConfig,
+}
+
+/// Rates of the incentive preview (`incentives-<period>.xlsx`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncentiveConfig {
+    /// (completion at least, share of the monthly salary), lowest first:
+    /// 100% → 10%, 120% → 20%.
+    pub bonus: Vec<(Decimal, Decimal)>,
+    /// Commission on sales by customer lifecycle key (`new` 3%, `returning` 1%,
+    /// `churned` 3%: a recalled customer is won like a new one).
+    pub customer_commission: BTreeMap<String, Decimal>,
+    /// Commission on sales by product class key (`new` 3%, `core` 1.5%).
+    pub product_commission: BTreeMap<String, Decimal>,
+    /// Two quarters running at or above this completion: a promotion candidate (1.2).
+    pub promotion_at: Decimal,
+}
+
+impl Default for IncentiveConfig {
+    fn default() -> Self {
+        let rates = |pairs: &[(&str, i64, u32)]| {
+            pairs
+                .iter()
+                .map(|(k, v, s)| (k.to_string(), Decimal::new(*v, *s)))
+                .collect()
+        };
+        IncentiveConfig {
+            bonus: vec![
+                (Decimal::ONE, Decimal::new(10, 2)),
+                (Decimal::new(12, 1), Decimal::new(20, 2)),
+            ],
+            customer_commission: rates(&[("new", 3, 2), ("returning", 1, 2), ("churned", 3, 2)]),
+            product_commission: rates(&[("new", 3, 2), ("core", 15, 3)]),
+            promotion_at: Decimal::new(12, 1),
+        }
+    }
+}
+
+/// `[incentives]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct IncentiveFile {
+    bonus: Option<Vec<(Num, Num)>>,
+    customer_commission: BTreeMap<String, Num>,
+    product_commission: BTreeMap<String, Num>,
+    promotion_at: Option<Num>,
 }
 
 /// How `qbr email` delivers the reports.
@@ -140,6 +187,7 @@ impl Default for Config {
             drag_share: Decimal::new(5, 1),
             customer_weights: BTreeMap::new(),
             product_weights: BTreeMap::new(),
+            incentives: IncentiveConfig::default(),
             email: EmailConfig::default(),
         }
     }
@@ -188,6 +236,7 @@ struct ConfigFile {
     drag_share: Option<Num>,
     customer_weights: BTreeMap<String, Num>,
     product_weights: BTreeMap<String, Num>,
+    incentives: IncentiveFile,
     email: EmailFile,
     recipients: BTreeMap<String, Vec<String>>,
     allowed_domains: Vec<String>,
@@ -304,8 +353,48 @@ impl Config {
             }
         }
         cfg.email = email_config(file.email, file.recipients, file.allowed_domains)?;
+        cfg.incentives = incentive_config(file.incentives)?;
         Ok(cfg)
     }
+}
+
+/// Resolves `[incentives]` over the defaults.
+fn incentive_config(file: IncentiveFile) -> Result<IncentiveConfig, String> {
+    let mut c = IncentiveConfig::default();
+    let num = |v: &Num, key: &str| -> Result<Decimal, String> {
+        let d = v.to_decimal(key)?;
+        if d.is_sign_negative() {
+            return Err(format!("`{key}` must not be negative"));
+        }
+        Ok(d)
+    };
+    if let Some(tiers) = file.bonus {
+        let mut out = Vec::new();
+        for (at, rate) in &tiers {
+            out.push((num(at, "incentives.bonus")?, num(rate, "incentives.bonus")?));
+        }
+        out.sort();
+        c.bonus = out;
+    }
+    for (key, v) in &file.customer_commission {
+        let k = crate::ledger::Lifecycle::parse(key).ok_or_else(|| {
+            format!("[incentives] customer_commission names `{key}`; use new, returning or churned")
+        })?;
+        c.customer_commission.insert(
+            k.key().to_string(),
+            num(v, "incentives.customer_commission")?,
+        );
+    }
+    for (key, v) in &file.product_commission {
+        c.product_commission.insert(
+            crate::ledger::product_class_key(key),
+            num(v, "incentives.product_commission")?,
+        );
+    }
+    if let Some(v) = &file.promotion_at {
+        c.promotion_at = num(v, "incentives.promotion_at")?;
+    }
+    Ok(c)
 }
 
 /// Resolves `[email]`, `[recipients]` and `allowed_domains`.

@@ -26,6 +26,7 @@ pub mod email;
 pub mod error;
 pub mod i18n;
 pub mod inbox;
+pub mod incentives;
 pub mod init;
 pub mod inspect;
 pub mod ledger;
@@ -332,6 +333,8 @@ pub struct ReviewOptions {
     pub split_by: Option<split::SplitBy>,
     /// Next quarter's sales total (default: this quarter's target grown by `annual_growth`).
     pub next_total: Option<rust_decimal::Decimal>,
+    /// Do not write the restricted incentive preview even when salaries are known.
+    pub no_incentives: bool,
 }
 
 /// Computes the review of a checked inbox, proves it reconciles, and writes
@@ -365,14 +368,18 @@ pub fn write_review(
         unassigned: e.unassigned.to_string(),
         order_amount: e.order_amount.to_string(),
     })?;
-    let next = next::next_quarter(&next::Inputs {
+    let inputs = next::Inputs {
         dataset: &loaded.dataset,
         ledger: &checked.ledger,
         tree: &checked.tree,
         review: &review,
         config: &loaded.config,
         next_total: opts.next_total,
-    });
+    };
+    let next = next::next_quarter(&inputs);
+    let salaries_known = loaded.dataset.people.iter().any(|p| p.salary.is_some());
+    let incentives =
+        (salaries_known && !opts.no_incentives).then(|| incentives::incentives(&inputs));
     review.suggestions = next.suggestions.clone();
     let diagnostics = render::diagnostics::fold(loaded.diagnostics.items(), &loaded.sources);
     let lang = opts
@@ -405,6 +412,12 @@ pub fn write_review(
         format!("targets-{}.xlsx", next.period),
         next_targets_workbook(&next, period, lang)?,
     );
+    if let Some(rows) = &incentives {
+        set.add_restricted(
+            format!("incentives-{period}.xlsx"),
+            incentives::incentives_workbook(rows, period, lang, &loaded.config.incentives)?,
+        );
+    }
     let splits = match opts.split_by {
         Some(by) => add_split_reports(&mut set, &review, by, lang, opts.money_unit)?,
         None => Vec::new(),

@@ -81,6 +81,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             split_by,
             money_unit,
             next_total,
+            no_incentives,
             config,
             color,
         } => {
@@ -103,6 +104,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
                 money_unit,
                 split_by,
                 next_total,
+                no_incentives,
             };
             let (review, dir) = qbr::write_review(&checked, &out, &opts)?;
             print!("{}", qbr::render::summary::render_summary(&review, &dir));

@@ -316,13 +316,13 @@ fn sums(members: &[usize], x: &Inputs, units: &HashMap<usize, &UnitReview>) -> (
     (plan, actual)
 }
 
-/// Each sales unit's previous-quarter completion: against the previous
+/// Each sales unit's previous-quarter completion, by node index: against the previous
 /// quarter's own target when the inbox holds it (`false`), else an estimate
 /// (`true`): the previous quarter's actual against this quarter's target
 /// scaled back by the company's planned growth (this quarter's total target ÷
 /// last quarter's total sales), so that a unit is not called short last
 /// quarter merely because the plan grew.
-fn previous_completions(x: &Inputs) -> HashMap<usize, (Decimal, bool)> {
+pub fn previous_completions(x: &Inputs) -> HashMap<usize, (Decimal, bool)> {
     let prev_period = x.review.period.offset(-1);
     let company_prev: Decimal = x
         .ledger

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Default, Clone)]
 pub struct OutputSet {
     pub files: Vec<(String, Vec<u8>)>,
+    /// Files readable by their owner only (pay data): written with mode 0600.
+    pub restricted: std::collections::HashSet<String>,
 }
 
 impl OutputSet {
@@ -19,6 +21,29 @@ impl OutputSet {
     pub fn add(&mut self, name: impl Into<String>, bytes: impl Into<Vec<u8>>) {
         self.files.push((name.into(), bytes.into()));
     }
+
+    /// Adds a file that only its owner may read (on Unix, mode 0600 from the
+    /// moment it is created).
+    pub fn add_restricted(&mut self, name: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        let name = name.into();
+        self.restricted.insert(name.clone());
+        self.add(name, bytes);
+    }
+}
+
+/// Creates `path` with `bytes`; owner-only when `restricted`.
+fn create(path: &Path, bytes: &[u8], restricted: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if restricted {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = restricted;
+    opts.open(path)?.write_all(bytes)
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
@@ -95,7 +120,7 @@ pub fn write_outputs(out: &Path, folder: &str, set: &OutputSet) -> Result<PathBu
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(io(parent))?;
             }
-            std::fs::write(&path, bytes).map_err(io(&path))?;
+            create(&path, bytes, set.restricted.contains(name)).map_err(io(&path))?;
         }
         Ok(())
     })();

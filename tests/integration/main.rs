@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod email;
 mod html;
+mod incentives;
 mod init;
 mod next;
 mod plan;

@@ -24,6 +24,8 @@ pub(crate) struct Team {
     /// Q3 new-product (摄像头) sales per person, with product targets 核心产品
     /// 6,000 and 新品 4,000.
     pub(crate) new_product: Option<[i64; 4]>,
+    /// Monthly salaries (A, B, C, D) in the People master.
+    pub(crate) salaries: Option<[&'static str; 4]>,
 }
 
 const PEOPLE: [(&str, &str, &str, i64); 4] = [
@@ -64,9 +66,13 @@ pub(crate) fn team_inbox(team: &Team) -> tempfile::TempDir {
     if team.q2_targets {
         target_rows(&mut t, "2026Q2", team.new_product.is_some());
     }
-    let mut people = SheetSpec::new("人员", &["销售员", "小组", "区域"]);
-    for (p, g, r, _) in PEOPLE {
-        people.row(vec![p.into(), g.into(), r.into()]);
+    let mut people = SheetSpec::new("人员", &["销售员", "小组", "区域", "月薪"]);
+    for (i, (p, g, r, _)) in PEOPLE.iter().enumerate() {
+        let salary = team
+            .salaries
+            .map(|s| Cell::Number(s[i].parse().unwrap()))
+            .unwrap_or(Cell::Empty);
+        people.row(vec![(*p).into(), (*g).into(), (*r).into(), salary]);
     }
     let mut products = SheetSpec::new("产品", &["产品", "产品类别"]);
     products.row(vec!["门锁".into(), "核心产品".into()]);
@@ -487,6 +493,7 @@ fn every_evidence_figure_has_a_name_in_both_languages() {
             q2_targets: true,
             activity: Some([(100, 60), (100, 60), (100, 10), (10, 5)]),
             new_product: Some([100, 100, 200, 200]),
+            salaries: None,
         })
         .path()
         .to_path_buf(),

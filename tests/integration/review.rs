@@ -411,8 +411,8 @@ fn manifest_traces_every_input_and_output_by_sha256() {
     let outputs = m["outputs"].as_array().unwrap();
     assert_eq!(
         outputs.len(),
-        7,
-        "summary, two HTML files, the plain-text email, the workbook, next quarter's targets, recipients.json"
+        8,
+        "summary, two HTML files, the plain-text email, the workbook, next quarter's targets, the incentive preview, recipients.json"
     );
     for o in outputs {
         let bytes = std::fs::read(written.join(o["path"].as_str().unwrap())).unwrap();
