@@ -195,6 +195,77 @@ pub struct Inputs {
     pub rejected_rows: usize,
     /// Distinct lines dated before the period (history).
     pub history_lines: usize,
+    /// Where every order row of the inbox went.
+    pub accounting: Accounting,
+}
+
+/// A number of lines and their amount.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub lines: usize,
+    pub amount: Decimal,
+}
+
+impl Tally {
+    fn add(&mut self, amount: Decimal) {
+        self.lines += 1;
+        self.amount += amount;
+    }
+}
+
+/// Every order row of the inbox, accounted for: each one is read (and then
+/// counted in the period, counted as history, flagged as dated after the
+/// period, or set aside as a duplicate), rejected with its location, or a
+/// subtotal row left out. `read` = `in_period` + `history` + `after_period` +
+/// `duplicates`, in lines and to the cent; [`Review::reconcile`] checks it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accounting {
+    /// Order rows turned into lines.
+    pub read: Tally,
+    /// Distinct lines dated in the period: what the review counts.
+    pub in_period: Tally,
+    /// Distinct lines dated before the period.
+    pub history: Tally,
+    /// Distinct lines dated after the period (flagged `order.outside_period`).
+    pub after_period: Tally,
+    /// Lines set aside because they repeat another (all periods).
+    pub duplicates: Tally,
+    /// Rejected rows, with the amount of those whose amount cell was readable.
+    pub rejected: Tally,
+    pub rejected_without_amount: usize,
+    /// `file!sheet!row` of every rejected order row (filled by the caller that knows the file names).
+    pub rejected_at: Vec<String>,
+    /// Subtotal or total rows left out so they are not counted twice.
+    pub summary_rows: usize,
+}
+
+/// Accounts for every order row: see [`Accounting`].
+pub fn accounting(ds: &Dataset, ledger: &Ledger, period: Period) -> Accounting {
+    let mut a = Accounting::default();
+    for o in &ds.orders {
+        a.read.add(o.amount);
+    }
+    for e in &ledger.entries {
+        let amount = ds.orders[e.order].amount;
+        match e.period.cmp(&period) {
+            std::cmp::Ordering::Less => a.history.add(amount),
+            std::cmp::Ordering::Equal => a.in_period.add(amount),
+            std::cmp::Ordering::Greater => a.after_period.add(amount),
+        }
+    }
+    for d in &ledger.duplicates {
+        a.duplicates.add(ds.orders[d.dropped].amount);
+    }
+    for (t, s) in ds.tables.iter().zip(&ds.stats) {
+        if t.role != crate::recognize::Role::Orders {
+            continue;
+        }
+        a.rejected.lines += s.rows_rejected;
+        a.rejected.amount += s.rejected_amount;
+        a.rejected_without_amount += s.rejected_without_amount;
+        a.summary_rows += s.rows_summary;
+    }
+    a
 }
 
 /// The whole review.
@@ -236,6 +307,22 @@ impl Review {
     /// # Errors
     /// The first dimension where it does not hold.
     pub fn reconcile(&self) -> Result<(), ReconcileError> {
+        let a = &self.inputs.accounting;
+        let parts = [&a.in_period, &a.history, &a.after_period, &a.duplicates];
+        let lines: usize = parts.iter().map(|t| t.lines).sum();
+        let amount: Decimal = parts.iter().map(|t| t.amount).sum();
+        if lines != a.read.lines
+            || amount != a.read.amount
+            || a.in_period.amount != self.inputs.order_amount
+        {
+            return Err(ReconcileError {
+                dimension: "accounting (read = in period + history + after period + duplicates)"
+                    .into(),
+                leaves: amount,
+                unassigned: Decimal::ZERO,
+                order_amount: a.read.amount,
+            });
+        }
         for d in self
             .dimensions
             .iter()
@@ -451,6 +538,7 @@ fn inputs(ctx: &Ctx, files: usize) -> Inputs {
         duplicate_amount: dups.iter().map(|d| ctx.ds.orders[d.dropped].amount).sum(),
         rejected_rows: ctx.ds.stats.iter().map(|s| s.rows_rejected).sum(),
         history_lines: ctx.ledger.before(ctx.period).len(),
+        accounting: accounting(ctx.ds, ctx.ledger, ctx.period),
     }
 }
 

@@ -53,11 +53,36 @@ pub struct Config {
     pub customer_weights: BTreeMap<String, Decimal>,
     /// `qbr plan`: strategy weight per product class (`new = 1.3` pushes new products).
     pub product_weights: BTreeMap<String, Decimal>,
+    /// How big an input may be before qbr refuses it.
+    pub limits: Limits,
     /// The incentive preview's rates, `[incentives]`.
     pub incentives: IncentiveConfig,
     /// Who receives the reports and how they are sent: `[email]`, `[recipients]`,
     /// `allowed_domains`.
     pub email: EmailConfig,
+}
+
+/// Input size limits: a workbook over them is refused with a clear error
+/// instead of exhausting memory (`max_unpacked_mb`, `max_rows`, `max_columns`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most a zip-based workbook (xlsx, xlsm, xlsb, ods) may unpack to, in bytes
+    /// (its declared sizes, checked before anything is inflated). 1 GiB.
+    pub max_unpacked_bytes: u64,
+    /// The most rows a sheet may span (2,000,000).
+    pub max_rows: u32,
+    /// The most columns a sheet may span (1,000).
+    pub max_columns: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_unpacked_bytes: 1024 * 1024 * 1024,
+            max_rows: 2_000_000,
+            max_columns: 1_000,
+        }
+    }
 }
 
 /// Rates of the incentive preview (`incentives-<period>.xlsx`).
@@ -187,6 +212,7 @@ impl Default for Config {
             drag_share: Decimal::new(5, 1),
             customer_weights: BTreeMap::new(),
             product_weights: BTreeMap::new(),
+            limits: Limits::default(),
             incentives: IncentiveConfig::default(),
             email: EmailConfig::default(),
         }
@@ -237,6 +263,9 @@ struct ConfigFile {
     customer_weights: BTreeMap<String, Num>,
     product_weights: BTreeMap<String, Num>,
     incentives: IncentiveFile,
+    max_unpacked_mb: Option<u64>,
+    max_rows: Option<u32>,
+    max_columns: Option<u32>,
     email: EmailFile,
     recipients: BTreeMap<String, Vec<String>>,
     allowed_domains: Vec<String>,
@@ -354,6 +383,15 @@ impl Config {
         }
         cfg.email = email_config(file.email, file.recipients, file.allowed_domains)?;
         cfg.incentives = incentive_config(file.incentives)?;
+        if let Some(mb) = file.max_unpacked_mb {
+            cfg.limits.max_unpacked_bytes = mb.saturating_mul(1024 * 1024);
+        }
+        if let Some(n) = file.max_rows {
+            cfg.limits.max_rows = n;
+        }
+        if let Some(n) = file.max_columns {
+            cfg.limits.max_columns = n;
+        }
         Ok(cfg)
     }
 }

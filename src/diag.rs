@@ -189,6 +189,10 @@ codes! {
     WorkbookEncrypted = "workbook.encrypted", Error;
     /// A sheet that could not be read although the workbook opened.
     SheetUnreadable = "sheet.unreadable", Error;
+    /// A sheet spanning more rows or columns than `max_rows` / `max_columns`; not read.
+    SheetTooLarge = "sheet.too_large", Error;
+    /// A workbook that would unpack to more than `max_unpacked_mb` (a zip bomb, or an unusually large export); refused before inflating.
+    WorkbookTooLarge = "workbook.too_large", Error;
     /// A hidden sheet or a chart sheet, left out.
     SheetSkipped = "sheet.skipped", Info;
     /// A sheet whose header row matches no role; the closest role and its missing columns are named.

@@ -314,6 +314,32 @@ mod tests {
         assert!(inbox.config.is_some());
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_and_dangling_links_are_skipped_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.xlsx"), b"a").unwrap();
+        // A loop back to the inbox, and a link to nowhere.
+        std::os::unix::fs::symlink(root, root.join("sub/loop")).unwrap();
+        std::os::unix::fs::symlink(root.join("gone.xlsx"), root.join("dangling.xlsx")).unwrap();
+        let inbox = scan_inbox(root, None).unwrap();
+        let read: Vec<_> = inbox
+            .files
+            .iter()
+            .map(|f| f.display_path.as_str())
+            .collect();
+        assert_eq!(read, ["sub/a.xlsx"]);
+        let links: Vec<_> = inbox
+            .skipped
+            .iter()
+            .filter(|s| s.reason == SkipReason::Symlink)
+            .map(|s| s.path.as_str())
+            .collect();
+        assert_eq!(links, ["dangling.xlsx", "sub/loop"]);
+    }
+
     #[test]
     fn missing_inbox_is_an_error() {
         let err = scan_inbox(Path::new("/definitely/not/here"), None).unwrap_err();

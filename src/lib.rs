@@ -124,9 +124,14 @@ struct FileLoad {
 
 /// Reads one workbook: open, recognise every sheet, type its rows. The bytes
 /// are dropped as soon as the grids are built.
-fn load_file(id: diag::FileId, input: inbox::InputFile, dict: &HeaderDictionary) -> FileLoad {
+fn load_file(
+    id: diag::FileId,
+    input: inbox::InputFile,
+    dict: &HeaderDictionary,
+    limits: &config::Limits,
+) -> FileLoad {
     let mut diagnostics = Diagnostics::default();
-    let workbook = read::read_workbook(id, &input, &mut diagnostics);
+    let workbook = read::read_workbook(id, &input, limits, &mut diagnostics);
     let file = LoadedFile {
         id,
         display_path: input.display_path,
@@ -198,7 +203,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
             .files
             .into_par_iter()
             .zip(ids)
-            .map(|(input, id)| load_file(id, input, &dict))
+            .map(|(input, id)| load_file(id, input, &dict, &config.limits))
             .collect()
     };
     loaded
@@ -362,6 +367,7 @@ pub fn write_review(
         as_of,
         loaded.files.iter().filter(|f| f.opened).count(),
     );
+    review.inputs.accounting.rejected_at = rejected_locations(loaded);
     review.reconcile().map_err(|e| Error::Reconcile {
         dimension: e.dimension,
         leaves: e.leaves.to_string(),
@@ -439,6 +445,20 @@ pub fn write_review(
     let dir = output::write_outputs(out, &period.to_string(), &set)?;
     let files = set.files.into_iter().map(|(name, _)| name).collect();
     Ok((review, Written { dir, files }))
+}
+
+/// `file!sheet!row` of every rejected order row, in inbox order.
+fn rejected_locations(loaded: &Loaded) -> Vec<String> {
+    let ds = &loaded.dataset;
+    ds.tables
+        .iter()
+        .zip(&ds.stats)
+        .flat_map(|(t, s)| {
+            let sheet = diag::Location::Sheet(t.file, t.sheet);
+            let at = loaded.sources.locate(sheet);
+            s.rejected_at.iter().map(move |r| format!("{at}!{}", r + 1))
+        })
+        .collect()
 }
 
 /// Renders `targets-<next>.xlsx`: next quarter's tree with the rules that

@@ -7,6 +7,7 @@
 //! The format is chosen from the bytes (a CFB container or a zip), not trusted
 //! from the extension; encrypted and broken workbooks become diagnostics.
 
+use crate::config::Limits;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Location, SheetId};
 use crate::inbox::InputFile;
 use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
@@ -122,11 +123,17 @@ enum Format {
 /// A workbook that cannot be opened yields `None` and an error diagnostic
 /// (`workbook.unreadable` or `workbook.encrypted`); hidden and chart sheets are
 /// skipped with an info diagnostic.
-pub fn read_workbook(file: FileId, input: &InputFile, diags: &mut Diagnostics) -> Option<Workbook> {
+pub fn read_workbook(
+    file: FileId,
+    input: &InputFile,
+    limits: &Limits,
+    diags: &mut Diagnostics,
+) -> Option<Workbook> {
     let loc = Some(Location::File(file));
     IN_READER.with(|f| f.set(true));
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| open_and_read(file, input)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        open_and_read(file, input, limits)
+    }));
     IN_READER.with(|f| f.set(false));
     match result {
         Ok(Ok((wb, sheet_diags))) => {
@@ -179,6 +186,7 @@ pub fn install_quiet_reader_panics() {
 
 enum OpenFailure {
     Encrypted,
+    TooLarge(String),
     NotAWorkbook(String),
     Broken(String),
 }
@@ -192,6 +200,8 @@ impl OpenFailure {
                 "this workbook is password-protected or encrypted and cannot be read",
             )
             .with_help("save a copy without a password and put that in the inbox"),
+            OpenFailure::TooLarge(what) => Diagnostic::new(Code::WorkbookTooLarge, loc, what)
+                .with_help("check where the file came from; if it is a real export, raise max_unpacked_mb in qbr.toml"),
             OpenFailure::NotAWorkbook(what) => Diagnostic::new(
                 Code::WorkbookUnreadable,
                 loc,
@@ -208,7 +218,32 @@ impl OpenFailure {
     }
 }
 
-fn detect_format(input: &InputFile) -> Result<Vec<Format>, OpenFailure> {
+/// Refuses a zip container whose entries declare more unpacked bytes than the
+/// limit, reading only its central directory (nothing is inflated).
+fn check_zip_size(bytes: &[u8], limits: &Limits) -> Result<(), OpenFailure> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        // Not a readable zip: calamine's own error says so.
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        if let Ok(entry) = zip.by_index_raw(i) {
+            total = total.saturating_add(entry.size());
+        }
+    }
+    if total > limits.max_unpacked_bytes {
+        let mb = |b: u64| b / (1024 * 1024);
+        return Err(OpenFailure::TooLarge(format!(
+            "the workbook ({} KB on disk) would unpack to {} MB, more than the limit of {} MB (max_unpacked_mb); refused before unpacking",
+            bytes.len() / 1024,
+            mb(total),
+            mb(limits.max_unpacked_bytes)
+        )));
+    }
+    Ok(())
+}
+
+fn detect_format(input: &InputFile, limits: &Limits) -> Result<Vec<Format>, OpenFailure> {
     let b = &input.bytes;
     let ext = input
         .path
@@ -227,6 +262,7 @@ fn detect_format(input: &InputFile) -> Result<Vec<Format>, OpenFailure> {
         return Ok(vec![Format::Xls]);
     }
     if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") {
+        check_zip_size(b, limits)?;
         let mut order = match ext.as_str() {
             "xlsb" => vec![Format::Xlsb],
             "ods" => vec![Format::Ods],
@@ -332,24 +368,24 @@ fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
 
 type Opened = (Workbook, Vec<Diagnostic>);
 
-fn open_and_read(file: FileId, input: &InputFile) -> Result<Opened, OpenFailure> {
-    let formats = detect_format(input)?;
+fn open_and_read(file: FileId, input: &InputFile, limits: &Limits) -> Result<Opened, OpenFailure> {
+    let formats = detect_format(input, limits)?;
     let mut first_error = None;
     for format in formats {
         let cursor = Cursor::new(input.bytes.as_slice());
         let attempt = match format {
             Format::Xls => calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
                 .map_err(|e| classify(matches!(e, calamine::XlsError::Password), e))
-                .and_then(|mut wb| read_sheets(file, &mut wb)),
+                .and_then(|mut wb| read_sheets(file, &mut wb, limits)),
             Format::Xlsx => calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
                 .map_err(|e| classify(matches!(e, calamine::XlsxError::Password), e))
-                .and_then(|mut wb| read_sheets(file, &mut wb)),
+                .and_then(|mut wb| read_sheets(file, &mut wb, limits)),
             Format::Xlsb => calamine::open_workbook_from_rs::<Xlsb<_>, _>(cursor)
                 .map_err(|e| classify(matches!(e, calamine::XlsbError::Password), e))
-                .and_then(|mut wb| read_sheets(file, &mut wb)),
+                .and_then(|mut wb| read_sheets(file, &mut wb, limits)),
             Format::Ods => calamine::open_workbook_from_rs::<Ods<_>, _>(cursor)
                 .map_err(|e| classify(matches!(e, calamine::OdsError::Password), e))
-                .and_then(|mut wb| read_sheets(file, &mut wb)),
+                .and_then(|mut wb| read_sheets(file, &mut wb, limits)),
         };
         match attempt {
             Ok(ok) => return Ok(ok),
@@ -370,7 +406,7 @@ fn classify(password: bool, e: impl std::fmt::Display) -> OpenFailure {
     }
 }
 
-fn read_sheets<RS, R>(file: FileId, wb: &mut R) -> Result<Opened, OpenFailure>
+fn read_sheets<RS, R>(file: FileId, wb: &mut R, limits: &Limits) -> Result<Opened, OpenFailure>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
@@ -410,7 +446,24 @@ where
             continue;
         }
         match wb.worksheet_range(&meta.name) {
-            Ok(range) => sheets.push(SheetGrid::new(file, sheet, meta.name.clone(), range)),
+            Ok(range) => {
+                let (rows, cols) = range.get_size();
+                if rows > limits.max_rows as usize || cols > limits.max_columns as usize {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::SheetTooLarge,
+                            loc,
+                            format!(
+                                "the sheet spans {rows} rows × {cols} columns, more than the limit of {} × {} (max_rows, max_columns); not read",
+                                limits.max_rows, limits.max_columns
+                            ),
+                        )
+                        .with_help("split the export, or raise max_rows / max_columns in qbr.toml if the size is real"),
+                    );
+                } else {
+                    sheets.push(SheetGrid::new(file, sheet, meta.name.clone(), range));
+                }
+            }
             Err(e) => diags.push(Diagnostic::new(
                 Code::SheetUnreadable,
                 loc,

@@ -314,6 +314,12 @@ pub struct TableStats {
     pub rows_blank: usize,
     /// Subtotal/total rows left out.
     pub rows_summary: usize,
+    /// Order tables: the rejected rows (0-based sheet rows), for the accounting.
+    pub rejected_at: Vec<u32>,
+    /// Order tables: the amounts of rejected rows whose amount cell was readable.
+    pub rejected_amount: Decimal,
+    /// Order tables: rejected rows whose amount cell itself could not be read.
+    pub rejected_without_amount: usize,
 }
 
 /// Everything read from the inbox, typed.
@@ -390,6 +396,13 @@ impl Dataset {
                     self.pop_last(table.role);
                 }
                 stats.rows_rejected += 1;
+                if table.role == Role::Orders {
+                    stats.rejected_at.push(row);
+                    match r.number(Field::Amount, true) {
+                        Some(a) if r.problems.is_empty() => stats.rejected_amount += a,
+                        _ => stats.rejected_without_amount += 1,
+                    }
+                }
                 for p in problems {
                     diags.push(p);
                 }

@@ -165,6 +165,35 @@ struct DuplicatesView {
 }
 
 #[derive(Serialize)]
+struct TallyView {
+    lines: usize,
+    amount: String,
+}
+
+impl From<&crate::analyze::Tally> for TallyView {
+    fn from(t: &crate::analyze::Tally) -> Self {
+        TallyView {
+            lines: t.lines,
+            amount: round_money(t.amount).to_string(),
+        }
+    }
+}
+
+/// Every order row accounted for; see [`crate::analyze::Accounting`].
+#[derive(Serialize)]
+struct AccountingView {
+    read: TallyView,
+    in_period: TallyView,
+    history: TallyView,
+    after_period: TallyView,
+    duplicates: TallyView,
+    rejected: TallyView,
+    rejected_without_amount: usize,
+    rejected_at: Vec<String>,
+    summary_rows: usize,
+}
+
+#[derive(Serialize)]
 struct InputsView {
     files: usize,
     order_lines: usize,
@@ -172,6 +201,7 @@ struct InputsView {
     duplicates: DuplicatesView,
     rejected_rows: usize,
     history_lines: usize,
+    accounting: AccountingView,
 }
 
 #[derive(Serialize)]
@@ -379,6 +409,20 @@ pub fn summary_json(r: &Review, diagnostics: &[DiagnosticView]) -> String {
             },
             rejected_rows: r.inputs.rejected_rows,
             history_lines: r.inputs.history_lines,
+            accounting: {
+                let a = &r.inputs.accounting;
+                AccountingView {
+                    read: (&a.read).into(),
+                    in_period: (&a.in_period).into(),
+                    history: (&a.history).into(),
+                    after_period: (&a.after_period).into(),
+                    duplicates: (&a.duplicates).into(),
+                    rejected: (&a.rejected).into(),
+                    rejected_without_amount: a.rejected_without_amount,
+                    rejected_at: a.rejected_at.clone(),
+                    summary_rows: a.summary_rows,
+                }
+            },
         },
     };
     let mut text = serde_json::to_string_pretty(&s).expect("summary serialises");
