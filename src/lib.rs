@@ -160,6 +160,23 @@ fn load_file(
     }
 }
 
+/// Reads one workbook from its bytes through the whole input layer (format
+/// sniffing, reading, header recognition, typing) with the default
+/// configuration; `name` gives the extension. Used by the fuzz targets: it
+/// must return, never panic, whatever the bytes.
+pub fn read_workbook_bytes(name: &str, bytes: Vec<u8>) -> (Dataset, Diagnostics) {
+    let config = Config::default();
+    let dict = HeaderDictionary::new(&config);
+    let input = inbox::InputFile {
+        display_path: name.to_string(),
+        path: PathBuf::from(name),
+        sha256: String::new(),
+        bytes,
+    };
+    let load = load_file(diag::FileId(0), input, &dict, &config.limits);
+    (load.dataset, load.diagnostics)
+}
+
 /// Runs the input layer over an inbox: walk, read, recognise, type.
 ///
 /// # Errors

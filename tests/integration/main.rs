@@ -4,6 +4,7 @@
 mod cli;
 mod corpus;
 mod email;
+mod fuzz_regressions;
 mod html;
 mod incentives;
 mod init;
