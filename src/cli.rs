@@ -138,6 +138,9 @@ pub enum Command {
         /// this quarter's target grown by `annual_growth` in qbr.toml).
         #[arg(long, value_parser = amount_arg)]
         next_total: Option<rust_decimal::Decimal>,
+        /// Allow --out to lie inside the inbox (it is then left out of the scan).
+        #[arg(long)]
+        out_in_inbox: bool,
         /// Do not write the restricted incentive preview (incentives-<period>.xlsx,
         /// written when the People master carries monthly salaries).
         #[arg(long)]

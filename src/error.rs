@@ -46,6 +46,11 @@ pub enum Error {
     /// A report template failed to render: a bug in qbr's own templates.
     #[error("cannot render a report template: {message} (please report this)")]
     Template { message: String },
+    /// `--out` lies inside the inbox and `--out-in-inbox` was not given.
+    #[error(
+        "the output folder {out} lies inside the inbox {inbox}; reports there would sit among the inputs people drop files into. Choose another folder, or pass --out-in-inbox if that is what you want"
+    )]
+    OutputInsideInbox { out: PathBuf, inbox: PathBuf },
     /// `qbr email` cannot build or send the messages.
     #[error(transparent)]
     Email(#[from] crate::email::EmailError),

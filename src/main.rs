@@ -82,9 +82,21 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             money_unit,
             next_total,
             no_incentives,
+            out_in_inbox,
             config,
             color,
         } => {
+            if !out_in_inbox {
+                let full = |p: &std::path::Path| {
+                    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+                };
+                let (o, i) = (full(&out), full(&inbox));
+                let o = o.canonicalize().unwrap_or(o);
+                let i = i.canonicalize().unwrap_or(i);
+                if o.starts_with(&i) {
+                    return Err(qbr::error::Error::OutputInsideInbox { out, inbox });
+                }
+            }
             let checked = qbr::check(&qbr::LoadOptions {
                 inbox,
                 config,

@@ -294,6 +294,7 @@ fn review_refuses_data_errors_unless_allowed() {
         dir.path().to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        "--out-in-inbox",
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -313,6 +314,21 @@ fn review_refuses_data_errors_unless_allowed() {
         out.to_str().unwrap(),
         "--allow-errors",
     ]);
+    assert_eq!(o.status.code(), Some(2), "inside the inbox only when asked");
+    assert!(
+        stderr(&o).contains("lies inside the inbox"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let o = qbr(&[
+        "review",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--allow-errors",
+        "--out-in-inbox",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("2026Q3/summary.json")).unwrap())
@@ -326,6 +342,7 @@ fn review_refuses_data_errors_unless_allowed() {
         "--out",
         out.to_str().unwrap(),
         "--allow-errors",
+        "--out-in-inbox",
     ]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value =

@@ -5,6 +5,7 @@ mod cli;
 mod corpus;
 mod email;
 mod fuzz_regressions;
+mod hostile;
 mod html;
 mod incentives;
 mod init;
