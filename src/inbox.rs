@@ -47,6 +47,10 @@ pub enum SkipReason {
     Unreadable { error: String },
     /// Inside the output folder, which lies within the inbox.
     OutputFolder,
+    /// A pipe, socket or device: reading it could block forever.
+    NotARegularFile,
+    /// Larger than any workbook qbr accepts (`max_unpacked_mb`); not read into memory.
+    TooLarge { bytes: u64, limit: u64 },
 }
 
 impl SkipReason {
@@ -62,6 +66,14 @@ impl SkipReason {
             SkipReason::Symlink => "symbolic link; not followed".into(),
             SkipReason::Unreadable { error } => format!("cannot be read: {error}"),
             SkipReason::OutputFolder => "inside qbr's output folder".into(),
+            SkipReason::NotARegularFile => {
+                "not a regular file (a pipe, socket or device); not read".into()
+            }
+            SkipReason::TooLarge { bytes, limit } => format!(
+                "{} MB, larger than the limit of {} MB (max_unpacked_mb in qbr.toml); not read",
+                bytes / (1024 * 1024),
+                limit / (1024 * 1024)
+            ),
         }
     }
 }
@@ -92,7 +104,11 @@ pub struct Inbox {
 ///
 /// # Errors
 /// [`Error::InboxMissing`] when `root` is not a readable folder.
-pub fn scan_inbox(root: &Path, exclude: Option<&Path>) -> Result<Inbox, Error> {
+pub fn scan_inbox(
+    root: &Path,
+    exclude: Option<&Path>,
+    max_file_bytes: u64,
+) -> Result<Inbox, Error> {
     let meta = std::fs::metadata(root).map_err(|source| Error::InboxMissing {
         path: root.to_path_buf(),
         source,
@@ -167,6 +183,25 @@ pub fn scan_inbox(root: &Path, exclude: Option<&Path>) -> Result<Inbox, Error> {
         }
         if let Some(reason) = skip_by_name(&name) {
             inbox.skipped.push(Skipped { path: rel, reason });
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            inbox.skipped.push(Skipped {
+                path: rel,
+                reason: SkipReason::NotARegularFile,
+            });
+            continue;
+        }
+        if let Ok(meta) = entry.metadata()
+            && meta.len() > max_file_bytes
+        {
+            inbox.skipped.push(Skipped {
+                path: rel,
+                reason: SkipReason::TooLarge {
+                    bytes: meta.len(),
+                    limit: max_file_bytes,
+                },
+            });
             continue;
         }
         let bytes = match std::fs::read(entry.path()) {
@@ -285,7 +320,7 @@ mod tests {
         std::fs::write(root.join(".hidden/x.xlsx"), b"x").unwrap();
         std::fs::write(root.join("readme.txt"), b"x").unwrap();
         std::fs::write(root.join("qbr.toml"), b"").unwrap();
-        let inbox = scan_inbox(root, None).unwrap();
+        let inbox = scan_inbox(root, None, u64::MAX).unwrap();
         let read: Vec<_> = inbox
             .files
             .iter()
@@ -324,7 +359,7 @@ mod tests {
         // A loop back to the inbox, and a link to nowhere.
         std::os::unix::fs::symlink(root, root.join("sub/loop")).unwrap();
         std::os::unix::fs::symlink(root.join("gone.xlsx"), root.join("dangling.xlsx")).unwrap();
-        let inbox = scan_inbox(root, None).unwrap();
+        let inbox = scan_inbox(root, None, u64::MAX).unwrap();
         let read: Vec<_> = inbox
             .files
             .iter()
@@ -340,9 +375,42 @@ mod tests {
         assert_eq!(links, ["dangling.xlsx", "sub/loop"]);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn pipes_and_oversized_files_are_skipped_without_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // Reading a pipe nobody writes to would block forever.
+        let fifo = root.join("pipe.xlsx");
+        let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+        std::fs::write(root.join("big.xlsx"), vec![0u8; 4096]).unwrap();
+        std::fs::write(root.join("ok.xlsx"), b"ok").unwrap();
+        let inbox = scan_inbox(root, None, 1024).unwrap();
+        let read: Vec<_> = inbox
+            .files
+            .iter()
+            .map(|f| f.display_path.as_str())
+            .collect();
+        assert_eq!(read, ["ok.xlsx"]);
+        assert!(inbox.skipped.iter().any(|s| s.path == "big.xlsx"
+            && s.reason
+                == SkipReason::TooLarge {
+                    bytes: 4096,
+                    limit: 1024
+                }));
+        if status.is_ok_and(|s| s.success()) {
+            assert!(
+                inbox
+                    .skipped
+                    .iter()
+                    .any(|s| s.path == "pipe.xlsx" && s.reason == SkipReason::NotARegularFile)
+            );
+        }
+    }
+
     #[test]
     fn missing_inbox_is_an_error() {
-        let err = scan_inbox(Path::new("/definitely/not/here"), None).unwrap_err();
+        let err = scan_inbox(Path::new("/definitely/not/here"), None, u64::MAX).unwrap_err();
         assert!(err.to_string().contains("/definitely/not/here"));
     }
 }

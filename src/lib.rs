@@ -182,9 +182,18 @@ pub fn read_workbook_bytes(name: &str, bytes: Vec<u8>) -> (Dataset, Diagnostics)
 /// # Errors
 /// A missing or unreadable inbox, or a `qbr.toml` that will not parse.
 pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
-    let inbox = inbox::scan_inbox(&opts.inbox, opts.exclude.as_deref())?;
-    let config_path = opts.config.clone().or_else(|| inbox.config.clone());
+    // The configuration first: its limits bound what the walk reads.
+    let root_config = opts.inbox.join(inbox::CONFIG_FILE);
+    let config_path = opts
+        .config
+        .clone()
+        .or_else(|| root_config.is_file().then_some(root_config));
     let mut config = Config::load(config_path.as_deref())?;
+    let inbox = inbox::scan_inbox(
+        &opts.inbox,
+        opts.exclude.as_deref(),
+        config.limits.max_unpacked_bytes,
+    )?;
     if opts.period.is_some() {
         config.period = opts.period;
     }
