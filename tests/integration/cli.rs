@@ -2,6 +2,7 @@
 
 use crate::support::{inbox, sample_data, snapshot};
 use qbr::sample::sheet::{Cell, SheetSpec};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn qbr(args: &[&str]) -> Output {
@@ -349,4 +350,49 @@ fn review_refuses_data_errors_unless_allowed() {
         serde_json::from_str(&std::fs::read_to_string(out.join("2026Q3/summary.json")).unwrap())
             .unwrap();
     assert_eq!(v["inputs"]["files"], 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_named_and_the_rest_is_read() {
+    use std::os::unix::fs::PermissionsExt;
+    // Root reads everything; run the binary as `nobody` to meet a permission error.
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout == b"0\n");
+    if !is_root || !Path::new("/usr/bin/setpriv").exists() {
+        eprintln!("skipped: needs root and setpriv to run qbr as another user");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let ok = dir.path().join("ok.xlsx");
+    std::fs::copy(sample_data().join("主数据/产品与人员.xlsx"), &ok).unwrap();
+    std::fs::set_permissions(&ok, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let secret = dir.path().join("secret.xlsx");
+    std::fs::write(&secret, b"x").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let o = Command::new("/usr/bin/setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_qbr"),
+            "inspect",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    if String::from_utf8_lossy(&o.stderr).contains("Permission denied") && out.is_empty() {
+        eprintln!("skipped: `nobody` cannot run the test binary here");
+        return;
+    }
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("secret.xlsx — cannot be read: Permission denied"),
+        "{out}"
+    );
+    assert!(out.contains("22 people"), "{out}");
 }
