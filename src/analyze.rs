@@ -36,7 +36,13 @@ pub enum Status {
 impl Status {
     /// The status of a completion figure under the configured lines.
     pub fn of(completion: Decimal, config: &Config) -> Status {
-        if completion < config.short_board_below {
+        Status::under(completion, config.short_board_below, config)
+    }
+
+    /// The status with `short_line` as the short-board line (an OKR unit's
+    /// success line, 0.70).
+    pub fn under(completion: Decimal, short_line: Decimal, config: &Config) -> Status {
+        if completion < short_line {
             Status::ShortBoard
         } else if completion >= config.excellent_at {
             Status::Excellent
@@ -77,6 +83,19 @@ pub struct UnitReview {
     pub tier: Option<Tier>,
     /// No other unit of this dimension and measure has it as parent.
     pub leaf: bool,
+    /// An OKR-style target: its short-board line is `okr_success` (0.70).
+    pub okr: bool,
+}
+
+impl UnitReview {
+    /// The completion below which this unit is a short board.
+    pub fn short_line(&self, config: &Config) -> Decimal {
+        if self.okr {
+            config.okr_success
+        } else {
+            config.short_board_below
+        }
+    }
 }
 
 /// Lines of the period that reach no leaf unit of a dimension.
@@ -637,7 +656,14 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
             let completion = actual
                 .filter(|_| row.target > Decimal::ZERO)
                 .map(|a| a / row.target);
+            let okr = row.okr || ctx.config.okr_dimensions.contains(&d);
+            let line = if okr {
+                ctx.config.okr_success
+            } else {
+                ctx.config.short_board_below
+            };
             UnitReview {
+                okr,
                 node: n,
                 unit: node.unit.clone(),
                 key: node.key.clone(),
@@ -647,7 +673,7 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
                 stretch: row.stretch,
                 challenge: row.challenge,
                 gap: actual.map(|a| a - row.target),
-                status: completion.map(|c| Status::of(c, ctx.config)),
+                status: completion.map(|c| Status::under(c, line, ctx.config)),
                 tier: actual.map(|a| tier(a, row.target, row.stretch, row.challenge)),
                 completion,
                 actual,

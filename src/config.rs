@@ -53,6 +53,10 @@ pub struct Config {
     pub customer_weights: BTreeMap<String, Decimal>,
     /// `qbr plan`: strategy weight per product class (`new = 1.3` pushes new products).
     pub product_weights: BTreeMap<String, Decimal>,
+    /// The success line of OKR-style targets (0.70): below it an OKR unit is a short board.
+    pub okr_success: Decimal,
+    /// Dimensions whose targets are all OKR-style (`[dimensions.<name>] okr = true`).
+    pub okr_dimensions: Vec<crate::records::Dimension>,
     /// How big an input may be before qbr refuses it.
     pub limits: Limits,
     /// The incentive preview's rates, `[incentives]`.
@@ -118,6 +122,14 @@ impl Default for IncentiveConfig {
             promotion_at: Decimal::new(12, 1),
         }
     }
+}
+
+/// `[dimensions.<name>]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DimensionFile {
+    /// Every target of the dimension is OKR-style.
+    okr: bool,
 }
 
 /// `[incentives]` as written.
@@ -212,6 +224,8 @@ impl Default for Config {
             drag_share: Decimal::new(5, 1),
             customer_weights: BTreeMap::new(),
             product_weights: BTreeMap::new(),
+            okr_success: Decimal::new(70, 2),
+            okr_dimensions: Vec::new(),
             limits: Limits::default(),
             incentives: IncentiveConfig::default(),
             email: EmailConfig::default(),
@@ -263,6 +277,8 @@ struct ConfigFile {
     customer_weights: BTreeMap<String, Num>,
     product_weights: BTreeMap<String, Num>,
     incentives: IncentiveFile,
+    okr_success: Option<Num>,
+    dimensions: BTreeMap<String, DimensionFile>,
     max_unpacked_mb: Option<u64>,
     max_rows: Option<u32>,
     max_columns: Option<u32>,
@@ -383,6 +399,14 @@ impl Config {
         }
         cfg.email = email_config(file.email, file.recipients, file.allowed_domains)?;
         cfg.incentives = incentive_config(file.incentives)?;
+        set(&mut cfg.okr_success, file.okr_success, "okr_success")?;
+        for (name, d) in file.dimensions {
+            let dim = crate::records::Dimension::parse(&name)
+                .ok_or_else(|| format!("[dimensions.{name}] names no dimension qbr knows"))?;
+            if d.okr {
+                cfg.okr_dimensions.push(dim);
+            }
+        }
         if let Some(mb) = file.max_unpacked_mb {
             cfg.limits.max_unpacked_bytes = mb.saturating_mul(1024 * 1024);
         }

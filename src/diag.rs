@@ -117,9 +117,15 @@ impl Sources {
             .unwrap_or("?")
     }
 
-    /// Renders a location as `file!sheet!cell`, `file!sheet` or `file`.
+    /// Renders a location as `file!sheet!cell`, `file!sheet` or `file`; a CSV
+    /// file has no sheets, so its cells are `file!row:column` (`orders.csv!17:F`).
     pub fn locate(&self, loc: Location) -> String {
+        let csv = |f: FileId| self.path(f).to_ascii_lowercase().ends_with(".csv");
         match loc {
+            Location::Sheet(f, _) if csv(f) => self.path(f).to_string(),
+            Location::Cell(c) if csv(c.file) => {
+                format!("{}!{}:{}", self.path(c.file), c.row + 1, column_name(c.col))
+            }
             Location::File(f) => self.path(f).to_string(),
             Location::Sheet(f, s) => format!("{}!{}", self.path(f), self.sheet_name(f, s)),
             Location::Cell(c) => format!(

@@ -105,6 +105,7 @@ impl Lang {
                 "group_completion" => Key::EvGroupCompletion,
                 "share_of_group_shortfall" => Key::EvShareOfShortfall,
                 "share_by_region" => Key::EvShareByRegion,
+                "success_line" => Key::EvSuccessLine,
                 other => return other.to_string(),
             };
             self.t(key).to_string()
@@ -305,6 +306,8 @@ keys! {
     ProductCommission => "产品类别提成", "Commission by product class";
     CommissionTotal => "提成合计", "Commission total";
     Estimated => "估算", "Estimated";
+    OkrLabel => "OKR", "OKR";
+    EvSuccessLine => "成功线", "success line";
     SheetSuggestions => "建议", "Suggestions";
     Rule => "规则", "Rule";
     NextTarget => "下季度建议目标", "Proposed next-quarter target";

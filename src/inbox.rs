@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// File extensions read as workbooks (compared case-insensitively).
-pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
 
 /// The name of the optional configuration file at the inbox root.
 pub const CONFIG_FILE: &str = "qbr.toml";
@@ -59,7 +59,7 @@ impl SkipReason {
         match self {
             SkipReason::LockFile => "Excel lock file (the workbook is open somewhere)".into(),
             SkipReason::Hidden => "hidden file or folder".into(),
-            SkipReason::NotAWorkbook => "not a workbook (.xlsx, .xlsm, .xls, .xlsb or .ods)".into(),
+            SkipReason::NotAWorkbook => "not a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) or CSV export".into(),
             SkipReason::DuplicateOf { original } => {
                 format!("byte-identical copy of {original}; read once")
             }
@@ -296,7 +296,8 @@ mod tests {
     #[case("~$目标.xlsx", Some(SkipReason::LockFile))]
     #[case(".DS_Store", Some(SkipReason::Hidden))]
     #[case("notes.txt", Some(SkipReason::NotAWorkbook))]
-    #[case("orders.csv", Some(SkipReason::NotAWorkbook))]
+    #[case("orders.csv", None)]
+    #[case("orders.tsv", Some(SkipReason::NotAWorkbook))]
     #[case("orders", Some(SkipReason::NotAWorkbook))]
     #[case("订单.XLSX", None)]
     #[case("a.xlsm", None)]

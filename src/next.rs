@@ -203,6 +203,9 @@ pub fn next_quarter(x: &Inputs) -> NextQuarter {
             let actual_share = share(actual, actual_sum);
             let prev = previous.get(&i).copied();
             let mut evidence = vec![("completion", format_percent(c))];
+            if u.okr {
+                evidence.push(("success_line", format_percent(u.short_line(x.config))));
+            }
             if let Some((p, proxy)) = prev {
                 evidence.push((
                     if proxy {
@@ -220,7 +223,7 @@ pub fn next_quarter(x: &Inputs) -> NextQuarter {
             let decision = if c >= x.config.excellent_at || two_at_100 {
                 Some((Weighting::Raise, Rule::RaiseExcellent))
             } else if u.status == Some(Status::ShortBoard) {
-                if prev.is_some_and(|(p, _)| p < x.config.short_board_below) {
+                if prev.is_some_and(|(p, _)| p < u.short_line(x.config)) {
                     Some((Weighting::Lower, Rule::LowerPersistentShortBoard))
                 } else {
                     Some((Weighting::Plan, Rule::HoldShortBoard))

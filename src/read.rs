@@ -112,6 +112,7 @@ pub struct Workbook {
 /// Detected container format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
+    Csv,
     Xls,
     Xlsx,
     Xlsb,
@@ -253,6 +254,9 @@ fn detect_format(input: &InputFile, limits: &Limits) -> Result<Vec<Format>, Open
     if b.is_empty() {
         return Err(OpenFailure::NotAWorkbook("empty (0 bytes)".into()));
     }
+    if ext == "csv" {
+        return Ok(vec![Format::Csv]);
+    }
     if b.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         // An OLE container: a BIFF .xls, or an encrypted OOXML package.
         if contains_utf16(b, "EncryptedPackage") {
@@ -374,6 +378,7 @@ fn open_and_read(file: FileId, input: &InputFile, limits: &Limits) -> Result<Ope
     for format in formats {
         let cursor = Cursor::new(input.bytes.as_slice());
         let attempt = match format {
+            Format::Csv => read_csv(file, input, limits),
             Format::Xls => calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
                 .map_err(|e| classify(matches!(e, calamine::XlsError::Password), e))
                 .and_then(|mut wb| read_sheets(file, &mut wb, limits)),
@@ -396,6 +401,82 @@ fn open_and_read(file: FileId, input: &InputFile, limits: &Limits) -> Result<Ope
         }
     }
     Err(first_error.unwrap_or_else(|| OpenFailure::Broken("unknown format".into())))
+}
+
+/// Decodes a CSV export: UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's
+/// "Unicode text"), or GBK as Chinese Excel saves it; `None` when none fits.
+pub fn decode_csv(bytes: &[u8]) -> Option<(String, &'static str)> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return (!had_errors).then(|| (text.into_owned(), enc.name()));
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Some((s.to_string(), "UTF-8"));
+    }
+    let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(bytes);
+    (!had_errors).then(|| (text.into_owned(), "GBK"))
+}
+
+/// The delimiter of a CSV text: the most frequent of `,`, tab and `;` on its first line.
+fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().next().unwrap_or("");
+    [b',', b'\t', b';']
+        .into_iter()
+        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',')
+}
+
+/// Reads a CSV export as one sheet of text cells, so header recognition,
+/// typing and diagnostics work exactly as for a workbook: every value stays
+/// the text it was (no type inference: `00123` stays an order ID, `1,200.50`
+/// is parsed by qbr's own exact number reader).
+fn read_csv(file: FileId, input: &InputFile, limits: &Limits) -> Result<Opened, OpenFailure> {
+    let (text, _) = decode_csv(&input.bytes)
+        .ok_or_else(|| OpenFailure::NotAWorkbook("text in neither UTF-8, UTF-16 nor GBK".into()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sniff_delimiter(&text))
+        .from_reader(text.as_bytes());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut width = 0usize;
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| OpenFailure::Broken(format!("line {}: {e}", i + 1)))?;
+        width = width.max(record.len());
+        if rows.len() >= limits.max_rows as usize || width > limits.max_columns as usize {
+            return Err(OpenFailure::TooLarge(format!(
+                "the file has more than {} rows or {} columns (max_rows, max_columns)",
+                limits.max_rows, limits.max_columns
+            )));
+        }
+        rows.push(record.iter().map(str::to_string).collect());
+    }
+    let name = input
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut sheets = Vec::new();
+    if !rows.is_empty() && width > 0 {
+        let mut range: Range<Data> = Range::new((0, 0), (rows.len() as u32 - 1, width as u32 - 1));
+        for (r, row) in rows.into_iter().enumerate() {
+            for (c, v) in row.into_iter().enumerate() {
+                let v = v.trim();
+                if !v.is_empty() {
+                    range.set_value((r as u32, c as u32), Data::String(v.to_string()));
+                }
+            }
+        }
+        sheets.push(SheetGrid::new(file, SheetId(0), name.clone(), range));
+    }
+    Ok((
+        Workbook {
+            file,
+            sheet_names: vec![name],
+            sheets,
+        },
+        Vec::new(),
+    ))
 }
 
 fn classify(password: bool, e: impl std::fmt::Display) -> OpenFailure {

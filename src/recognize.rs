@@ -63,6 +63,8 @@ fields! {
     Owner = "owner", "负责人", "Owner", [];
     /// A free-text note on a target row (备注).
     Note = "note", "备注", "Note", ["说明", "Notes", "Comment"];
+    /// Targets: the kind of target; `OKR` marks an objective with key results (success at 70%).
+    Kind = "kind", "类型", "Type", ["目标类型", "Target Type", "Kind"];
     OrderId = "order_id", "订单号", "Order ID", ["单号", "订单编号", "Order No", "Order Number"];
     LineId = "line_id", "行号", "Line ID", ["明细行号", "Row ID", "Line No"];
     OrderDate = "order_date", "下单日期", "Order Date", ["日期", "成交日期", "订单日期", "Date"];
@@ -193,7 +195,7 @@ impl Role {
         match self {
             Role::Targets => &[
                 Period, Dimension, Unit, Parent, Measure, Target, Share, Stretch, Challenge, Owner,
-                Note,
+                Note, Kind,
             ],
             Role::Orders => &[
                 OrderId,

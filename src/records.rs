@@ -216,6 +216,8 @@ pub struct TargetRow {
     pub challenge: Option<Decimal>,
     pub owner: Option<String>,
     pub note: Option<String>,
+    /// Marked as an objective with key results (Type column `OKR`).
+    pub okr: bool,
 }
 
 /// Shared text of order lines: a workbook repeats its customers, products and
@@ -692,6 +694,18 @@ impl<'a> RowReader<'a, '_> {
         let parent = self.text_string(Field::Parent);
         let owner = self.text_string(Field::Owner);
         let note = self.text_string(Field::Note);
+        let okr = self.text_string(Field::Kind).is_some_and(|k| {
+            matches!(
+                crate::text::match_key(&k).as_str(),
+                "okr"
+                    | "objective"
+                    | "kr"
+                    | "keyresult"
+                    | "目标与关键结果"
+                    | "关键结果"
+                    | "okr目标"
+            )
+        });
         Some(TargetRow {
             origin: self.origin,
             period,
@@ -705,6 +719,7 @@ impl<'a> RowReader<'a, '_> {
             challenge,
             owner,
             note,
+            okr,
         })
     }
 

@@ -117,6 +117,7 @@ struct UnitRow {
     tier: String,
     bar: Bar,
     level: usize,
+    okr: bool,
 }
 
 #[derive(Serialize)]
@@ -239,6 +240,7 @@ fn unit_row(m: &Measure, u: &UnitReview, level: usize, lang: Lang, unit: MoneyUn
         tier: u.tier.map(|t| lang.tier(t).to_string()).unwrap_or_default(),
         bar: bar(u.completion.unwrap_or_default()),
         level,
+        okr: u.okr,
     }
 }
 

@@ -49,6 +49,9 @@ struct UnitView {
     #[serde(skip_serializing_if = "Option::is_none")]
     challenge: Option<String>,
     leaf: bool,
+    /// An OKR-style target (success line `okr_success`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    okr: bool,
 }
 
 #[derive(Serialize)]
@@ -239,6 +242,7 @@ fn unit_view(m: &Measure, u: &UnitReview) -> UnitView {
         stretch: u.stretch.map(|v| value(m, v)),
         challenge: u.challenge.map(|v| value(m, v)),
         leaf: u.leaf,
+        okr: u.okr,
     }
 }
 

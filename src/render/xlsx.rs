@@ -660,7 +660,12 @@ fn dimension_sheet(
             } else {
                 &f.text
             };
-            t.ws.write_string_with_format(row, 8, lang.status(s), fmt)
+            let word = if u.okr {
+                format!("{} ({})", lang.status(s), lang.t(Key::OkrLabel))
+            } else {
+                lang.status(s).to_string()
+            };
+            t.ws.write_string_with_format(row, 8, &word, fmt)
                 .map_err(xerr)?;
         }
         if let Some(tier) = u.tier {

@@ -3,6 +3,7 @@
 
 mod cli;
 mod corpus;
+mod csv;
 mod email;
 mod fuzz_regressions;
 mod hostile;
@@ -12,6 +13,7 @@ mod init;
 mod limits;
 mod next;
 mod nothing_lost;
+mod okr;
 mod plan;
 mod review;
 mod rules;
