@@ -118,6 +118,9 @@ pub enum Command {
         /// The quarter to review (default: the targets' period, else the latest orders').
         #[arg(long, value_parser = period_arg)]
         period: Option<crate::calendar::Period>,
+        /// Review every quarter that has targets, each into OUT/<period>.
+        #[arg(long, conflicts_with = "period")]
+        all_periods: bool,
         /// The day the review is as of, for pace (default: the latest order date in the period).
         #[arg(long, value_parser = date_arg)]
         as_of: Option<chrono::NaiveDate>,
@@ -151,6 +154,37 @@ pub enum Command {
         /// Colour the terminal output.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+    },
+    /// Re-run check and review whenever the inbox changes: debounced, and only
+    /// once changed files have stopped growing, so a file still being copied is
+    /// not read half-written. Logs each run with its trigger and outcome and
+    /// keeps watching after a bad file. Stop with Ctrl-C.
+    ///
+    /// Example: qbr watch ~/shared/q3-inbox --out ~/reviews
+    Watch {
+        /// The folder holding the workbooks.
+        inbox: PathBuf,
+        /// Where to write: OUT/<period>/.
+        #[arg(long)]
+        out: PathBuf,
+        /// Quiet time after the last change before a run, in milliseconds.
+        #[arg(long, default_value_t = 2000)]
+        debounce_ms: u64,
+        /// Write the review even when the data has errors.
+        #[arg(long)]
+        allow_errors: bool,
+        /// Report language (default: the inputs' headers decide).
+        #[arg(long, value_enum)]
+        lang: Option<crate::i18n::Lang>,
+        /// Also write per-recipient report sets.
+        #[arg(long, value_enum)]
+        split_by: Option<crate::split::SplitBy>,
+        /// Allow --out to lie inside the inbox.
+        #[arg(long)]
+        out_in_inbox: bool,
+        /// A qbr.toml to use instead of the one at the inbox root.
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Decompose a quarter's total into a target tree from the history in the
     /// inbox: customer and product splits from the recent mix and the strategy

@@ -63,7 +63,7 @@ pub enum Error {
 }
 
 /// How the process ends; documented in README.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Exit {
     /// Everything was read; warnings are allowed.
     Clean = 0,

@@ -59,7 +59,9 @@ impl SkipReason {
         match self {
             SkipReason::LockFile => "Excel lock file (the workbook is open somewhere)".into(),
             SkipReason::Hidden => "hidden file or folder".into(),
-            SkipReason::NotAWorkbook => "not a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) or CSV export".into(),
+            SkipReason::NotAWorkbook => {
+                "not a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) or CSV export".into()
+            }
             SkipReason::DuplicateOf { original } => {
                 format!("byte-identical copy of {original}; read once")
             }

@@ -43,6 +43,7 @@ pub mod split;
 pub mod text;
 pub mod tree;
 pub mod validate;
+pub mod watch;
 
 use config::Config;
 use diag::{Diagnostics, Sources};

@@ -75,6 +75,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             inbox,
             out,
             period,
+            all_periods,
             as_of,
             allow_errors,
             lang,
@@ -86,41 +87,66 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             config,
             color,
         } => {
-            if !out_in_inbox {
-                let full = |p: &std::path::Path| {
-                    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-                };
-                let (o, i) = (full(&out), full(&inbox));
-                let o = o.canonicalize().unwrap_or(o);
-                let i = i.canonicalize().unwrap_or(i);
-                if o.starts_with(&i) {
-                    return Err(qbr::error::Error::OutputInsideInbox { out, inbox });
-                }
-            }
-            let checked = qbr::check(&qbr::LoadOptions {
+            let run = ReviewRun {
                 inbox,
+                out,
                 config,
-                period,
-                exclude: Some(out.clone()),
-            })?;
-            let errors = checked.loaded.diagnostics.count(qbr::diag::Severity::Error);
-            if errors > 0 {
-                eprint!("{}", qbr::check_report_text(&checked, use_color(color)));
-                if !allow_errors {
-                    return Err(qbr::error::Error::DataErrors { errors });
+                allow_errors,
+                out_in_inbox,
+                color: use_color(color),
+                opts: qbr::ReviewOptions {
+                    as_of,
+                    lang,
+                    money_unit,
+                    split_by,
+                    next_total,
+                    no_incentives,
+                },
+            };
+            run.guard_out()?;
+            if !all_periods {
+                return run.review(period).map(|_| Exit::Clean);
+            }
+            let periods = run.target_periods()?;
+            let mut worst = Exit::Clean;
+            for p in periods {
+                if let Err(e) = run.review(Some(p)) {
+                    eprintln!("qbr: {p}: error: {e}");
+                    worst = worst.max(e.exit());
                 }
             }
-            let opts = qbr::ReviewOptions {
-                as_of,
-                lang,
-                money_unit,
-                split_by,
-                next_total,
-                no_incentives,
+            Ok(worst)
+        }
+        Command::Watch {
+            inbox,
+            out,
+            debounce_ms,
+            allow_errors,
+            lang,
+            split_by,
+            out_in_inbox,
+            config,
+        } => {
+            let run = ReviewRun {
+                inbox,
+                out,
+                config,
+                allow_errors,
+                out_in_inbox,
+                color: false,
+                opts: qbr::ReviewOptions {
+                    lang,
+                    split_by,
+                    ..Default::default()
+                },
             };
-            let (review, dir) = qbr::write_review(&checked, &out, &opts)?;
-            print!("{}", qbr::render::summary::render_summary(&review, &dir));
-            Ok(Exit::Clean)
+            run.guard_out()?;
+            qbr::watch::watch(
+                &run.inbox.clone(),
+                &run.out.clone(),
+                std::time::Duration::from_millis(debounce_ms),
+                |trigger| run.review_logged(trigger),
+            )
         }
         Command::Plan {
             inbox,
@@ -229,6 +255,124 @@ fn email(
     }
     println!("{} message(s) sent.", deliveries.len());
     Ok(Exit::Clean)
+}
+
+/// One `qbr review` invocation's settings, run for one or several periods.
+struct ReviewRun {
+    inbox: std::path::PathBuf,
+    out: std::path::PathBuf,
+    config: Option<std::path::PathBuf>,
+    allow_errors: bool,
+    out_in_inbox: bool,
+    color: bool,
+    opts: qbr::ReviewOptions,
+}
+
+impl ReviewRun {
+    /// Refuses an output folder inside the inbox unless asked for.
+    fn guard_out(&self) -> Result<(), qbr::error::Error> {
+        if self.out_in_inbox {
+            return Ok(());
+        }
+        let full = |p: &std::path::Path| {
+            let a = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+            a.canonicalize().unwrap_or(a)
+        };
+        if full(&self.out).starts_with(full(&self.inbox)) {
+            return Err(qbr::error::Error::OutputInsideInbox {
+                out: self.out.clone(),
+                inbox: self.inbox.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn load_options(&self, period: Option<qbr::calendar::Period>) -> qbr::LoadOptions {
+        qbr::LoadOptions {
+            inbox: self.inbox.clone(),
+            config: self.config.clone(),
+            period,
+            exclude: Some(self.out.clone()),
+        }
+    }
+
+    /// Every quarter that has targets in the inbox, oldest first.
+    fn target_periods(&self) -> Result<Vec<qbr::calendar::Period>, qbr::error::Error> {
+        let loaded = qbr::load(&self.load_options(None))?;
+        let periods: std::collections::BTreeSet<_> = loaded
+            .dataset
+            .targets
+            .iter()
+            .filter_map(|t| t.period)
+            .collect();
+        if periods.is_empty() {
+            return Err(qbr::error::Error::NothingToReview);
+        }
+        Ok(periods.into_iter().collect())
+    }
+
+    /// Checks and reviews one period (`None`: the inbox decides), printing the summary.
+    fn review(
+        &self,
+        period: Option<qbr::calendar::Period>,
+    ) -> Result<(qbr::analyze::Review, qbr::Written), qbr::error::Error> {
+        let checked = qbr::check(&self.load_options(period))?;
+        let errors = checked.loaded.diagnostics.count(qbr::diag::Severity::Error);
+        if errors > 0 {
+            eprint!("{}", qbr::check_report_text(&checked, self.color));
+            if !self.allow_errors {
+                return Err(qbr::error::Error::DataErrors { errors });
+            }
+        }
+        let (review, written) = qbr::write_review(&checked, &self.out, &self.opts)?;
+        print!(
+            "{}",
+            qbr::render::summary::render_summary(&review, &written)
+        );
+        Ok((review, written))
+    }
+
+    /// One run of `qbr watch`: the outcome as a log line's text; a failure
+    /// names the first errors with their cells.
+    fn review_logged(&self, _trigger: &str) -> Result<String, String> {
+        let checked = qbr::check(&self.load_options(None)).map_err(|e| e.to_string())?;
+        let errors = checked.loaded.diagnostics.count(qbr::diag::Severity::Error);
+        if errors > 0 && !self.allow_errors {
+            let first: Vec<String> = checked
+                .loaded
+                .diagnostics
+                .items()
+                .iter()
+                .filter(|d| d.severity == qbr::diag::Severity::Error)
+                .take(3)
+                .map(|d| {
+                    let at = d
+                        .location
+                        .map(|l| checked.loaded.sources.locate(l))
+                        .unwrap_or_default();
+                    format!("{at}: {}", d.message)
+                })
+                .collect();
+            return Err(format!(
+                "{errors} error(s) in the data, nothing written: {}",
+                first.join("; ")
+            ));
+        }
+        let (review, written) =
+            qbr::write_review(&checked, &self.out, &self.opts).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "review {} written to {} ({} order lines in the period, completion {})",
+            review.period,
+            written.dir.display(),
+            review.inputs.order_lines,
+            review
+                .total
+                .as_ref()
+                .and_then(|t| t.completion)
+                .map(qbr::money::format_percent)
+                .unwrap_or_else(|| "—".into())
+        ))
+    }
 }
 
 fn use_color(choice: ColorChoice) -> bool {

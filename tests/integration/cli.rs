@@ -396,3 +396,44 @@ fn an_unreadable_file_is_named_and_the_rest_is_read() {
     );
     assert!(out.contains("22 people"), "{out}");
 }
+
+#[test]
+fn all_periods_reviews_every_quarter_with_targets() {
+    let dir = crate::next::team_inbox(&crate::next::Team {
+        q3: [3000, 3000, 2000, 2000],
+        q2: Some([2900, 2900, 1900, 1900]),
+        q2_targets: true,
+        ..Default::default()
+    });
+    let out = tempfile::tempdir().unwrap();
+    let o = qbr(&[
+        "review",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--all-periods",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for (period, amount) in [("2026Q2", "9600.00"), ("2026Q3", "10000.00")] {
+        let v: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.path().join(period).join("summary.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(v["period"], period);
+        assert_eq!(v["inputs"]["order_amount"], amount);
+    }
+    let both = qbr(&[
+        "review",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--all-periods",
+        "--period",
+        "2026Q3",
+    ]);
+    assert_eq!(
+        both.status.code(),
+        Some(2),
+        "--period and --all-periods exclude each other"
+    );
+}

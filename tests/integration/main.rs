@@ -20,4 +20,5 @@ mod rules;
 mod sample_data;
 mod split;
 mod support;
+mod watch;
 mod workbook;
