@@ -53,6 +53,32 @@ fn period_arg(s: &str) -> Result<crate::calendar::Period, String> {
         .ok_or_else(|| format!("`{s}` is not a quarter such as 2026Q3, 2026-Q3 or 2026年第3季度"))
 }
 
+/// What `review` and `watch` share: where from, where to, and how.
+#[derive(Debug, clap::Args)]
+pub struct ReviewTarget {
+    /// The folder holding the workbooks (searched at any depth).
+    pub inbox: PathBuf,
+    /// Where to write: OUT/<period>/summary.json and the reports.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Write the review even when the data has errors.
+    #[arg(long)]
+    pub allow_errors: bool,
+    /// Report language (default: Chinese when the inputs' headers are Chinese).
+    #[arg(long, value_enum)]
+    pub lang: Option<crate::i18n::Lang>,
+    /// Also write one report set (HTML, email body, workbook) per region, group or
+    /// person, each holding only that unit's subtree and the company headline.
+    #[arg(long, value_enum)]
+    pub split_by: Option<crate::split::SplitBy>,
+    /// Allow --out to lie inside the inbox (it is then left out of the scan).
+    #[arg(long)]
+    pub out_in_inbox: bool,
+    /// A qbr.toml to use instead of the one at the inbox root.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show what qbr reads from an inbox folder: each sheet's role, header row and
@@ -100,9 +126,12 @@ pub enum Command {
     },
     /// Build the quarterly review: completion of every unit of every dimension,
     /// short boards and their Pareto set, team ranking, pace, trend, customer
-    /// KPIs. Runs the checks of `qbr check` first and refuses to write while
-    /// the data has errors, unless --allow-errors. Writes OUT/<period>/summary.json
-    /// and review-<period>.xlsx whole or not at all, and prints a summary.
+    /// KPIs, suggestions. Runs the checks of `qbr check` first and refuses to
+    /// write while the data has errors, unless --allow-errors. Writes OUT/<period>/
+    /// whole or not at all: summary.json, review-<period>.xlsx, review-<period>.html,
+    /// the email body (HTML and text), targets-<next>.xlsx, the restricted
+    /// incentives-<period>.xlsx when salaries are known, recipients.json and
+    /// manifest.json; then prints a summary.
     ///
     /// Exit codes: 0 written, 1 data errors (nothing written), 2 unreadable input
     /// or usage error, 3 qbr's own consistency check failed (nothing written).
@@ -110,11 +139,8 @@ pub enum Command {
     /// Example: qbr review sample-data --out out
     ///          qbr review ~/shared/q3-inbox --out ~/reviews --as-of 2026-08-15
     Review {
-        /// The folder holding the workbooks (searched at any depth).
-        inbox: PathBuf,
-        /// Where to write: OUT/<period>/summary.json.
-        #[arg(long)]
-        out: PathBuf,
+        #[command(flatten)]
+        target: ReviewTarget,
         /// The quarter to review (default: the targets' period, else the latest orders').
         #[arg(long, value_parser = period_arg)]
         period: Option<crate::calendar::Period>,
@@ -124,16 +150,6 @@ pub enum Command {
         /// The day the review is as of, for pace (default: the latest order date in the period).
         #[arg(long, value_parser = date_arg)]
         as_of: Option<chrono::NaiveDate>,
-        /// Write the review even when the data has errors.
-        #[arg(long)]
-        allow_errors: bool,
-        /// Report language (default: Chinese when the inputs' headers are Chinese).
-        #[arg(long, value_enum)]
-        lang: Option<crate::i18n::Lang>,
-        /// Also write one report set (HTML, email body, workbook) per region, group or
-        /// person, each holding only that unit's subtree and the company headline.
-        #[arg(long, value_enum)]
-        split_by: Option<crate::split::SplitBy>,
         /// Show money in the workbook in 元, 千元 or 万元 (the cells keep exact values).
         #[arg(long, value_enum, default_value = "元")]
         money_unit: crate::render::xlsx::MoneyUnit,
@@ -141,16 +157,10 @@ pub enum Command {
         /// this quarter's target grown by `annual_growth` in qbr.toml).
         #[arg(long, value_parser = amount_arg)]
         next_total: Option<rust_decimal::Decimal>,
-        /// Allow --out to lie inside the inbox (it is then left out of the scan).
-        #[arg(long)]
-        out_in_inbox: bool,
         /// Do not write the restricted incentive preview (incentives-<period>.xlsx,
         /// written when the People master carries monthly salaries).
         #[arg(long)]
         no_incentives: bool,
-        /// A qbr.toml to use instead of the one at the inbox root.
-        #[arg(long)]
-        config: Option<PathBuf>,
         /// Colour the terminal output.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
@@ -162,29 +172,11 @@ pub enum Command {
     ///
     /// Example: qbr watch ~/shared/q3-inbox --out ~/reviews
     Watch {
-        /// The folder holding the workbooks.
-        inbox: PathBuf,
-        /// Where to write: OUT/<period>/.
-        #[arg(long)]
-        out: PathBuf,
+        #[command(flatten)]
+        target: ReviewTarget,
         /// Quiet time after the last change before a run, in milliseconds.
         #[arg(long, default_value_t = 2000)]
         debounce_ms: u64,
-        /// Write the review even when the data has errors.
-        #[arg(long)]
-        allow_errors: bool,
-        /// Report language (default: the inputs' headers decide).
-        #[arg(long, value_enum)]
-        lang: Option<crate::i18n::Lang>,
-        /// Also write per-recipient report sets.
-        #[arg(long, value_enum)]
-        split_by: Option<crate::split::SplitBy>,
-        /// Allow --out to lie inside the inbox.
-        #[arg(long)]
-        out_in_inbox: bool,
-        /// A qbr.toml to use instead of the one at the inbox root.
-        #[arg(long)]
-        config: Option<PathBuf>,
     },
     /// Decompose a quarter's total into a target tree from the history in the
     /// inbox: customer and product splits from the recent mix and the strategy

@@ -72,37 +72,26 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             Ok(checked.loaded.exit())
         }
         Command::Review {
-            inbox,
-            out,
+            target,
             period,
             all_periods,
             as_of,
-            allow_errors,
-            lang,
-            split_by,
             money_unit,
             next_total,
             no_incentives,
-            out_in_inbox,
-            config,
             color,
         } => {
-            let run = ReviewRun {
-                inbox,
-                out,
-                config,
-                allow_errors,
-                out_in_inbox,
-                color: use_color(color),
-                opts: qbr::ReviewOptions {
+            let run = ReviewRun::new(
+                target,
+                use_color(color),
+                qbr::ReviewOptions {
                     as_of,
-                    lang,
                     money_unit,
-                    split_by,
                     next_total,
                     no_incentives,
+                    ..Default::default()
                 },
-            };
+            );
             run.guard_out()?;
             if !all_periods {
                 return run.review(period).map(|_| Exit::Clean);
@@ -118,32 +107,14 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             Ok(worst)
         }
         Command::Watch {
-            inbox,
-            out,
+            target,
             debounce_ms,
-            allow_errors,
-            lang,
-            split_by,
-            out_in_inbox,
-            config,
         } => {
-            let run = ReviewRun {
-                inbox,
-                out,
-                config,
-                allow_errors,
-                out_in_inbox,
-                color: false,
-                opts: qbr::ReviewOptions {
-                    lang,
-                    split_by,
-                    ..Default::default()
-                },
-            };
+            let run = ReviewRun::new(target, false, qbr::ReviewOptions::default());
             run.guard_out()?;
             qbr::watch::watch(
-                &run.inbox.clone(),
-                &run.out.clone(),
+                &run.inbox,
+                &run.out,
                 std::time::Duration::from_millis(debounce_ms),
                 |trigger| run.review_logged(trigger),
             )
@@ -269,6 +240,23 @@ struct ReviewRun {
 }
 
 impl ReviewRun {
+    /// The run of the shared arguments, with the command's own options.
+    fn new(t: qbr::cli::ReviewTarget, color: bool, opts: qbr::ReviewOptions) -> Self {
+        ReviewRun {
+            inbox: t.inbox,
+            out: t.out,
+            config: t.config,
+            allow_errors: t.allow_errors,
+            out_in_inbox: t.out_in_inbox,
+            color,
+            opts: qbr::ReviewOptions {
+                lang: t.lang,
+                split_by: t.split_by,
+                ..opts
+            },
+        }
+    }
+
     /// Refuses an output folder inside the inbox unless asked for.
     fn guard_out(&self) -> Result<(), qbr::error::Error> {
         if self.out_in_inbox {
