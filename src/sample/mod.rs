@@ -981,7 +981,7 @@ fn write_masters(dir: &Path, g: &Generator) -> Result<usize, Error> {
         &[products, people],
         "主数据",
     )?;
-    let mut customers = SheetSpec::new("客户", &["客户名称", "首单日期", "等级", "客户经理"]);
+    let customers = SheetSpec::new("客户", &["客户名称", "首单日期", "等级", "客户经理"]);
     let mut ordered: Vec<&CustomerState> = g
         .customers
         .iter()
@@ -1009,14 +1009,24 @@ fn write_masters(dir: &Path, g: &Generator) -> Result<usize, Error> {
         ));
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
-    for (_, r) in rows {
-        customers.row(r);
+    // A sheet holds at most 1,048,576 rows: very large scales continue the
+    // master on further sheets (客户2, 客户3, …).
+    const SHEET_ROWS: usize = 1_000_000;
+    let mut sheets = Vec::new();
+    for (k, chunk) in rows.chunks(SHEET_ROWS).enumerate() {
+        let mut sheet = customers.clone();
+        if k > 0 {
+            sheet.name = format!("{}{}", customers.name, k + 1);
+        }
+        for (_, r) in chunk {
+            sheet.row(r.clone());
+        }
+        sheets.push(sheet);
     }
-    write_workbook(
-        &dir.join("主数据/客户主数据.xlsx"),
-        &[customers],
-        "客户主数据",
-    )?;
+    if sheets.is_empty() {
+        sheets.push(customers);
+    }
+    write_workbook(&dir.join("主数据/客户主数据.xlsx"), &sheets, "客户主数据")?;
     Ok(2)
 }
 
