@@ -13,6 +13,12 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print only errors: no progress, no summary.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print each stage with its timing (to stderr).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
 }
 
 /// Output format of `inspect` and `check`.

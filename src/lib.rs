@@ -63,6 +63,18 @@ pub struct LoadOptions {
     pub exclude: Option<PathBuf>,
     /// `--period`: overrides `qbr.toml` and the targets.
     pub period: Option<calendar::Period>,
+    /// Counts the workbooks read, for a progress display.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// How far reading the inbox has got: workbooks done of the total, updated
+/// from the reading threads; a display polls it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: std::sync::atomic::AtomicUsize,
+    pub done: std::sync::atomic::AtomicUsize,
+    /// Set once every workbook has been read.
+    pub finished: std::sync::atomic::AtomicBool,
 }
 
 /// One workbook that was read (or could not be).
@@ -224,15 +236,28 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         .iter()
         .map(|f| loaded.sources.add_file(f.display_path.clone()))
         .collect();
+    use std::sync::atomic::Ordering::Relaxed;
+    if let Some(p) = &opts.progress {
+        p.total.store(inbox.files.len(), Relaxed);
+    }
     let results: Vec<FileLoad> = {
         use rayon::prelude::*;
         inbox
             .files
             .into_par_iter()
             .zip(ids)
-            .map(|(input, id)| load_file(id, input, &dict, &config.limits))
+            .map(|(input, id)| {
+                let load = load_file(id, input, &dict, &config.limits);
+                if let Some(p) = &opts.progress {
+                    p.done.fetch_add(1, Relaxed);
+                }
+                load
+            })
             .collect()
     };
+    if let Some(p) = &opts.progress {
+        p.finished.store(true, Relaxed);
+    }
     loaded
         .dataset
         .reserve_for(results.iter().map(|r| &r.dataset));

@@ -30,16 +30,23 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
+    let ui = Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     match cli.command {
         Command::Inspect {
             inbox,
             format,
             config,
         } => {
-            let loaded = qbr::load(&qbr::LoadOptions {
-                inbox,
-                config,
-                ..Default::default()
+            let loaded = ui.reading(|progress| {
+                qbr::load(&qbr::LoadOptions {
+                    inbox,
+                    config,
+                    progress,
+                    ..Default::default()
+                })
             })?;
             let report = qbr::inspect::build_report(&loaded);
             match format {
@@ -58,11 +65,14 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             config,
             color,
         } => {
-            let checked = qbr::check(&qbr::LoadOptions {
-                inbox,
-                config,
-                period,
-                ..Default::default()
+            let checked = ui.reading(|progress| {
+                qbr::check(&qbr::LoadOptions {
+                    inbox,
+                    config,
+                    period,
+                    progress,
+                    ..Default::default()
+                })
             })?;
             let color = use_color(color);
             match format {
@@ -83,6 +93,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
         } => {
             let run = ReviewRun::new(
                 target,
+                ui,
                 use_color(color),
                 qbr::ReviewOptions {
                     as_of,
@@ -110,7 +121,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             target,
             debounce_ms,
         } => {
-            let run = ReviewRun::new(target, false, qbr::ReviewOptions::default());
+            let run = ReviewRun::new(target, ui, false, qbr::ReviewOptions::default());
             run.guard_out()?;
             qbr::watch::watch(
                 &run.inbox,
@@ -228,8 +239,81 @@ fn email(
     Ok(Exit::Clean)
 }
 
+/// How much the terminal hears: `--quiet` (errors only) or `--verbose`
+/// (each stage with its timing), progress on stderr otherwise.
+#[derive(Debug, Clone, Copy)]
+struct Ui {
+    quiet: bool,
+    verbose: bool,
+}
+
+impl Ui {
+    /// Runs `read` with a progress display of the workbooks read: a bar on a
+    /// terminal, plain log lines otherwise (cron, CI), nothing with --quiet.
+    fn reading<T>(self, read: impl FnOnce(Option<std::sync::Arc<qbr::Progress>>) -> T) -> T {
+        if self.quiet {
+            return read(None);
+        }
+        use std::sync::atomic::Ordering::Relaxed;
+        let progress = std::sync::Arc::new(qbr::Progress::default());
+        let shown = progress.clone();
+        let started = std::time::Instant::now();
+        let terminal = std::io::stderr().is_terminal();
+        let display = std::thread::spawn(move || {
+            let bar = terminal.then(|| {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "reading workbooks {bar:30} {pos}/{len} {elapsed}",
+                    )
+                    .expect("a valid template"),
+                );
+                bar
+            });
+            let mut logged_quarter = 0;
+            while !shown.finished.load(Relaxed) {
+                let (done, total) = (shown.done.load(Relaxed), shown.total.load(Relaxed));
+                match &bar {
+                    Some(b) => {
+                        b.set_length(total as u64);
+                        b.set_position(done as u64);
+                    }
+                    None if total > 0 && done * 4 / total > logged_quarter => {
+                        logged_quarter = done * 4 / total;
+                        eprintln!("qbr: read {done} of {total} workbooks");
+                    }
+                    None => {}
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+        });
+        let out = read(Some(progress.clone()));
+        progress.finished.store(true, Relaxed);
+        let _ = display.join();
+        let total = progress.total.load(Relaxed);
+        if total > 0 && (self.verbose || !terminal) {
+            eprintln!(
+                "qbr: read {total} workbook(s) in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        out
+    }
+
+    /// A stage's timing, with --verbose.
+    fn stage(self, what: &str, since: std::time::Instant) {
+        if self.verbose {
+            eprintln!("qbr: {what} in {:.2} s", since.elapsed().as_secs_f64());
+        }
+    }
+}
+
 /// One `qbr review` invocation's settings, run for one or several periods.
 struct ReviewRun {
+    ui: Ui,
     inbox: std::path::PathBuf,
     out: std::path::PathBuf,
     config: Option<std::path::PathBuf>,
@@ -241,8 +325,9 @@ struct ReviewRun {
 
 impl ReviewRun {
     /// The run of the shared arguments, with the command's own options.
-    fn new(t: qbr::cli::ReviewTarget, color: bool, opts: qbr::ReviewOptions) -> Self {
+    fn new(t: qbr::cli::ReviewTarget, ui: Ui, color: bool, opts: qbr::ReviewOptions) -> Self {
         ReviewRun {
+            ui,
             inbox: t.inbox,
             out: t.out,
             config: t.config,
@@ -281,6 +366,7 @@ impl ReviewRun {
             config: self.config.clone(),
             period,
             exclude: Some(self.out.clone()),
+            progress: None,
         }
     }
 
@@ -304,7 +390,14 @@ impl ReviewRun {
         &self,
         period: Option<qbr::calendar::Period>,
     ) -> Result<(qbr::analyze::Review, qbr::Written), qbr::error::Error> {
-        let checked = qbr::check(&self.load_options(period))?;
+        let started = std::time::Instant::now();
+        let checked = self.ui.reading(|progress| {
+            qbr::check(&qbr::LoadOptions {
+                progress,
+                ..self.load_options(period)
+            })
+        })?;
+        self.ui.stage("read and checked the inbox", started);
         let errors = checked.loaded.diagnostics.count(qbr::diag::Severity::Error);
         if errors > 0 {
             eprint!("{}", qbr::check_report_text(&checked, self.color));
@@ -312,11 +405,18 @@ impl ReviewRun {
                 return Err(qbr::error::Error::DataErrors { errors });
             }
         }
+        let started = std::time::Instant::now();
         let (review, written) = qbr::write_review(&checked, &self.out, &self.opts)?;
-        print!(
-            "{}",
-            qbr::render::summary::render_summary(&review, &written)
+        self.ui.stage(
+            &format!("computed and wrote {}", written.dir.display()),
+            started,
         );
+        if !self.ui.quiet {
+            print!(
+                "{}",
+                qbr::render::summary::render_summary(&review, &written)
+            );
+        }
         Ok((review, written))
     }
 

@@ -437,3 +437,43 @@ fn all_periods_reviews_every_quarter_with_targets() {
         "--period and --all-periods exclude each other"
     );
 }
+
+#[test]
+fn quiet_verbose_and_progress_lines_when_not_a_terminal() {
+    let out = tempfile::tempdir().unwrap();
+    let run = |flag: &str| {
+        qbr(&[
+            "review",
+            sample_data().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            flag,
+        ])
+    };
+    let quiet = run("--quiet");
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(
+        quiet.stdout.is_empty() && quiet.stderr.is_empty(),
+        "{}",
+        stderr(&quiet)
+    );
+    // Not a terminal (cron, CI): plain progress lines, then the summary.
+    let plain = run("--allow-errors");
+    assert!(
+        stderr(&plain).contains(" of 20 workbooks"),
+        "{}",
+        stderr(&plain)
+    );
+    assert!(
+        stderr(&plain).contains("qbr: read 20 workbook(s) in"),
+        "{}",
+        stderr(&plain)
+    );
+    assert!(stdout(&plain).contains("Total sales"));
+    let verbose = run("-v");
+    assert!(
+        stderr(&verbose).contains("qbr: computed and wrote"),
+        "{}",
+        stderr(&verbose)
+    );
+}
