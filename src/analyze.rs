@@ -90,11 +90,16 @@ pub struct UnitReview {
 impl UnitReview {
     /// The completion below which this unit is a short board.
     pub fn short_line(&self, config: &Config) -> Decimal {
-        if self.okr {
-            config.okr_success
-        } else {
-            config.short_board_below
-        }
+        short_line(self.okr, config)
+    }
+}
+
+/// The short-board line: `okr_success` for an OKR-style target, else `short_board_below`.
+fn short_line(okr: bool, config: &Config) -> Decimal {
+    if okr {
+        config.okr_success
+    } else {
+        config.short_board_below
     }
 }
 
@@ -657,11 +662,7 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
                 .filter(|_| row.target > Decimal::ZERO)
                 .map(|a| a / row.target);
             let okr = row.okr || ctx.config.okr_dimensions.contains(&d);
-            let line = if okr {
-                ctx.config.okr_success
-            } else {
-                ctx.config.short_board_below
-            };
+            let line = short_line(okr, ctx.config);
             UnitReview {
                 okr,
                 node: n,
