@@ -386,10 +386,11 @@ impl ReviewRun {
     }
 
     /// Checks and reviews one period (`None`: the inbox decides), printing the summary.
-    fn review(
+    /// Reads and checks the inbox for one period, with progress and timing.
+    fn checked(
         &self,
         period: Option<qbr::calendar::Period>,
-    ) -> Result<(qbr::analyze::Review, qbr::Written), qbr::error::Error> {
+    ) -> Result<qbr::Checked, qbr::error::Error> {
         let started = std::time::Instant::now();
         let checked = self.ui.reading(|progress| {
             qbr::check(&qbr::LoadOptions {
@@ -398,19 +399,43 @@ impl ReviewRun {
             })
         })?;
         self.ui.stage("read and checked the inbox", started);
-        let errors = checked.loaded.diagnostics.count(qbr::diag::Severity::Error);
-        if errors > 0 {
-            eprint!("{}", qbr::check_report_text(&checked, self.color));
-            if !self.allow_errors {
-                return Err(qbr::error::Error::DataErrors { errors });
-            }
-        }
+        Ok(checked)
+    }
+
+    /// Computes and writes the review of a checked inbox, with timing.
+    fn write(
+        &self,
+        checked: &qbr::Checked,
+    ) -> Result<(qbr::analyze::Review, qbr::Written), qbr::error::Error> {
         let started = std::time::Instant::now();
-        let (review, written) = qbr::write_review(&checked, &self.out, &self.opts)?;
+        let written = qbr::write_review(checked, &self.out, &self.opts)?;
         self.ui.stage(
-            &format!("computed and wrote {}", written.dir.display()),
+            &format!("computed and wrote {}", written.1.dir.display()),
             started,
         );
+        Ok(written)
+    }
+
+    /// The number of errors that stop the run (none with --allow-errors).
+    fn blocking_errors(&self, checked: &qbr::Checked) -> usize {
+        let errors = checked.loaded.diagnostics.count(qbr::diag::Severity::Error);
+        if self.allow_errors { 0 } else { errors }
+    }
+
+    /// Checks and reviews one period (`None`: the inbox decides), printing the summary.
+    fn review(
+        &self,
+        period: Option<qbr::calendar::Period>,
+    ) -> Result<(qbr::analyze::Review, qbr::Written), qbr::error::Error> {
+        let checked = self.checked(period)?;
+        if checked.loaded.diagnostics.count(qbr::diag::Severity::Error) > 0 {
+            eprint!("{}", qbr::check_report_text(&checked, self.color));
+        }
+        let errors = self.blocking_errors(&checked);
+        if errors > 0 {
+            return Err(qbr::error::Error::DataErrors { errors });
+        }
+        let (review, written) = self.write(&checked)?;
         if !self.ui.quiet {
             print!(
                 "{}",
@@ -423,9 +448,9 @@ impl ReviewRun {
     /// One run of `qbr watch`: the outcome as a log line's text; a failure
     /// names the first errors with their cells.
     fn review_logged(&self, _trigger: &str) -> Result<String, String> {
-        let checked = qbr::check(&self.load_options(None)).map_err(|e| e.to_string())?;
-        let errors = checked.loaded.diagnostics.count(qbr::diag::Severity::Error);
-        if errors > 0 && !self.allow_errors {
+        let checked = self.checked(None).map_err(|e| e.to_string())?;
+        let errors = self.blocking_errors(&checked);
+        if errors > 0 {
             let first: Vec<String> = checked
                 .loaded
                 .diagnostics
@@ -446,8 +471,7 @@ impl ReviewRun {
                 first.join("; ")
             ));
         }
-        let (review, written) =
-            qbr::write_review(&checked, &self.out, &self.opts).map_err(|e| e.to_string())?;
+        let (review, written) = self.write(&checked).map_err(|e| e.to_string())?;
         Ok(format!(
             "review {} written to {} ({} order lines in the period, completion {})",
             review.period,
