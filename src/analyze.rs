@@ -382,6 +382,17 @@ pub const DIMENSION_ORDER: &[Dimension] = &[
     Dimension::Month,
 ];
 
+/// The built-in dimensions in report order, then the declared ones this review has.
+pub fn report_dimensions(r: &Review) -> Vec<Dimension> {
+    let mut out: Vec<Dimension> = DIMENSION_ORDER.to_vec();
+    for d in &r.dimensions {
+        if matches!(d.dimension, Dimension::Custom(_)) && !out.contains(&d.dimension) {
+            out.push(d.dimension.clone());
+        }
+    }
+    out
+}
+
 fn dimension_rank(d: &Dimension) -> usize {
     DIMENSION_ORDER
         .iter()

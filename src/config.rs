@@ -57,6 +57,8 @@ pub struct Config {
     pub okr_success: Decimal,
     /// Dimensions whose targets are all OKR-style (`[dimensions.<name>] okr = true`).
     pub okr_dimensions: Vec<crate::records::Dimension>,
+    /// Dimensions declared in `qbr.toml`, mapped to a column of the orders or a master.
+    pub custom_dimensions: Vec<CustomDimensionConfig>,
     /// How big an input may be before qbr refuses it.
     pub limits: Limits,
     /// The incentive preview's rates, `[incentives]`.
@@ -124,12 +126,138 @@ impl Default for IncentiveConfig {
     }
 }
 
+/// A dimension declared in `qbr.toml` (contract §2, custom dimensions):
+/// `[dimensions.industry] column = "行业", master = "customers"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomDimensionConfig {
+    pub dimension: crate::records::CustomDimension,
+    /// Header names of its column (any one matches, like a header synonym).
+    pub columns: Vec<String>,
+    /// The sheets that carry the column: orders, or the customers, products or people master.
+    pub source: crate::recognize::Role,
+    /// Names a Targets row or sheet may call the dimension by: the key, `zh`, `en`, the columns.
+    pub names: Vec<String>,
+}
+
+impl Config {
+    /// The declared dimension a Targets cell names (by key, zh, en or column name).
+    pub fn custom_dimension(&self, name: &str) -> Option<&CustomDimensionConfig> {
+        let key = crate::text::match_key(name);
+        self.custom_dimensions
+            .iter()
+            .find(|c| c.names.iter().any(|n| crate::text::match_key(n) == key))
+    }
+}
+
 /// `[dimensions.<name>]` as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct DimensionFile {
     /// Every target of the dimension is OKR-style.
     okr: bool,
+    /// A custom dimension's column header: one name or a list of names.
+    column: Option<OneOrMany>,
+    /// Where the column is: `orders` (default), `customers`, `products` or `people`.
+    master: Option<String>,
+    /// The dimension's Chinese name in reports.
+    zh: Option<String>,
+    /// The dimension's English name in reports.
+    en: Option<String>,
+}
+
+/// A string or a list of strings.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// Reads one `[dimensions.<name>]` table into the configuration.
+fn dimension_config(cfg: &mut Config, name: String, d: DimensionFile) -> Result<(), String> {
+    use crate::recognize::Role;
+    use crate::records::{CustomDimension, Dimension};
+    let parsed = Dimension::parse(&name)
+        .ok_or_else(|| "a [dimensions.\"\"] table needs a name".to_string())?;
+    let Some(column) = d.column else {
+        if !matches!(parsed, Dimension::Other(_)) {
+            if d.master.is_some() || d.zh.is_some() || d.en.is_some() {
+                return Err(format!(
+                    "[dimensions.{name}] is built in; only `okr` may be set for it"
+                ));
+            }
+            if d.okr {
+                cfg.okr_dimensions.push(parsed);
+            }
+            return Ok(());
+        }
+        return Err(format!(
+            "[dimensions.{name}] names no built-in dimension; declare its column, e.g. column = \"行业\" (and master = \"customers\" when the column is in the customers master)"
+        ));
+    };
+    if !matches!(parsed, Dimension::Other(_)) {
+        return Err(format!(
+            "[dimensions.{name}] is a built-in dimension and cannot be mapped to a column; choose another name"
+        ));
+    }
+    let columns: Vec<String> = column
+        .into_vec()
+        .into_iter()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if columns.is_empty() {
+        return Err(format!("[dimensions.{name}] column is empty"));
+    }
+    let source = match d.master.as_deref().map(crate::text::match_key).as_deref() {
+        None | Some("orders" | "order" | "订单" | "订单明细") => Role::Orders,
+        Some("customers" | "customer" | "客户" | "客户主数据") => Role::Customers,
+        Some("products" | "product" | "产品" | "产品主数据") => Role::Products,
+        Some("people" | "person" | "人员" | "人员主数据") => Role::People,
+        Some(other) => {
+            return Err(format!(
+                "[dimensions.{name}] master = \"{other}\"; expected orders, customers, products or people"
+            ));
+        }
+    };
+    let key = name.trim().to_string();
+    let zh = d.zh.unwrap_or_else(|| key.clone());
+    let en = d.en.unwrap_or_else(|| key.clone());
+    let mut names = vec![key.clone(), zh.clone(), en.clone()];
+    names.extend(columns.iter().cloned());
+    let dimension = CustomDimension { key, zh, en };
+    if let Some(other) = cfg.custom_dimensions.iter().find(|c| {
+        c.names.iter().any(|n| {
+            names
+                .iter()
+                .any(|m| crate::text::match_key(m) == crate::text::match_key(n))
+        })
+    }) {
+        return Err(format!(
+            "[dimensions.{name}] shares a name with [dimensions.{}]",
+            other.dimension.key
+        ));
+    }
+    if d.okr {
+        cfg.okr_dimensions
+            .push(Dimension::Custom(dimension.clone()));
+    }
+    cfg.custom_dimensions.push(CustomDimensionConfig {
+        dimension,
+        columns,
+        source,
+        names,
+    });
+    Ok(())
 }
 
 /// `[incentives]` as written.
@@ -226,6 +354,7 @@ impl Default for Config {
             product_weights: BTreeMap::new(),
             okr_success: Decimal::new(70, 2),
             okr_dimensions: Vec::new(),
+            custom_dimensions: Vec::new(),
             limits: Limits::default(),
             incentives: IncentiveConfig::default(),
             email: EmailConfig::default(),
@@ -401,11 +530,7 @@ impl Config {
         cfg.incentives = incentive_config(file.incentives)?;
         set(&mut cfg.okr_success, file.okr_success, "okr_success")?;
         for (name, d) in file.dimensions {
-            let dim = crate::records::Dimension::parse(&name)
-                .ok_or_else(|| format!("[dimensions.{name}] names no dimension qbr knows"))?;
-            if d.okr {
-                cfg.okr_dimensions.push(dim);
-            }
+            dimension_config(&mut cfg, name, d)?;
         }
         if let Some(mb) = file.max_unpacked_mb {
             cfg.limits.max_unpacked_bytes = mb.saturating_mul(1024 * 1024);

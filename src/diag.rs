@@ -273,6 +273,10 @@ codes! {
     OrderCustomerTypeUnknown = "order.customer_type_unknown", Warning;
     /// Order lines dated after the period under review.
     OrderOutsidePeriod = "order.outside_period", Warning;
+    /// Order lines without a value of a custom dimension (blank cell, or not in its master).
+    OrderDimensionUnmapped = "order.dimension_unmapped", Warning;
+    /// A custom dimension whose column no sheet of its source carries.
+    DimensionColumnMissing = "config.dimension_column_missing", Warning;
 }
 
 impl fmt::Display for Code {

@@ -55,6 +55,12 @@ impl Lang {
             Dimension::Group => Key::DimGroup,
             Dimension::Person => Key::DimPerson,
             Dimension::Month => Key::DimMonth,
+            Dimension::Custom(c) => {
+                return match self {
+                    Lang::Zh => c.zh.clone(),
+                    Lang::En => c.en.clone(),
+                };
+            }
             Dimension::Other(s) => return s.clone(),
         };
         self.t(key).to_string()

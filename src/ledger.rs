@@ -11,6 +11,7 @@
 
 use crate::calendar::{Month, Period, parse_month};
 use crate::config::Config;
+use crate::recognize::Role;
 use crate::records::{Dataset, Dimension, OrderLine};
 use crate::text::match_key;
 use chrono::NaiveDate;
@@ -154,6 +155,8 @@ pub struct Entry {
     pub person: Option<Sym>,
     pub group: Option<Sym>,
     pub region: Option<Sym>,
+    /// The line's value of each custom dimension (index into `Config::custom_dimensions`).
+    pub custom: Box<[Option<Sym>]>,
 }
 
 /// A target unit resolved against the ledger: what a line must have to belong to it.
@@ -165,6 +168,8 @@ pub enum UnitMatch {
     Month(Month),
     /// A product class or product, a region, group or person.
     Sym(Sym),
+    /// A value of the custom dimension with this index.
+    Custom(usize, Sym),
     /// No line can belong (a name no line carries, a custom dimension).
     Nothing,
 }
@@ -177,6 +182,7 @@ impl Entry {
             UnitMatch::Nothing => false,
             UnitMatch::Lifecycle(l) => self.lifecycle == Ok(l),
             UnitMatch::Month(mo) => self.month == mo,
+            UnitMatch::Custom(d, s) => self.custom.get(d) == Some(&Some(s)),
             UnitMatch::Sym(s) => match dimension {
                 Dimension::Product => self.product_class == Some(s) || self.product == s,
                 Dimension::Region => self.region == Some(s),
@@ -209,6 +215,8 @@ pub struct Ledger {
     pub history_start: Option<NaiveDate>,
     pub symbols: Symbols,
     by_period: BTreeMap<Period, (usize, usize)>,
+    /// The keys of the custom dimensions, by index.
+    pub custom_keys: Vec<String>,
 }
 
 impl Ledger {
@@ -244,6 +252,15 @@ impl Ledger {
             Dimension::Month => parse_month(unit_key)
                 .map(UnitMatch::Month)
                 .unwrap_or(UnitMatch::Nothing),
+            Dimension::Custom(c) => {
+                match (
+                    self.custom_keys.iter().position(|k| *k == c.key),
+                    self.symbols.get(unit_key),
+                ) {
+                    (Some(d), Some(s)) => UnitMatch::Custom(d, s),
+                    _ => UnitMatch::Nothing,
+                }
+            }
             Dimension::Other(_) => UnitMatch::Nothing,
             _ => self
                 .symbols
@@ -453,8 +470,22 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     for c in &ds.customers {
         texts.add(&c.customer, Canon::Name);
     }
+    let master_custom = ds
+        .customers
+        .iter()
+        .map(|c| &c.custom)
+        .chain(ds.products.iter().map(|p| &p.custom))
+        .chain(ds.people.iter().map(|p| &p.custom));
+    for values in master_custom {
+        for t in values.iter().flatten() {
+            texts.add(t, Canon::Name);
+        }
+    }
     for &i in &distinct {
         let o = &ds.orders[i];
+        for t in o.custom.iter().flatten() {
+            texts.add(t, Canon::Name);
+        }
         texts.add(&o.customer, Canon::Name);
         texts.add(&o.product, Canon::Name);
         for t in [&o.salesperson, &o.group, &o.region].into_iter().flatten() {
@@ -480,6 +511,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             map.get(&p.region, Canon::Name),
         ));
     }
+    let custom = CustomValues::build(ds, config, &map, n);
     let mut master_first: Vec<Option<NaiveDate>> = vec![None; n];
     for c in &ds.customers {
         if let Some(d) = c.first_order_date {
@@ -567,6 +599,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                     .as_deref()
                     .map(|r| map.get(r, Canon::Name))
                     .or(master.map(|m| m.1)),
+                custom: custom.of_line(o, customer, product, person, &map),
                 person,
             }
         })
@@ -582,6 +615,81 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         history_start,
         symbols,
         by_period,
+        custom_keys: config
+            .custom_dimensions
+            .iter()
+            .map(|c| c.dimension.key.clone())
+            .collect(),
+    }
+}
+
+/// Where each custom dimension's value comes from, resolved to symbols.
+struct CustomValues<'c> {
+    dimensions: &'c [crate::config::CustomDimensionConfig],
+    /// Per dimension sourced from a master: the value by customer, product or person symbol.
+    by_master: Vec<Vec<Option<Sym>>>,
+}
+
+impl<'c> CustomValues<'c> {
+    fn build(ds: &Dataset, config: &'c Config, map: &SymbolMap, n: usize) -> Self {
+        let dimensions = &config.custom_dimensions[..];
+        let mut by_master: Vec<Vec<Option<Sym>>> = dimensions
+            .iter()
+            .map(|c| match c.source {
+                Role::Orders => Vec::new(),
+                _ => vec![None; n],
+            })
+            .collect();
+        let records = ds
+            .customers
+            .iter()
+            .map(|c| (Role::Customers, &c.customer, &c.custom))
+            .chain(
+                ds.products
+                    .iter()
+                    .map(|p| (Role::Products, &p.product, &p.custom)),
+            )
+            .chain(ds.people.iter().map(|p| (Role::People, &p.name, &p.custom)));
+        for (role, name, values) in records {
+            let key = map.get(name, Canon::Name) as usize;
+            for (d, v) in values.iter().enumerate() {
+                if let Some(v) = v
+                    && dimensions.get(d).is_some_and(|c| c.source == role)
+                {
+                    by_master[d][key] = Some(map.get(v, Canon::Name));
+                }
+            }
+        }
+        CustomValues {
+            dimensions,
+            by_master,
+        }
+    }
+
+    /// A line's value of every custom dimension; `None` where it has none
+    /// (an empty cell, a customer the master does not list).
+    fn of_line(
+        &self,
+        o: &OrderLine,
+        customer: Sym,
+        product: Sym,
+        person: Option<Sym>,
+        map: &SymbolMap,
+    ) -> Box<[Option<Sym>]> {
+        self.dimensions
+            .iter()
+            .enumerate()
+            .map(|(d, c)| match c.source {
+                Role::Customers => self.by_master[d][customer as usize],
+                Role::Products => self.by_master[d][product as usize],
+                Role::People => person.and_then(|p| self.by_master[d][p as usize]),
+                _ => o
+                    .custom
+                    .get(d)
+                    .and_then(|v| v.as_deref())
+                    .map(|v| map.get(v, Canon::Name)),
+            })
+            .collect()
     }
 }
 

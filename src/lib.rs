@@ -270,6 +270,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         loaded.unrecognized.extend(r.unrecognized);
         loaded.dataset.append(r.dataset);
     }
+    loaded.dataset.resolve_custom_dimensions(&config);
     loaded.config = config;
     loaded.config_path = config_path;
     loaded.diagnostics.sort();
@@ -490,7 +491,7 @@ pub fn write_review(
         "as_of": review.as_of.to_string(),
         "lang": lang,
         "money_unit": format!("{:?}", opts.money_unit),
-        "split_by": opts.split_by.map(|b| b.dimension().key()),
+        "split_by": opts.split_by.map(|b| b.dimension().key().to_string()),
         "config": loaded.config_path.as_ref().map(|p| p.display().to_string()),
     });
     output::add_manifest(&mut set, loaded, options);
@@ -562,7 +563,8 @@ fn add_split_reports(
 ) -> Result<Vec<email::SplitReport>, Error> {
     let mut reports = Vec::new();
     let period = review.period;
-    let level = by.dimension().key();
+    let level = by.dimension();
+    let level = level.key();
     let mut index = Vec::new();
     let mut used = std::collections::HashSet::new();
     for unit in split::split_units(review, by) {

@@ -254,6 +254,21 @@ pub struct Table {
     pub columns: Vec<ColumnMap>,
     /// For Targets sheets named after a dimension (`个人`) that omit the Dimension column.
     pub implicit_dimension: Option<String>,
+    /// Columns of custom dimensions (`qbr.toml` `[dimensions.<name>] column`) this sheet carries.
+    pub custom_columns: Vec<CustomColumn>,
+    /// How many custom dimensions are declared: the length of a record's custom values.
+    pub custom_slots: usize,
+}
+
+/// Where a custom dimension's column sits in a recognised sheet.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CustomColumn {
+    /// Index into `Config::custom_dimensions`.
+    pub dimension: usize,
+    /// Absolute 0-based column.
+    pub col: u32,
+    /// The header text as written.
+    pub header: String,
 }
 
 impl Table {
@@ -280,6 +295,11 @@ pub struct Unrecognized {
 #[derive(Debug, Clone)]
 pub struct HeaderDictionary {
     by_key: HashMap<String, Vec<Field>>,
+    /// Custom dimension columns: header key → (dimension index, role whose sheets carry it).
+    custom_columns: HashMap<String, Vec<(usize, Role)>>,
+    /// Custom dimension names a Targets sheet may be named after → the name to parse.
+    custom_names: HashMap<String, String>,
+    custom_slots: usize,
 }
 
 impl HeaderDictionary {
@@ -302,7 +322,41 @@ impl HeaderDictionary {
                 add(name, *field);
             }
         }
-        HeaderDictionary { by_key }
+        let mut custom_columns: HashMap<String, Vec<(usize, Role)>> = HashMap::new();
+        let mut custom_names = HashMap::new();
+        for (i, c) in config.custom_dimensions.iter().enumerate() {
+            for column in &c.columns {
+                custom_columns
+                    .entry(match_key(column))
+                    .or_default()
+                    .push((i, c.source));
+            }
+            for name in &c.names {
+                custom_names.insert(match_key(name), c.dimension.key.clone());
+            }
+        }
+        HeaderDictionary {
+            by_key,
+            custom_columns,
+            custom_names,
+            custom_slots: config.custom_dimensions.len(),
+        }
+    }
+
+    /// The custom dimensions whose column a header of a `role` sheet is.
+    fn custom_columns(&self, header: &str, role: Role) -> impl Iterator<Item = usize> + '_ {
+        let (base, _) = split_unit(header);
+        self.custom_columns
+            .get(&match_key(&base))
+            .into_iter()
+            .flatten()
+            .filter(move |(_, r)| *r == role)
+            .map(|(i, _)| *i)
+    }
+
+    /// The declared dimension a sheet name names, for Targets sheets that omit the Dimension column.
+    fn custom_dimension_named(&self, sheet: &str) -> Option<String> {
+        self.custom_names.get(&match_key(sheet)).cloned()
     }
 
     /// The fields a header text may mean, and the unit in its trailing brackets.
@@ -361,30 +415,41 @@ fn is_count_unit(unit: &str) -> bool {
 }
 
 /// The built-in names of each dimension, for Targets sheets named after one.
-pub fn dimension_from_sheet_name(name: &str) -> Option<&'static str> {
+pub fn dimension_from_sheet_name(name: &str) -> Option<String> {
     let key = match_key(name);
     crate::records::Dimension::parse(&key)
         .filter(|d| !matches!(d, crate::records::Dimension::Other(_)))
-        .map(|d| d.key())
+        .map(|d| d.key().to_string())
 }
 
 /// One candidate header row's matches.
 struct RowMatch {
     /// (field, col, header text, unit)
     cells: Vec<(Vec<Field>, u32, String, Option<String>)>,
+    /// Roles whose custom dimension column is in the row.
+    custom_roles: Vec<Role>,
 }
 
 fn row_match(grid: &SheetGrid, row: u32, dict: &HeaderDictionary) -> RowMatch {
     let mut cells = Vec::new();
+    let mut custom_roles = Vec::new();
     for col in grid.col_start()..grid.col_end() {
         if let Data::String(s) = grid.cell(row, col) {
             let (fields, unit) = dict.lookup(s);
             if !fields.is_empty() {
                 cells.push((fields, col, s.trim().to_string(), unit));
             }
+            for role in [Role::Customers, Role::Products] {
+                if dict.custom_columns(s, role).next().is_some() {
+                    custom_roles.push(role);
+                }
+            }
         }
     }
-    RowMatch { cells }
+    RowMatch {
+        cells,
+        custom_roles,
+    }
 }
 
 impl RowMatch {
@@ -397,8 +462,11 @@ impl RowMatch {
         let reqs = role.requirements(implicit_dimension);
         let mut met = 0;
         let mut missing = Vec::new();
-        for alternatives in &reqs {
-            if alternatives.iter().any(|f| self.has(role, *f)) {
+        for (i, alternatives) in reqs.iter().enumerate() {
+            // A customers or products master may carry only its key and a
+            // custom dimension's column (客户, 行业).
+            let custom = i > 0 && self.custom_roles.contains(&role);
+            if custom || alternatives.iter().any(|f| self.has(role, *f)) {
                 met += 1;
             } else {
                 missing.push(alternatives[0]);
@@ -437,7 +505,8 @@ pub fn recognize_sheet(
     dict: &HeaderDictionary,
     diags: &mut Diagnostics,
 ) -> Result<Table, Unrecognized> {
-    let implicit = dimension_from_sheet_name(&grid.name);
+    let implicit =
+        dimension_from_sheet_name(&grid.name).or_else(|| dict.custom_dimension_named(&grid.name));
     let last = grid.row_end().min(HEADER_SEARCH_ROWS);
     // (met, total, matched, role, row, missing)
     let mut best: Option<(usize, usize, usize, Role, u32, Vec<Field>)> = None;
@@ -466,11 +535,19 @@ pub fn recognize_sheet(
         }
         if let Some((_, _, role)) = complete {
             let implicit_dimension = if role == Role::Targets && !m.has(role, Field::Dimension) {
-                implicit.map(str::to_string)
+                implicit.clone()
             } else {
                 None
             };
-            return Ok(build_table(grid, row, role, m, implicit_dimension, diags));
+            return Ok(build_table(
+                grid,
+                row,
+                role,
+                m,
+                implicit_dimension,
+                dict,
+                diags,
+            ));
         }
     }
     let (closest_role, closest_row, missing) = match best {
@@ -528,8 +605,23 @@ fn build_table(
     role: Role,
     m: RowMatch,
     implicit_dimension: Option<String>,
+    dict: &HeaderDictionary,
     diags: &mut Diagnostics,
 ) -> Table {
+    let mut custom_columns: Vec<CustomColumn> = Vec::new();
+    for col in grid.col_start()..grid.col_end() {
+        if let Data::String(s) = grid.cell(row, col) {
+            for dimension in dict.custom_columns(s, role) {
+                if !custom_columns.iter().any(|c| c.dimension == dimension) {
+                    custom_columns.push(CustomColumn {
+                        dimension,
+                        col,
+                        header: s.trim().to_string(),
+                    });
+                }
+            }
+        }
+    }
     let mut columns: Vec<ColumnMap> = Vec::new();
     for (fields, col, header, unit) in m.cells {
         // A header that means several fields takes the one this role knows first.
@@ -587,6 +679,8 @@ fn build_table(
         header_row: row,
         columns,
         implicit_dimension,
+        custom_columns,
+        custom_slots: dict.custom_slots,
     }
 }
 

@@ -55,8 +55,21 @@ pub enum Dimension {
     Group,
     Person,
     Month,
-    /// Not a built-in dimension: as written.
+    /// Declared in `qbr.toml` (`[dimensions.industry] column = "行业"`).
+    Custom(CustomDimension),
+    /// Neither built in nor declared: as written.
     Other(String),
+}
+
+/// A dimension declared in `qbr.toml`: its key and its names in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CustomDimension {
+    /// The `[dimensions.<key>]` name; what summary.json calls it.
+    pub key: String,
+    /// The Chinese name (`zh`, else the key).
+    pub zh: String,
+    /// The English name (`en`, else the key).
+    pub en: String,
 }
 
 impl Dimension {
@@ -90,8 +103,9 @@ impl Dimension {
         })
     }
 
-    /// The stable key: `total`, `customer`, `product`, `region`, `group`, `person`, `month`.
-    pub fn key(&self) -> &'static str {
+    /// The stable key: `total`, `customer`, `product`, `region`, `group`,
+    /// `person`, `month`, or a declared dimension's key.
+    pub fn key(&self) -> &str {
         match self {
             Dimension::Total => "total",
             Dimension::Customer => "customer",
@@ -100,6 +114,7 @@ impl Dimension {
             Dimension::Group => "group",
             Dimension::Person => "person",
             Dimension::Month => "month",
+            Dimension::Custom(c) => &c.key,
             Dimension::Other(_) => "other",
         }
     }
@@ -242,6 +257,9 @@ pub struct OrderLine {
     pub region: Option<Text>,
     pub group: Option<Text>,
     pub collected: Option<Decimal>,
+    /// Values of the custom dimensions read from the orders, by index into
+    /// `Config::custom_dimensions` (empty when none is declared).
+    pub custom: Box<[Option<Text>]>,
 }
 
 /// Stores each distinct text once (per table read).
@@ -267,6 +285,8 @@ pub struct ProductRec {
     pub origin: RowRef,
     pub product: String,
     pub class: String,
+    /// Custom dimension values from this master (see [`OrderLine::custom`]).
+    pub custom: Box<[Option<Text>]>,
 }
 
 /// A people master row: salesperson → group → region.
@@ -279,6 +299,8 @@ pub struct PersonRec {
     pub level: Option<String>,
     pub salary: Option<Decimal>,
     pub email: Option<String>,
+    /// Custom dimension values from this master (see [`OrderLine::custom`]).
+    pub custom: Box<[Option<Text>]>,
 }
 
 /// A customers master row.
@@ -289,6 +311,8 @@ pub struct CustomerRec {
     pub first_order_date: Option<NaiveDate>,
     pub tier: Option<String>,
     pub customer_type: Option<String>,
+    /// Custom dimension values from this master (see [`OrderLine::custom`]).
+    pub custom: Box<[Option<Text>]>,
 }
 
 /// An activity row (过程指标): one person's leading indicators for a week or day.
@@ -460,6 +484,21 @@ impl Dataset {
                 r.origin = shift(r.origin);
                 r
             }));
+    }
+
+    /// Target rows that name a dimension declared in `qbr.toml` (by its key,
+    /// Chinese or English name, or column) become that dimension.
+    pub fn resolve_custom_dimensions(&mut self, config: &crate::config::Config) {
+        if config.custom_dimensions.is_empty() {
+            return;
+        }
+        for t in &mut self.targets {
+            if let Dimension::Other(name) = &t.dimension
+                && let Some(c) = config.custom_dimension(name)
+            {
+                t.dimension = Dimension::Custom(c.dimension.clone());
+            }
+        }
     }
 
     fn pop_last(&mut self, role: Role) {
@@ -775,7 +814,22 @@ impl<'a> RowReader<'a, '_> {
             region,
             group,
             collected,
+            custom: self.custom(),
         })
+    }
+
+    /// The custom dimension columns of this table, by dimension index.
+    fn custom(&mut self) -> Box<[Option<Text>]> {
+        let t = self.table;
+        if t.custom_columns.is_empty() {
+            return Box::default();
+        }
+        let mut values = vec![None; t.custom_slots];
+        for c in &t.custom_columns {
+            let raw = self.grid.cell(self.origin.row, c.col);
+            values[c.dimension] = self.intern(raw);
+        }
+        values.into_boxed_slice()
     }
 
     fn product(&mut self) -> Option<ProductRec> {
@@ -785,6 +839,7 @@ impl<'a> RowReader<'a, '_> {
             origin: self.origin,
             product: product?,
             class: class?,
+            custom: self.custom(),
         })
     }
 
@@ -803,6 +858,7 @@ impl<'a> RowReader<'a, '_> {
             level,
             salary,
             email,
+            custom: self.custom(),
         })
     }
 
@@ -817,6 +873,7 @@ impl<'a> RowReader<'a, '_> {
             first_order_date,
             tier,
             customer_type,
+            custom: self.custom(),
         })
     }
 

@@ -50,6 +50,7 @@ pub const RULES: &[Rule] = &[
     check_products,
     check_customer_types,
     check_outside_period,
+    check_custom_dimensions,
 ];
 
 /// Runs every rule, in parallel; findings come out in rule order.
@@ -141,6 +142,8 @@ pub fn dimension_label(d: &Dimension) -> String {
         Dimension::Group => "小组 / group".into(),
         Dimension::Person => "个人 / person".into(),
         Dimension::Month => "月份 / month".into(),
+        Dimension::Custom(c) if c.zh == c.en => c.zh.clone(),
+        Dimension::Custom(c) => format!("{} / {}", c.zh, c.en),
         Dimension::Other(s) => s.clone(),
     }
 }
@@ -179,12 +182,25 @@ fn check_dimensions(ctx: &Context, diags: &mut Diagnostics) {
                 Diagnostic::new(
                     Code::TargetDimensionUnknown,
                     Some(ctx.at(n, Field::Dimension)),
-                    format!("dimension `{name}` is not one qbr knows; expected total, customer, product, region, group, person or month (总计, 客户, 产品, 区域, 小组, 个人, 月份)"),
+                    format!("dimension `{name}` is not one qbr knows; expected total, customer, product, region, group, person or month (总计, 客户, 产品, 区域, 小组, 个人, 月份){}", declared(ctx.config)),
                 )
-                .with_help("correct the dimension name"),
+                .with_help("correct the dimension name, or declare it in qbr.toml: [dimensions.<key>] column = \"<header>\" (see docs/config.md)"),
             );
         }
     }
+}
+
+/// `, or one declared in qbr.toml: industry, channel` (empty when none is).
+fn declared(config: &Config) -> String {
+    if config.custom_dimensions.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = config
+        .custom_dimensions
+        .iter()
+        .map(|c| c.dimension.key.as_str())
+        .collect();
+    format!(", or one declared in qbr.toml: {}", names.join(", "))
 }
 
 fn check_measures(ctx: &Context, diags: &mut Diagnostics) {
@@ -951,5 +967,94 @@ fn check_outside_period(ctx: &Context, diags: &mut Diagnostics) {
             )
             .with_help("check the dates, or review a later period with --period"),
         );
+    }
+}
+
+/// Custom dimensions: the column must exist in its source, and lines without
+/// a value are named (per customer, product or person for a master; per sheet
+/// for the orders), with lines and money, as that dimension's unassigned.
+fn check_custom_dimensions(ctx: &Context, diags: &mut Diagnostics) {
+    use crate::recognize::Role;
+    for (d, c) in ctx.config.custom_dimensions.iter().enumerate() {
+        let dim = Dimension::Custom(c.dimension.clone());
+        if !has_dimension(ctx, std::slice::from_ref(&dim)) {
+            continue;
+        }
+        let label = dimension_label(&dim);
+        let carries = |t: &crate::recognize::Table| {
+            t.role == c.source && t.custom_columns.iter().any(|x| x.dimension == d)
+        };
+        if !ctx.dataset.tables.iter().any(carries) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DimensionColumnMissing,
+                    None,
+                    format!(
+                        "no {} sheet has a `{}` column, so every line is unassigned in the {label} dimension",
+                        c.source.label(),
+                        c.columns.join("` / `")
+                    ),
+                )
+                .with_help(format!(
+                    "add the column, or correct column = … under [dimensions.{}] in qbr.toml",
+                    c.dimension.key
+                )),
+            );
+            continue;
+        }
+        let unmapped = fold_by(ctx, |e| {
+            if e.custom.get(d).copied().flatten().is_some() {
+                return None;
+            }
+            let o = &ctx.dataset.orders[e.order];
+            Some(match c.source {
+                Role::Customers => o.customer.to_string(),
+                Role::Products => o.product.to_string(),
+                Role::People => o.salesperson.as_deref().unwrap_or_default().to_string(),
+                _ => format!("{}/{}", o.origin.file.0, o.origin.sheet.0),
+            })
+        });
+        for (name, (first, lines, amount)) in unmapped {
+            let money = format_money(amount);
+            let (at, what) = match c.source {
+                Role::Customers => (
+                    order_cell(ctx, first, Field::Customer),
+                    format!("customer `{name}` has no {label} in the customers master"),
+                ),
+                Role::Products => (
+                    order_cell(ctx, first, Field::Product),
+                    format!("product `{name}` has no {label} in the products master"),
+                ),
+                Role::People => (
+                    order_cell(ctx, first, Field::Salesperson),
+                    format!("salesperson `{name}` has no {label} in the people master"),
+                ),
+                _ => {
+                    let o = ctx.dataset.orders[first].origin;
+                    let t = &ctx.dataset.tables[o.table.0 as usize];
+                    match t.custom_columns.iter().find(|x| x.dimension == d) {
+                        Some(col) => (
+                            o.cell(col.col).into(),
+                            format!("`{}` cells are empty in this sheet", col.header),
+                        ),
+                        None => (
+                            ctx.cell(o, Field::OrderDate),
+                            format!("this sheet has no `{}` column", c.columns.join("` / `")),
+                        ),
+                    }
+                }
+            };
+            diags.push(
+                Diagnostic::new(
+                    Code::OrderDimensionUnmapped,
+                    Some(at),
+                    format!(
+                        "{what}: {lines} line(s) of {}, {money}, are unassigned in the {label} dimension",
+                        ctx.period
+                    ),
+                )
+                .with_help("fill in the value, or add the missing rows to the master"),
+            );
+        }
     }
 }

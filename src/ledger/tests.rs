@@ -93,6 +93,7 @@ mod duplicates {
             region: None,
             group: None,
             collected: None,
+            custom: Box::default(),
         }
     }
 

@@ -277,7 +277,7 @@ fn view(
     });
     // One section per dimension; the email keeps only the sales measure.
     let mut sections = Vec::new();
-    for d in crate::analyze::DIMENSION_ORDER.iter().cloned() {
+    for d in crate::analyze::report_dimensions(r) {
         let rows: Vec<UnitRow> = r
             .dimensions
             .iter()

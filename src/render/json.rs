@@ -62,7 +62,7 @@ struct UnassignedView {
 
 #[derive(Serialize)]
 struct DimensionView {
-    dimension: &'static str,
+    dimension: String,
     measure: &'static str,
     unassigned: UnassignedView,
     units: Vec<UnitView>,
@@ -70,7 +70,7 @@ struct DimensionView {
 
 #[derive(Serialize)]
 struct ShortBoardView {
-    dimension: &'static str,
+    dimension: String,
     measure: &'static str,
     unit: String,
     completion: String,
@@ -87,7 +87,7 @@ struct RankedUnit {
 
 #[derive(Serialize)]
 struct RankingView {
-    dimension: &'static str,
+    dimension: String,
     excellent: Vec<String>,
     needs_improvement: Vec<String>,
     units: Vec<RankedUnit>,
@@ -95,7 +95,7 @@ struct RankingView {
 
 #[derive(Serialize)]
 struct PaceView {
-    dimension: &'static str,
+    dimension: String,
     unit: String,
     completion: String,
     expected: String,
@@ -111,7 +111,7 @@ struct QuarterValue {
 
 #[derive(Serialize)]
 struct TrendView {
-    dimension: &'static str,
+    dimension: String,
     measure: &'static str,
     unit: String,
     quarters: Vec<QuarterValue>,
@@ -136,7 +136,7 @@ struct CustomersView {
 
 #[derive(Serialize)]
 struct FunnelView {
-    dimension: &'static str,
+    dimension: String,
     unit: String,
     visits: String,
     leads: String,
@@ -248,7 +248,7 @@ fn unit_view(m: &Measure, u: &UnitReview) -> UnitView {
 
 fn dimension_view(d: &DimensionReview) -> DimensionView {
     DimensionView {
-        dimension: d.dimension.key(),
+        dimension: key(&d.dimension),
         measure: d.measure.key(),
         unassigned: UnassignedView {
             lines: d.unassigned.lines,
@@ -258,8 +258,8 @@ fn dimension_view(d: &DimensionReview) -> DimensionView {
     }
 }
 
-fn key(d: &Dimension) -> &'static str {
-    d.key()
+fn key(d: &Dimension) -> String {
+    d.key().to_string()
 }
 
 /// Renders `summary.json`.

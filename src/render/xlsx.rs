@@ -266,19 +266,18 @@ pub fn review_workbook(
     if !team.is_empty() {
         dimension_sheet(&mut wb, lang.t(Key::SheetTeam), &team, &f, opts, true)?;
     }
-    for d in r
-        .dimensions
-        .iter()
-        .filter(|x| matches!(x.dimension, Dimension::Other(_)))
+    for d in crate::analyze::report_dimensions(r)
+        .into_iter()
+        .filter(|d| matches!(d, Dimension::Custom(_)))
     {
-        dimension_sheet(
-            &mut wb,
-            &lang.dimension(&d.dimension),
-            &[d],
-            &f,
-            opts,
-            false,
-        )?;
+        let dims: Vec<&DimensionReview> =
+            r.dimensions.iter().filter(|x| x.dimension == d).collect();
+        // A declared name may equal a sheet qbr writes anyway: then it carries its key.
+        let mut name = lang.dimension(&d);
+        if wb.worksheet_from_name(&sheet_name(&name)).is_ok() {
+            name = format!("{name} ({})", d.key());
+        }
+        dimension_sheet(&mut wb, &name, &dims, &f, opts, false)?;
     }
     short_boards_sheet(&mut wb, r, &f, lang)?;
     ranking_sheet(&mut wb, r, &f, lang)?;

@@ -4,6 +4,7 @@
 mod cli;
 mod corpus;
 mod csv;
+mod dimensions;
 mod email;
 mod fuzz_regressions;
 mod hostile;

@@ -115,3 +115,82 @@ pub fn two_region_inbox(unit_names: [&str; 2]) -> tempfile::TempDir {
     ]);
     inbox(&[("目标.xlsx", vec![t, p]), ("订单.xlsx", vec![o])])
 }
+
+/// A sheet from string rows: cells that read as plain decimals are written as
+/// numbers, empty strings as empty cells, everything else as text.
+pub fn sheet(name: &str, headers: &[&str], rows: &[&[&str]]) -> SheetSpec {
+    use qbr::sample::sheet::Cell;
+    let mut s = SheetSpec::new(name, headers);
+    for r in rows {
+        s.row(
+            r.iter()
+                .map(|c| match c.parse::<rust_decimal::Decimal>() {
+                    _ if c.is_empty() => Cell::Empty,
+                    Ok(d) => Cell::Number(d),
+                    Err(_) => Cell::Text(c.to_string()),
+                })
+                .collect(),
+        );
+    }
+    s
+}
+
+/// A written review: summary.json parsed, and the folder with every output.
+pub struct Reviewed {
+    pub summary: serde_json::Value,
+    pub dir: PathBuf,
+    /// Keeps the output folder alive while the test reads it.
+    _out: tempfile::TempDir,
+}
+
+impl Reviewed {
+    /// An output file's text.
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.join(name)).expect("output file")
+    }
+
+    /// One unit of a dimension and measure in summary.json.
+    pub fn unit(&self, dimension: &str, measure: &str, unit: &str) -> &serde_json::Value {
+        self.dimension(dimension, measure)["units"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .find(|u| u["unit"] == unit)
+            .unwrap_or_else(|| panic!("no {dimension}/{measure} unit {unit}"))
+    }
+
+    /// One dimension and measure in summary.json.
+    pub fn dimension(&self, dimension: &str, measure: &str) -> &serde_json::Value {
+        self.summary["dimensions"]
+            .as_array()
+            .expect("dimensions")
+            .iter()
+            .find(|d| d["dimension"] == dimension && d["measure"] == measure)
+            .unwrap_or_else(|| panic!("no dimension {dimension}/{measure}"))
+    }
+}
+
+/// Checks an inbox (with `qbr.toml` text when given) and writes its review
+/// into a temporary folder.
+pub fn review_inbox(dir: &Path, config: Option<&str>) -> Reviewed {
+    if let Some(c) = config {
+        std::fs::write(dir.join("qbr.toml"), c).expect("qbr.toml");
+    }
+    let checked = qbr::check(&qbr::LoadOptions {
+        inbox: dir.to_path_buf(),
+        ..Default::default()
+    })
+    .expect("inbox checks");
+    let out = tempfile::tempdir().expect("temp dir");
+    let (_, written) =
+        qbr::write_review(&checked, out.path(), &Default::default()).expect("review written");
+    let summary = serde_json::from_str(
+        &std::fs::read_to_string(written.join("summary.json")).expect("summary.json"),
+    )
+    .expect("summary.json parses");
+    Reviewed {
+        summary,
+        dir: written.dir,
+        _out: out,
+    }
+}
