@@ -22,6 +22,8 @@ use rustc_hash::FxHashSet as HashSet;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+pub mod resources;
+
 /// How a unit stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -314,6 +316,8 @@ pub struct Review {
     pub inputs: Inputs,
     /// What to change next quarter, from [`crate::next`] (empty until computed).
     pub suggestions: Vec<crate::next::Suggestion>,
+    /// The action plans and their return; `None` when the inbox has none.
+    pub resources: Option<resources::Resources>,
 }
 
 /// The invariant that failed: the figures would not add up.
@@ -527,7 +531,9 @@ pub fn analyze(
         .find(|d| d.dimension == Dimension::Total && d.measure == Measure::Sales)
         .and_then(|d| d.units.first().cloned());
     let inputs = inputs(&ctx, files);
+    let resources = resources::review_actions(&ctx, &dimensions, as_of);
     Review {
+        resources,
         period,
         as_of,
         in_progress: as_of < period.last_day(),

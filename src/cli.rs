@@ -45,6 +45,18 @@ fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 /// Parses an amount such as `12000000`, `1200万` or `12,000,000`.
+/// A weight between 0 and 1.
+fn weight_arg(s: &str) -> Result<rust_decimal::Decimal, String> {
+    let w: rust_decimal::Decimal = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number; expected a weight such as 0.5"))?;
+    if w < rust_decimal::Decimal::ZERO || w > rust_decimal::Decimal::ONE {
+        return Err(format!("{s} is outside 0 to 1"));
+    }
+    Ok(w)
+}
+
 fn amount_arg(s: &str) -> Result<rust_decimal::Decimal, String> {
     crate::money::parse_amount(s)
         .ok()
@@ -210,6 +222,15 @@ pub enum Command {
         /// A qbr.toml to use instead of the one at the inbox root.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Blend the inbox's bottom-up proposals (一线建议目标) into the plan:
+        /// each proposed unit moves toward its proposal by the weight, then
+        /// every sibling set is fitted to its parent so the tree adds up.
+        #[arg(long)]
+        proposals: bool,
+        /// The proposals' weight in the blend, 0 to 1 (default: qbr.toml
+        /// `proposal_weight`, else 0.5).
+        #[arg(long, requires = "proposals", value_parser = weight_arg)]
+        proposal_weight: Option<rust_decimal::Decimal>,
     },
     /// Write blank workbooks for a team that does not keep them yet: Targets,
     /// Orders, master data and Activities with the headers qbr recognises,

@@ -55,6 +55,8 @@ pub struct Config {
     pub product_weights: BTreeMap<String, Decimal>,
     /// The success line of OKR-style targets (0.70): below it an OKR unit is a short board.
     pub okr_success: Decimal,
+    /// `qbr plan --proposals`: the bottom-up proposals' weight in the blend (0.5).
+    pub proposal_weight: Decimal,
     /// Dimensions whose targets are all OKR-style (`[dimensions.<name>] okr = true`).
     pub okr_dimensions: Vec<crate::records::Dimension>,
     /// Dimensions declared in `qbr.toml`, mapped to a column of the orders or a master.
@@ -353,6 +355,7 @@ impl Default for Config {
             customer_weights: BTreeMap::new(),
             product_weights: BTreeMap::new(),
             okr_success: Decimal::new(70, 2),
+            proposal_weight: Decimal::new(5, 1),
             okr_dimensions: Vec::new(),
             custom_dimensions: Vec::new(),
             limits: Limits::default(),
@@ -407,6 +410,7 @@ struct ConfigFile {
     product_weights: BTreeMap<String, Num>,
     incentives: IncentiveFile,
     okr_success: Option<Num>,
+    proposal_weight: Option<Num>,
     dimensions: BTreeMap<String, DimensionFile>,
     max_unpacked_mb: Option<u64>,
     max_rows: Option<u32>,
@@ -529,6 +533,14 @@ impl Config {
         cfg.email = email_config(file.email, file.recipients, file.allowed_domains)?;
         cfg.incentives = incentive_config(file.incentives)?;
         set(&mut cfg.okr_success, file.okr_success, "okr_success")?;
+        set(
+            &mut cfg.proposal_weight,
+            file.proposal_weight,
+            "proposal_weight",
+        )?;
+        if cfg.proposal_weight > Decimal::ONE {
+            return Err("`proposal_weight` must be between 0 and 1".into());
+        }
         for (name, d) in file.dimensions {
             dimension_config(&mut cfg, name, d)?;
         }

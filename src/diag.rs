@@ -277,6 +277,12 @@ codes! {
     OrderDimensionUnmapped = "order.dimension_unmapped", Warning;
     /// A custom dimension whose column no sheet of its source carries.
     DimensionColumnMissing = "config.dimension_column_missing", Warning;
+    /// An action plan's Serves cell names no target of the period.
+    ActionServesUnknown = "action.serves_unknown", Warning;
+    /// An action plan ends before it starts.
+    ActionDatesReversed = "action.dates_reversed", Error;
+    /// A bottom-up proposal for a unit the top-down targets do not have.
+    ProposalUnmatched = "proposal.unmatched", Warning;
 }
 
 impl fmt::Display for Code {

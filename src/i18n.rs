@@ -90,6 +90,7 @@ impl Lang {
             Rule::LeverCoaching => Key::RuleLeverCoaching,
             Rule::LeverProduct => Key::RuleLeverProduct,
             Rule::FlagShareMismatch => Key::RuleShareMismatch,
+            Rule::ShiftBudget => Key::RuleShiftBudget,
         })
     }
 
@@ -112,6 +113,13 @@ impl Lang {
                 "share_of_group_shortfall" => Key::EvShareOfShortfall,
                 "share_by_region" => Key::EvShareByRegion,
                 "success_line" => Key::EvSuccessLine,
+                "action" => Key::EvAction,
+                "return_index" => Key::EvReturnIndex,
+                "to_action" => Key::EvToAction,
+                "to_return_index" => Key::EvToReturnIndex,
+                "shift_amount" => Key::EvShiftAmount,
+                "buys_here" => Key::EvBuysHere,
+                "buys_there" => Key::EvBuysThere,
                 other => return other.to_string(),
             };
             self.t(key).to_string()
@@ -125,6 +133,18 @@ impl Lang {
             .map(|(k, v)| format!("{} {v}", label(k)))
             .collect::<Vec<_>>()
             .join(sep)
+    }
+
+    /// Where an action's actual output came from.
+    pub fn output_source(self, s: crate::analyze::resources::OutputSource) -> &'static str {
+        use crate::analyze::resources::OutputSource;
+        self.t(match s {
+            OutputSource::Sheet => Key::SourceSheet,
+            OutputSource::Orders => Key::SourceOrders,
+            OutputSource::Activities => Key::SourceActivities,
+            OutputSource::Unit => Key::SourceUnit,
+            OutputSource::Unknown => Key::SourceUnknown,
+        })
     }
 
     /// A status word.
@@ -342,6 +362,46 @@ keys! {
     EvShareOfShortfall => "占小组缺口", "share of the group's shortfall";
     EvShareByRegion => "各区域占比", "share by region";
     ShowingTop => "仅列出前若干项", "Showing the first entries";
+    RuleShiftBudget => "调配预算：从低回报行动移向高回报行动", "Shift budget from a low-return action to a high-return one";
+    EvAction => "行动", "action";
+    EvReturnIndex => "回报指数", "return index";
+    EvToAction => "移至", "move to";
+    EvToReturnIndex => "其回报指数", "its return index";
+    EvShiftAmount => "调配金额", "amount";
+    EvBuysHere => "该金额在此可带来", "buys here";
+    EvBuysThere => "在彼处可带来", "buys there";
+    SheetResources => "资源", "Resources";
+    Resources => "资源投入与回报", "Resources and return";
+    Action => "行动", "Action";
+    Serves => "服务目标", "Serves";
+    ExpectedOutput => "预期产出", "Expected output";
+    ActualOutput => "实际产出", "Actual output";
+    OutputSource => "产出来源", "Output from";
+    Attainment => "产出达成", "Output attained";
+    Budget => "预算", "Budget";
+    Spent => "实际花费", "Spent";
+    CostPerOutput => "单位产出成本", "Cost per unit of output";
+    PlannedCostPerOutput => "计划单位成本", "Planned cost per unit";
+    ReturnIndex => "回报指数", "Return index";
+    OnTime => "按期完成", "On time";
+    No => "否", "no";
+    Running => "进行中", "running";
+    OverspentShort => "超支且产出不足", "Overspent and short";
+    Unplanned => "没有行动计划的目标", "Targets without a plan";
+    SourceSheet => "表格填写", "the sheet";
+    SourceOrders => "订单推算", "orders";
+    SourceActivities => "过程指标推算", "activities";
+    SourceUnit => "单元季度值", "the unit's quarter";
+    SourceUnknown => "未知", "unknown";
+    ProposalsHeading => "一线建议目标（自下而上）", "Bottom-up proposals";
+    ProposalWeight => "一线建议权重", "weight of the proposals";
+    Rationale => "理由", "rationale";
+    TopDown => "自上而下", "top-down";
+    Proposed => "一线建议", "proposed";
+    Proposer => "提议人", "Proposer";
+    Blended => "加权", "blended";
+    FittedToParent => "按上级调整后", "fitted to its parent";
+    ProposalNotInPlan => "规划中没有该单元，未采用", "not a unit of the plan; left out";
 }
 
 #[cfg(test)]

@@ -34,6 +34,7 @@ pub mod money;
 pub mod next;
 pub mod output;
 pub mod plan;
+pub mod proposals;
 pub mod read;
 pub mod recognize;
 pub mod records;
@@ -338,11 +339,61 @@ pub fn check_report_text(checked: &Checked, color: bool) -> String {
         .period
         .map(|p| checked.ledger.in_period(p).len())
         .unwrap_or(0);
+    out.push_str(&proposals_text(checked));
     out.push_str(&format!(
         "check {period}: {errors} error(s), {warnings} warning(s), {notes} note(s) — {} workbook(s), {} target row(s), {lines} distinct order line(s) in the period\n",
         loaded.files.iter().filter(|f| f.opened).count(),
         checked.tree.nodes.len(),
     ));
+    out
+}
+
+/// The bottom-up proposals of the checked period beside their top-down targets.
+fn proposal_gaps(checked: &Checked) -> Vec<proposals::ProposalGap> {
+    checked
+        .period
+        .map(|p| proposals::reconcile(&checked.loaded.dataset, &checked.tree, p))
+        .unwrap_or_default()
+}
+
+/// `qbr check`'s table of bottom-up proposals: per unit the top-down target,
+/// the proposal, the gap and the proposer's rationale (empty without proposals).
+fn proposals_text(checked: &Checked) -> String {
+    let gaps = proposal_gaps(checked);
+    if gaps.is_empty() {
+        return String::new();
+    }
+    let value = |m: &records::Measure, v: rust_decimal::Decimal| validate::format_value(m, v);
+    let mut out = String::from("bottom-up proposals against the top-down targets:\n");
+    for g in &gaps {
+        let top = g
+            .top_down
+            .map(|t| value(&g.measure, t))
+            .unwrap_or_else(|| "(no top-down target)".into());
+        let gap = match (g.gap, g.gap_ratio) {
+            (Some(d), Some(r)) => format!(
+                "gap {}{} ({}{})",
+                if d.is_sign_negative() { "" } else { "+" },
+                value(&g.measure, d),
+                if r.is_sign_negative() { "" } else { "+" },
+                money::format_percent(r)
+            ),
+            (Some(d), None) => format!("gap {}", value(&g.measure, d)),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "  {} / {} / {}: top-down {top}, proposed {} by {}; {gap}{}\n",
+            validate::dimension_label(&g.dimension),
+            validate::measure_label(&g.measure),
+            g.unit,
+            value(&g.measure, g.proposed),
+            g.proposer,
+            g.rationale
+                .as_deref()
+                .map(|r| format!(" — {r}"))
+                .unwrap_or_default()
+        ));
+    }
     out
 }
 
@@ -358,6 +409,20 @@ pub fn check_report_json(checked: &Checked) -> String {
         "period": checked.period.map(|p| p.to_string()),
         "counts": {"errors": errors, "warnings": warnings, "notes": notes},
         "diagnostics": views,
+        "proposals": proposal_gaps(checked).iter().map(|g| {
+            let value = |v: rust_decimal::Decimal| render::json::value(&g.measure, v);
+            serde_json::json!({
+                "dimension": g.dimension.key(),
+                "measure": g.measure.key(),
+                "unit": g.unit,
+                "top_down": g.top_down.map(value),
+                "proposed": value(g.proposed),
+                "gap": g.gap.map(value),
+                "gap_ratio": g.gap_ratio.map(|r| money::round_rate(r).to_string()),
+                "proposer": g.proposer,
+                "rationale": g.rationale,
+            })
+        }).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&v).expect("check report serialises")
 }
@@ -620,6 +685,7 @@ pub fn write_plan(
     total: rust_decimal::Decimal,
     period: calendar::Period,
     lang: Option<i18n::Lang>,
+    proposals: plan::Proposals,
     out: &std::path::Path,
 ) -> Result<Planned, Error> {
     let loaded = load(load_opts)?;
@@ -632,6 +698,10 @@ pub fn write_plan(
             total,
             period,
             lang,
+            proposals: match proposals {
+                plan::Proposals::Ignore => None,
+                plan::Proposals::Blend(w) => Some(w.unwrap_or(loaded.config.proposal_weight)),
+            },
         },
     );
     let bytes = render::targets::targets_workbook(&render::targets::TargetsBook {

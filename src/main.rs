@@ -137,6 +137,8 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             out,
             lang,
             config,
+            proposals,
+            proposal_weight,
         } => {
             let planned = qbr::write_plan(
                 &qbr::LoadOptions {
@@ -147,6 +149,11 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
                 total,
                 period,
                 lang,
+                if proposals {
+                    qbr::plan::Proposals::Blend(proposal_weight)
+                } else {
+                    qbr::plan::Proposals::Ignore
+                },
                 &out,
             )?;
             let rows = planned.plan.lines.len();

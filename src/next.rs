@@ -59,6 +59,9 @@ pub enum Rule {
     /// The planned share no longer matches the sales mix.
     #[serde(rename = "flag.share_mismatch")]
     FlagShareMismatch,
+    /// An action returned less than planned while another returned more: move budget.
+    #[serde(rename = "shift.budget")]
+    ShiftBudget,
 }
 
 impl Rule {
@@ -73,11 +76,12 @@ impl Rule {
             Rule::LeverCoaching => "lever.coaching",
             Rule::LeverProduct => "lever.product",
             Rule::FlagShareMismatch => "flag.share_mismatch",
+            Rule::ShiftBudget => "shift.budget",
         }
     }
 
     /// Every rule, in the order reports list them.
-    pub const ALL: [Rule; 8] = [
+    pub const ALL: [Rule; 9] = [
         Rule::RaiseExcellent,
         Rule::LowerPersistentShortBoard,
         Rule::HoldShortBoard,
@@ -86,6 +90,7 @@ impl Rule {
         Rule::LeverCoaching,
         Rule::LeverProduct,
         Rule::FlagShareMismatch,
+        Rule::ShiftBudget,
     ];
 }
 
@@ -258,6 +263,7 @@ pub fn next_quarter(x: &Inputs) -> NextQuarter {
         }
     }
     suggestions.extend(levers(x, &units));
+    suggestions.extend(shift_budget(x.review));
 
     let rows = build_rows(x, next, growth, &weighting, &siblings, &units);
     for s in &mut suggestions {
@@ -285,6 +291,62 @@ pub fn next_quarter(x: &Inputs) -> NextQuarter {
         rows,
         suggestions,
     }
+}
+
+/// Pairs the lowest-return actions (below plan) with the highest (above it),
+/// from both ends of the ranking: half the low one's budget moves to the high
+/// one, with what that money bought in each.
+fn shift_budget(review: &Review) -> Vec<Suggestion> {
+    use crate::analyze::resources::ActionReview;
+    let Some(r) = &review.resources else {
+        return Vec::new();
+    };
+    let ranked: Vec<&ActionReview> = r
+        .actions
+        .iter()
+        .filter(|a| a.return_index.is_some() && a.cost_per_output.is_some() && a.budget.is_some())
+        .collect();
+    let times = |v: Decimal| format!("{}×", v.round_dp(2));
+    let mut out = Vec::new();
+    for k in 0..ranked.len() / 2 {
+        let (high, low) = (ranked[k], ranked[ranked.len() - 1 - k]);
+        let (Some(hr), Some(lr)) = (high.return_index, low.return_index) else {
+            break;
+        };
+        if hr <= Decimal::ONE || lr >= Decimal::ONE {
+            break;
+        }
+        let (Some(hc), Some(lc), Some(budget)) =
+            (high.cost_per_output, low.cost_per_output, low.budget)
+        else {
+            break;
+        };
+        let (Some(dimension), Some(unit)) = (low.dimension.clone(), low.unit.clone()) else {
+            continue;
+        };
+        let amount = (budget / Decimal::TWO).round_dp(0);
+        let output = |cost: Decimal, m: &Measure| {
+            let v = (amount / cost).round_dp(if m.is_money() { 2 } else { 1 });
+            format!("{} {}", v.normalize(), m.key())
+        };
+        out.push(Suggestion {
+            rule: Rule::ShiftBudget,
+            dimension,
+            measure: low.measure.clone(),
+            unit,
+            next_target: None,
+            evidence: vec![
+                ("action", low.action.clone()),
+                ("return_index", times(lr)),
+                ("to_action", high.action.clone()),
+                ("to_return_index", times(hr)),
+                ("shift_amount", crate::money::format_money(amount)),
+                ("buys_here", output(lc, &low.measure)),
+                ("buys_there", output(hc, &high.measure)),
+            ],
+        });
+    }
+    out
 }
 
 fn share(part: Decimal, whole: Decimal) -> Decimal {

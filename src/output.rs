@@ -67,14 +67,7 @@ pub fn add_manifest(set: &mut OutputSet, loaded: &crate::Loaded, options: serde_
                 .tables
                 .iter()
                 .filter(|t| t.file == f.id)
-                .map(|t| match t.role {
-                    crate::recognize::Role::Targets => "targets",
-                    crate::recognize::Role::Orders => "orders",
-                    crate::recognize::Role::Products => "products",
-                    crate::recognize::Role::People => "people",
-                    crate::recognize::Role::Customers => "customers",
-                    crate::recognize::Role::Activities => "activities",
-                })
+                .map(|t| t.role.key())
                 .collect();
             roles.sort_unstable();
             roles.dedup();

@@ -33,6 +33,17 @@ pub struct PlanOptions {
     pub total: Decimal,
     pub period: Period,
     pub lang: Lang,
+    /// Blend the inbox's bottom-up proposals with this weight (0.5: halfway).
+    pub proposals: Option<Decimal>,
+}
+
+/// Whether `qbr plan` blends the inbox's bottom-up proposals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proposals {
+    /// Top-down only.
+    Ignore,
+    /// Blend with this weight; `None`: qbr.toml `proposal_weight` (0.5).
+    Blend(Option<Decimal>),
 }
 
 /// A planned tree and how each number was derived.
@@ -313,6 +324,16 @@ pub fn plan(loaded: &crate::Loaded, ledger: &Ledger, opts: &PlanOptions) -> Plan
         &owner,
     );
 
+    if let Some(weight) = opts.proposals {
+        why.push((String::new(), String::new()));
+        why.extend(crate::proposals::blend(
+            &mut lines,
+            &ds.proposals,
+            period,
+            weight,
+            lang,
+        ));
+    }
     Plan {
         period,
         lines,

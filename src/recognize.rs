@@ -97,6 +97,28 @@ fields! {
     Opportunities = "opportunities", "商机", "Opportunities", ["商机数"];
     Demos = "demos", "演示", "Demos", ["方案演示", "演示次数"];
     Deals = "deals", "成交", "Deals", ["成交数", "成交单数"];
+    /// Action plans: the action (行动).
+    Action = "action", "行动", "Action", ["行动计划", "举措", "Initiative"];
+    /// Action plans: first day (开始).
+    Start = "start", "开始", "Start", ["开始日期", "Start Date"];
+    /// Action plans: last day (结束).
+    End = "end", "结束", "End", ["结束日期", "截止日期", "End Date"];
+    /// Action plans: the target the action serves: a unit, or `dimension/unit` (服务目标).
+    Serves = "serves", "服务目标", "Serves", ["对应目标", "Serves Target"];
+    /// Action plans: the output the action should bring (预期产出).
+    Expected = "expected", "预期产出", "Expected", ["预期", "Expected Output"];
+    /// Action plans: the output it brought (实际产出); derived when absent.
+    Output = "output", "实际产出", "Actual", ["Actual Output", "Output"];
+    /// Action plans: the budget (预算).
+    Budget = "budget", "预算", "Budget", ["预算金额"];
+    /// Action plans: the money spent (实际花费).
+    Spent = "spent", "实际花费", "Spent", ["花费", "实际支出", "Spend"];
+    /// Action plans: the day the action finished (完成日期).
+    Completed = "completed", "完成日期", "Completed", ["Finished", "Done"];
+    /// Bottom-up proposals: who proposes (提议人).
+    Proposer = "proposer", "提议人", "Proposer", ["建议人", "Proposed By"];
+    /// Bottom-up proposals: why (理由).
+    Rationale = "rationale", "理由", "Rationale", ["原因", "Reason"];
 }
 
 impl Field {
@@ -110,6 +132,8 @@ impl Field {
                 | Field::Amount
                 | Field::Collected
                 | Field::Salary
+                | Field::Budget
+                | Field::Spent
         )
     }
 
@@ -141,6 +165,10 @@ pub enum Role {
     Customers,
     /// 过程指标: visits, leads, opportunities, demos, deals per person and week.
     Activities,
+    /// 行动计划: actions that serve a target, with budget and expected output.
+    ActionPlans,
+    /// 一线建议目标: targets proposed bottom-up, with proposer and rationale.
+    Proposals,
 }
 
 impl Role {
@@ -152,7 +180,23 @@ impl Role {
         Role::People,
         Role::Customers,
         Role::Activities,
+        Role::ActionPlans,
+        Role::Proposals,
     ];
+
+    /// The stable key, as summary.json and manifest.json write it: `orders`, `action_plans`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Targets => "targets",
+            Role::Orders => "orders",
+            Role::Products => "products",
+            Role::People => "people",
+            Role::Customers => "customers",
+            Role::Activities => "activities",
+            Role::ActionPlans => "action_plans",
+            Role::Proposals => "proposals",
+        }
+    }
 
     /// The role's names for people: `订单明细 / Orders`.
     pub fn label(self) -> &'static str {
@@ -163,6 +207,8 @@ impl Role {
             Role::People => "人员主数据 / People",
             Role::Customers => "客户主数据 / Customers",
             Role::Activities => "过程指标 / Activities",
+            Role::ActionPlans => "行动计划 / Action plans",
+            Role::Proposals => "一线建议目标 / Bottom-up proposals",
         }
     }
 
@@ -186,6 +232,12 @@ impl Role {
                 &[Week, Date],
                 &[Visits, Leads, Opportunities, Demos, Deals],
             ],
+            Role::ActionPlans => vec![&[Action], &[Serves], &[Expected]],
+            Role::Proposals => {
+                let mut r = Role::Targets.requirements(implicit_dimension);
+                r.push(&[Proposer]);
+                r
+            }
         }
     }
 
@@ -224,6 +276,14 @@ impl Role {
                 Opportunities,
                 Demos,
                 Deals,
+            ],
+            Role::ActionPlans => &[
+                Action, Owner, Start, End, Serves, Measure, Expected, Output, Budget, Spent,
+                Completed,
+            ],
+            Role::Proposals => &[
+                Period, Dimension, Unit, Parent, Measure, Target, Share, Stretch, Challenge, Owner,
+                Note, Kind, Proposer, Rationale,
             ],
         }
     }
@@ -517,7 +577,8 @@ pub fn recognize_sheet(
         }
         let mut complete: Option<(usize, usize, Role)> = None;
         for &role in Role::ALL {
-            let implicit_dim = role == Role::Targets && implicit.is_some();
+            let implicit_dim =
+                matches!(role, Role::Targets | Role::Proposals) && implicit.is_some();
             let (met, total, matched, missing) = m.score(role, implicit_dim);
             if met == total {
                 let key = (total, matched, role);
@@ -534,7 +595,9 @@ pub fn recognize_sheet(
             }
         }
         if let Some((_, _, role)) = complete {
-            let implicit_dimension = if role == Role::Targets && !m.has(role, Field::Dimension) {
+            let implicit_dimension = if matches!(role, Role::Targets | Role::Proposals)
+                && !m.has(role, Field::Dimension)
+            {
                 implicit.clone()
             } else {
                 None

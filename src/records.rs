@@ -329,6 +329,36 @@ pub struct ActivityRec {
     pub deals: Option<Decimal>,
 }
 
+/// An action plan row (行动计划): an action that serves a target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionRec {
+    pub origin: RowRef,
+    pub action: String,
+    pub owner: Option<String>,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    /// The served target as written: a unit, or `dimension/unit`.
+    pub serves: String,
+    /// The output's measure; `None`: the served target's.
+    pub measure: Option<Measure>,
+    /// Expected output, in the measure's base unit.
+    pub expected: Decimal,
+    /// Actual output from the sheet; `None`: derived where the measure allows.
+    pub output: Option<Decimal>,
+    pub budget: Option<Decimal>,
+    pub spent: Option<Decimal>,
+    /// The day the action finished, when the sheet says.
+    pub completed: Option<NaiveDate>,
+}
+
+/// A bottom-up proposal (一线建议目标): a target row proposed by the front line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProposalRec {
+    pub row: TargetRow,
+    pub proposer: String,
+    pub rationale: Option<String>,
+}
+
 /// What happened to a table's rows.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct TableStats {
@@ -359,6 +389,8 @@ pub struct Dataset {
     pub people: Vec<PersonRec>,
     pub customers: Vec<CustomerRec>,
     pub activities: Vec<ActivityRec>,
+    pub actions: Vec<ActionRec>,
+    pub proposals: Vec<ProposalRec>,
 }
 
 impl Dataset {
@@ -412,6 +444,8 @@ impl Dataset {
                 Role::People => r.person().map(|p| self.people.push(p)),
                 Role::Customers => r.customer().map(|c| self.customers.push(c)),
                 Role::Activities => r.activity().map(|a| self.activities.push(a)),
+                Role::ActionPlans => r.action().map(|a| self.actions.push(a)),
+                Role::Proposals => r.proposal().map(|p| self.proposals.push(p)),
             };
             let problems = std::mem::take(&mut r.problems);
             if accepted.is_some() && problems.is_empty() {
@@ -484,6 +518,15 @@ impl Dataset {
                 r.origin = shift(r.origin);
                 r
             }));
+        self.actions.extend(other.actions.into_iter().map(|mut r| {
+            r.origin = shift(r.origin);
+            r
+        }));
+        self.proposals
+            .extend(other.proposals.into_iter().map(|mut p| {
+                p.row.origin = shift(p.row.origin);
+                p
+            }));
     }
 
     /// Target rows that name a dimension declared in `qbr.toml` (by its key,
@@ -492,7 +535,11 @@ impl Dataset {
         if config.custom_dimensions.is_empty() {
             return;
         }
-        for t in &mut self.targets {
+        let rows = self
+            .targets
+            .iter_mut()
+            .chain(self.proposals.iter_mut().map(|p| &mut p.row));
+        for t in rows {
             if let Dimension::Other(name) = &t.dimension
                 && let Some(c) = config.custom_dimension(name)
             {
@@ -509,6 +556,8 @@ impl Dataset {
             Role::People => drop(self.people.pop()),
             Role::Customers => drop(self.customers.pop()),
             Role::Activities => drop(self.activities.pop()),
+            Role::ActionPlans => drop(self.actions.pop()),
+            Role::Proposals => drop(self.proposals.pop()),
         }
     }
 }
@@ -874,6 +923,46 @@ impl<'a> RowReader<'a, '_> {
             tier,
             customer_type,
             custom: self.custom(),
+        })
+    }
+
+    fn action(&mut self) -> Option<ActionRec> {
+        let action = self.required_string(Field::Action);
+        let serves = self.required_string(Field::Serves);
+        let measure = self.text_string(Field::Measure).map(|m| Measure::parse(&m));
+        let money = measure.as_ref().is_none_or(Measure::is_money);
+        let expected = self.required_number(Field::Expected, money);
+        let output = self.number(Field::Output, money);
+        let budget = self.number(Field::Budget, true);
+        let spent = self.number(Field::Spent, true);
+        let owner = self.text_string(Field::Owner);
+        let start = self.date(Field::Start, false);
+        let end = self.date(Field::End, false);
+        let completed = self.date(Field::Completed, false);
+        Some(ActionRec {
+            origin: self.origin,
+            action: action?,
+            owner,
+            start,
+            end,
+            serves: serves?,
+            measure,
+            expected: expected?,
+            output,
+            budget,
+            spent,
+            completed,
+        })
+    }
+
+    fn proposal(&mut self) -> Option<ProposalRec> {
+        let row = self.target_row();
+        let proposer = self.required_string(Field::Proposer);
+        let rationale = self.text_string(Field::Rationale);
+        Some(ProposalRec {
+            row: row?,
+            proposer: proposer?,
+            rationale,
         })
     }
 

@@ -164,6 +164,70 @@ impl TargetTree {
             .position(|n| &n.dimension == dimension && &n.measure == measure && n.key == key)
     }
 
+    /// The node an action plan's Serves cell names: `unit` or `dimension/unit`
+    /// (`区域/华东`), preferring the action's measure, then sales. A bare unit
+    /// name found in several dimensions takes the first in report order.
+    pub fn resolve_serves(
+        &self,
+        serves: &str,
+        measure: Option<&Measure>,
+        config: &Config,
+    ) -> Option<usize> {
+        let text = serves.replace('／', "/");
+        let (dimension, unit) = match text.split_once('/') {
+            Some((d, u)) => {
+                let d = Dimension::parse(d)?;
+                let d = match d {
+                    Dimension::Other(name) => {
+                        Dimension::Custom(config.custom_dimension(&name)?.dimension.clone())
+                    }
+                    d => d,
+                };
+                (Some(d), u)
+            }
+            None => (None, text.as_str()),
+        };
+        let candidates: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| {
+                let n = &self.nodes[i];
+                dimension.as_ref().is_none_or(|d| *d == n.dimension)
+                    && crate::ledger::unit_key(&n.dimension, unit) == n.key
+            })
+            .collect();
+        let rank = |i: &usize| {
+            let n = &self.nodes[*i];
+            let measure_rank = if Some(&n.measure) == measure {
+                0
+            } else if n.measure == Measure::Sales {
+                1
+            } else {
+                2
+            };
+            let dimension_rank = crate::analyze::DIMENSION_ORDER
+                .iter()
+                .position(|d| *d == n.dimension)
+                .unwrap_or(usize::MAX);
+            (measure_rank, dimension_rank, *i)
+        };
+        candidates.into_iter().min_by_key(rank)
+    }
+
+    /// Node `i` and every node below it in its own dimension.
+    pub fn subtree(&self, i: usize) -> Vec<usize> {
+        let mut out = vec![i];
+        let mut k = 0;
+        while k < out.len() {
+            let cur = out[k];
+            for c in self.children(cur) {
+                if self.nodes[c].dimension == self.nodes[i].dimension && !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+            k += 1;
+        }
+        out
+    }
+
     /// The total's node for a measure.
     pub fn total(&self, measure: &Measure) -> Option<usize> {
         self.nodes

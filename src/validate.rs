@@ -51,6 +51,8 @@ pub const RULES: &[Rule] = &[
     check_customer_types,
     check_outside_period,
     check_custom_dimensions,
+    check_actions,
+    check_proposals,
 ];
 
 /// Runs every rule, in parallel; findings come out in rule order.
@@ -1054,6 +1056,68 @@ fn check_custom_dimensions(ctx: &Context, diags: &mut Diagnostics) {
                     ),
                 )
                 .with_help("fill in the value, or add the missing rows to the master"),
+            );
+        }
+    }
+}
+
+/// Action plans of the period: the served target must exist; dates in order.
+fn check_actions(ctx: &Context, diags: &mut Diagnostics) {
+    for a in ctx
+        .dataset
+        .actions
+        .iter()
+        .filter(|a| crate::analyze::resources::in_period(a, ctx.period))
+    {
+        if let (Some(s), Some(e)) = (a.start, a.end)
+            && e < s
+        {
+            diags.push(Diagnostic::new(
+                Code::ActionDatesReversed,
+                Some(ctx.cell(a.origin, Field::End)),
+                format!("action `{}` ends on {e}, before it starts on {s}", a.action),
+            ));
+        }
+        if ctx
+            .tree
+            .resolve_serves(&a.serves, a.measure.as_ref(), ctx.config)
+            .is_none()
+        {
+            diags.push(
+                Diagnostic::new(
+                    Code::ActionServesUnknown,
+                    Some(ctx.cell(a.origin, Field::Serves)),
+                    format!(
+                        "action `{}` serves `{}`, which is no target unit of {}; its output cannot be derived",
+                        a.action, a.serves, ctx.period
+                    ),
+                )
+                .with_help("write a unit of the targets, or dimension/unit such as 区域/华东"),
+            );
+        }
+    }
+}
+
+/// Bottom-up proposals of the period: each should meet a top-down unit.
+fn check_proposals(ctx: &Context, diags: &mut Diagnostics) {
+    for p in crate::proposals::reconcile(ctx.dataset, ctx.tree, ctx.period) {
+        if p.node.is_none() {
+            let row = &ctx.dataset.proposals[p.proposal].row;
+            diags.push(
+                Diagnostic::new(
+                    Code::ProposalUnmatched,
+                    Some(ctx.cell(row.origin, Field::Unit)),
+                    format!(
+                        "{} proposes {} for {} ({} / {}), which the top-down targets of {} do not have",
+                        p.proposer,
+                        format_value(&row.measure, row.target),
+                        row.unit,
+                        dimension_label(&row.dimension),
+                        measure_label(&row.measure),
+                        ctx.period
+                    ),
+                )
+                .with_help("correct the unit's name, or add the unit to the targets"),
             );
         }
     }

@@ -212,11 +212,112 @@ struct View {
     short_boards: Vec<ShortRow>,
     more_short_boards: bool,
     suggestions: Vec<SuggestionRow>,
+    resources: Option<ResourcesView>,
     rankings: Vec<Ranking>,
     months: Vec<MonthRow>,
     pace: Vec<PaceRow>,
     issues: Vec<IssueRow>,
     facts: Vec<Fact>,
+}
+
+#[derive(Serialize)]
+struct ResourcesView {
+    budget: String,
+    spent: String,
+    actions: Vec<ActionRow>,
+    unplanned: Vec<UnplannedRow>,
+}
+
+#[derive(Serialize)]
+struct ActionRow {
+    rank: usize,
+    action: String,
+    owner: String,
+    serves: String,
+    measure: String,
+    expected: String,
+    actual: String,
+    source: &'static str,
+    attainment: String,
+    short: bool,
+    budget: String,
+    spent: String,
+    cost_per_output: String,
+    return_index: String,
+    on_time: &'static str,
+    overspent_and_short: bool,
+}
+
+#[derive(Serialize)]
+struct UnplannedRow {
+    dimension: String,
+    unit: String,
+    measure: String,
+    owner: String,
+    target: String,
+}
+
+fn resources_view(
+    res: &crate::analyze::resources::Resources,
+    lang: Lang,
+    unit: MoneyUnit,
+) -> ResourcesView {
+    let opt_money = |v: Option<Decimal>| v.map(|v| money(v, unit)).unwrap_or_default();
+    ResourcesView {
+        budget: money(res.budget, unit),
+        spent: money(res.spent, unit),
+        actions: res
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ActionRow {
+                rank: i + 1,
+                action: a.action.clone(),
+                owner: a.owner.clone().unwrap_or_default(),
+                serves: match (&a.dimension, &a.unit) {
+                    (Some(d), Some(u)) => format!("{} · {u}", lang.dimension(d)),
+                    _ => a.serves.clone(),
+                },
+                measure: lang.measure(&a.measure),
+                expected: value(&a.measure, a.expected, unit),
+                actual: a
+                    .actual
+                    .map(|v| value(&a.measure, v, unit))
+                    .unwrap_or_else(|| "—".into()),
+                source: lang.output_source(a.source),
+                attainment: a.attainment.map(pct).unwrap_or_else(|| "—".into()),
+                short: a.attainment.is_some_and(|v| v < Decimal::ONE),
+                budget: opt_money(a.budget),
+                spent: opt_money(a.spent),
+                // Per unit of output: in yuan, whatever the money unit.
+                cost_per_output: a
+                    .cost_per_output
+                    .map(|v| money(v, MoneyUnit::Yuan))
+                    .unwrap_or_default(),
+                return_index: a
+                    .return_index
+                    .map(|v| format!("{}×", v.round_dp(2)))
+                    .unwrap_or_else(|| "—".into()),
+                on_time: match a.on_time {
+                    Some(true) => lang.t(Key::Yes),
+                    Some(false) => lang.t(Key::No),
+                    None => lang.t(Key::Running),
+                },
+                overspent_and_short: a.overspent_and_short,
+            })
+            .collect(),
+        unplanned: res
+            .unplanned
+            .iter()
+            .map(|u| UnplannedRow {
+                dimension: lang.dimension(&u.dimension),
+                unit: u.unit.clone(),
+                measure: lang.measure(&u.measure),
+                owner: u.owner.clone().unwrap_or_default(),
+                target: value(&u.measure, u.target, unit),
+            })
+            .collect(),
+    }
 }
 
 fn unit_row(m: &Measure, u: &UnitReview, level: usize, lang: Lang, unit: MoneyUnit) -> UnitRow {
@@ -479,6 +580,14 @@ fn view(
         sections,
         more_short_boards: limit.is_some_and(|l| r.short_boards.len() > l),
         suggestions,
+        // The email stays short: the resources travel in the report and workbook.
+        resources: if limit.is_none() {
+            r.resources
+                .as_ref()
+                .map(|res| resources_view(res, lang, unit))
+        } else {
+            None
+        },
         short_boards,
         rankings,
         months,

@@ -224,8 +224,106 @@ struct Summary<'a> {
     funnel: Vec<FunnelView>,
     /// Filled by the suggestions engine.
     suggestions: Vec<Suggestion>,
+    /// The action plans and their return (absent without an Action plans sheet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<ResourcesView>,
     diagnostics: &'a [DiagnosticView],
     inputs: InputsView,
+}
+
+#[derive(Serialize)]
+struct ResourcesView {
+    budget: String,
+    spent: String,
+    /// Ranked by return index, best first.
+    actions: Vec<ActionView>,
+    /// Action names that spent over budget and brought less than expected.
+    overspent_and_short: Vec<String>,
+    /// Sub-targets no action serves, above or below.
+    without_plan: Vec<UnplannedView>,
+}
+
+#[derive(Serialize)]
+struct ActionView {
+    rank: usize,
+    action: String,
+    owner: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    serves: String,
+    dimension: Option<String>,
+    unit: Option<String>,
+    measure: String,
+    expected: String,
+    actual: Option<String>,
+    source: crate::analyze::resources::OutputSource,
+    attainment: Option<String>,
+    budget: Option<String>,
+    spent: Option<String>,
+    cost_per_output: Option<String>,
+    planned_cost_per_output: Option<String>,
+    return_index: Option<String>,
+    overspent_and_short: bool,
+    finished_on: Option<String>,
+    on_time: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct UnplannedView {
+    dimension: String,
+    measure: String,
+    unit: String,
+    owner: Option<String>,
+    target: String,
+}
+
+fn resources_view(r: &crate::analyze::resources::Resources) -> ResourcesView {
+    let money = |v: Decimal| round_money(v).to_string();
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
+    ResourcesView {
+        budget: money(r.budget),
+        spent: money(r.spent),
+        actions: r
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| ActionView {
+                rank: i + 1,
+                action: a.action.clone(),
+                owner: a.owner.clone(),
+                start: date(a.start),
+                end: date(a.end),
+                serves: a.serves.clone(),
+                dimension: a.dimension.as_ref().map(key),
+                unit: a.unit.clone(),
+                measure: a.measure.key().to_string(),
+                expected: value(&a.measure, a.expected),
+                actual: a.actual.map(|v| value(&a.measure, v)),
+                source: a.source,
+                attainment: a.attainment.map(rate),
+                budget: a.budget.map(money),
+                spent: a.spent.map(money),
+                cost_per_output: a.cost_per_output.map(money),
+                planned_cost_per_output: a.planned_cost_per_output.map(money),
+                return_index: a.return_index.map(rate),
+                overspent_and_short: a.overspent_and_short,
+                finished_on: date(a.finished_on),
+                on_time: a.on_time,
+            })
+            .collect(),
+        overspent_and_short: r.overspent_and_short().map(|a| a.action.clone()).collect(),
+        without_plan: r
+            .unplanned
+            .iter()
+            .map(|u| UnplannedView {
+                dimension: key(&u.dimension),
+                measure: u.measure.key().to_string(),
+                unit: u.unit.clone(),
+                owner: u.owner.clone(),
+                target: value(&u.measure, u.target),
+            })
+            .collect(),
+    }
 }
 
 fn unit_view(m: &Measure, u: &UnitReview) -> UnitView {
@@ -402,6 +500,7 @@ pub fn summary_json(r: &Review, diagnostics: &[DiagnosticView]) -> String {
                 figures: s.evidence.iter().cloned().collect(),
             })
             .collect(),
+        resources: r.resources.as_ref().map(resources_view),
         diagnostics,
         inputs: InputsView {
             files: r.inputs.files,

@@ -282,6 +282,9 @@ pub fn review_workbook(
     short_boards_sheet(&mut wb, r, &f, lang)?;
     ranking_sheet(&mut wb, r, &f, lang)?;
     suggestions_sheet(&mut wb, r, &f, lang)?;
+    if let Some(res) = &r.resources {
+        resources_sheet(&mut wb, res, &f, lang)?;
+    }
     trend_sheet(&mut wb, r, &f, lang)?;
     if r.in_progress {
         pace_sheet(&mut wb, r, &f, lang)?;
@@ -818,6 +821,124 @@ fn suggestions_sheet(wb: &mut Workbook, r: &Review, f: &Formats, lang: Lang) -> 
         cols.len() as u16,
         &[40.0, 26.0, 10.0, 16.0, 18.0, 90.0],
     )
+}
+
+/// 资源: the actions ranked by return, then the targets without a plan.
+fn resources_sheet(
+    wb: &mut Workbook,
+    res: &crate::analyze::resources::Resources,
+    f: &Formats,
+    lang: Lang,
+) -> Result<(), Error> {
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(lang.t(Key::SheetResources)))
+        .map_err(xerr)?;
+    let mut t = Table { ws, f };
+    let cols = [
+        lang.t(Key::Rank),
+        lang.t(Key::Action),
+        lang.t(Key::Owner),
+        lang.t(Key::Serves),
+        lang.t(Key::Measure),
+        lang.t(Key::ExpectedOutput),
+        lang.t(Key::ActualOutput),
+        lang.t(Key::OutputSource),
+        lang.t(Key::Attainment),
+        lang.t(Key::Budget),
+        lang.t(Key::Spent),
+        lang.t(Key::PlannedCostPerOutput),
+        lang.t(Key::CostPerOutput),
+        lang.t(Key::ReturnIndex),
+        lang.t(Key::OnTime),
+        lang.t(Key::OverspentShort),
+    ];
+    t.header(0, &cols)?;
+    let mut row = 0;
+    for (i, a) in res.actions.iter().enumerate() {
+        row += 1;
+        let value_fmt = if a.measure.is_money() {
+            &f.money
+        } else {
+            &f.count_dec
+        };
+        t.num(row, 0, (i + 1) as f64, &f.count)?;
+        t.text(row, 1, &a.action)?;
+        t.text(row, 2, a.owner.as_deref().unwrap_or(""))?;
+        let serves = match (&a.dimension, &a.unit) {
+            (Some(d), Some(u)) => format!("{} · {u}", lang.dimension(d)),
+            _ => a.serves.clone(),
+        };
+        t.text(row, 3, &serves)?;
+        t.text(row, 4, &lang.measure(&a.measure))?;
+        t.num(row, 5, cell_value(&a.measure, a.expected), value_fmt)?;
+        if let Some(v) = a.actual {
+            t.num(row, 6, cell_value(&a.measure, v), value_fmt)?;
+        }
+        t.text(row, 7, lang.output_source(a.source))?;
+        let money = |t: &mut Table, col: u16, v: Option<Decimal>, fmt: &Format| match v {
+            Some(v) => t.num(row, col, f64_of(round_money(v)), fmt),
+            None => Ok(()),
+        };
+        if let Some(v) = a.attainment {
+            let fmt = if v < Decimal::ONE { &f.bad } else { &f.pct };
+            t.num(row, 8, f64_of(round_rate(v)), fmt)?;
+        }
+        money(&mut t, 9, a.budget, &f.money)?;
+        money(&mut t, 10, a.spent, &f.money)?;
+        money(&mut t, 11, a.planned_cost_per_output, &f.money_yuan)?;
+        money(&mut t, 12, a.cost_per_output, &f.money_yuan)?;
+        if let Some(v) = a.return_index {
+            t.num(row, 13, f64_of(v.round_dp(2)), &f.count_dec)?;
+        }
+        let on_time = match a.on_time {
+            Some(true) => lang.t(Key::Yes),
+            Some(false) => lang.t(Key::No),
+            None => lang.t(Key::Running),
+        };
+        t.text(row, 14, on_time)?;
+        if a.overspent_and_short {
+            t.ws.write_string_with_format(row, 15, lang.t(Key::Yes), &f.bad)
+                .map_err(xerr)?;
+        }
+    }
+    t.finish(
+        row,
+        cols.len() as u16,
+        &[
+            6.0, 28.0, 10.0, 20.0, 12.0, 14.0, 14.0, 12.0, 12.0, 14.0, 14.0, 14.0, 14.0, 10.0,
+            10.0, 12.0,
+        ],
+    )?;
+    // The targets without a plan, below the actions.
+    let mut row = row + 2;
+    t.ws.write_string_with_format(row, 0, lang.t(Key::Unplanned), &f.label)
+        .map_err(xerr)?;
+    row += 1;
+    let cols = [
+        lang.t(Key::Dimension),
+        lang.t(Key::Unit),
+        lang.t(Key::Measure),
+        lang.t(Key::Owner),
+        lang.t(Key::Target),
+    ];
+    for (c, h) in cols.iter().enumerate() {
+        t.ws.write_string_with_format(row, c as u16 + 1, *h, &f.header)
+            .map_err(xerr)?;
+    }
+    for u in &res.unplanned {
+        row += 1;
+        t.text(row, 1, &lang.dimension(&u.dimension))?;
+        t.text(row, 2, &u.unit)?;
+        t.text(row, 3, &lang.measure(&u.measure))?;
+        t.text(row, 4, u.owner.as_deref().unwrap_or(""))?;
+        let fmt = if u.measure.is_money() {
+            &f.money
+        } else {
+            &f.count_dec
+        };
+        t.num(row, 5, cell_value(&u.measure, u.target), fmt)?;
+    }
+    Ok(())
 }
 
 fn ranking_sheet(wb: &mut Workbook, r: &Review, f: &Formats, lang: Lang) -> Result<(), Error> {

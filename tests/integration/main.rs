@@ -1,6 +1,7 @@
 //! Integration tests over whole inboxes: the committed sample data, the shared
 //! real-world corpus, and the built binary's command line.
 
+mod actions;
 mod cli;
 mod corpus;
 mod csv;

@@ -21,6 +21,7 @@ fn plan(inbox: &Path, total: i64, config: Option<&Path>) -> (tempfile::TempDir, 
         Decimal::from(total),
         qbr::calendar::parse_period("2026Q4").unwrap(),
         None,
+        qbr::plan::Proposals::Ignore,
         &dir.path().join("plan.xlsx"),
     )
     .unwrap();
