@@ -158,6 +158,7 @@ pub fn templates(lang: Lang) -> Vec<(String, Vec<SheetSpec>)> {
         t("2. 订单/：放入 CRM/ERP 导出的订单明细，可以有多个文件；表头与模板相同或是其同义词即可。", "2. orders/: drop the CRM/ERP order exports here, as many files as you like; headers as in the template or a synonym."),
         t("3. 主数据/：产品→产品类别，销售员→小组→区域（职级、月薪、邮箱可选），客户首单日期可选。", "3. masters/: product → class, salesperson → group → region (level, salary, email optional), customers' first order dates optional."),
         t("4. 过程指标/：每周每人的拜访、线索、商机、演示、成交。", "4. activities/: visits, leads, opportunities, demos and deals per person and week."),
+        t("5. 行动计划（可选，目标工作簿第三页）：每项行动服务哪个目标、预算、预期产出；实际产出可留空，由订单和过程指标推算。", "5. Action plans (optional, third sheet of the targets workbook): the target each action serves, its budget and expected output; leave Actual blank to have it derived from orders and activities."),
         t("灰色斜体的示例行位于表头上方，qbr 不会读取；请在表头下方填写。", "The grey italic example rows sit above the header and are never read; fill in below the header."),
         t("然后运行：qbr check 本文件夹，再运行 qbr review 本文件夹 --out 输出文件夹", "Then run: qbr check THIS-FOLDER, and qbr review THIS-FOLDER --out OUT"),
         t("qbr.toml 列出了全部设置及其默认值（已注释）。", "qbr.toml lists every setting with its default, commented out."),
@@ -265,11 +266,28 @@ pub fn templates(lang: Lang) -> Vec<(String, Vec<SheetSpec>)> {
         1.into(),
     ]];
 
+    // Action plans: what each sub-target's actions cost and should bring.
+    let fields = Role::ActionPlans.fields();
+    let mut actions = sheet(t("行动计划", "Action plans"), fields, lang);
+    actions.examples = vec![vec![
+        text(t("线上广告投放", "Online ads")),
+        text(t("市场部", "Marketing")),
+        date(2026, 10, 1),
+        date(2026, 12, 31),
+        text(t("新客户", "new")),
+        text(&measure_cell(&M::NewCustomers, lang)),
+        400.into(),
+        Cell::Empty,
+        500_000.into(),
+        Cell::Empty,
+        Cell::Empty,
+    ]];
+
     let p = |zh_path: &'static str, en_path: &'static str| t(zh_path, en_path).to_string();
     vec![
         (
             p("目标/目标分解.xlsx", "targets/targets.xlsx"),
-            vec![instructions, targets],
+            vec![instructions, targets, actions],
         ),
         (p("订单/订单明细.xlsx", "orders/orders.xlsx"), vec![orders]),
         (
@@ -305,6 +323,8 @@ pub fn config_template(lang: Lang) -> String {
          # share_mismatch = {}\n\
          # lever_ratio = {}\n\
          # drag_share = {}\n\
+         # okr_success = {}\n\
+         # proposal_weight = {}\n\
          # allowed_domains = [\"example.com\"]\n\
          #\n\
          # [level_weights]\n\
@@ -320,7 +340,11 @@ pub fn config_template(lang: Lang) -> String {
          #\n\
          # [email]\n\
          # from = \"Sales Ops <ops@example.com>\"\n\
-         # smtp_host = \"smtp.example.com\"\n",
+         # smtp_host = \"smtp.example.com\"\n\
+         #\n\
+         # [dimensions.industry]\n\
+         # column = \"行业\"\n\
+         # master = \"customers\"\n",
         c.churn_quarters,
         c.sum_tolerance,
         c.max_growth,
@@ -333,6 +357,8 @@ pub fn config_template(lang: Lang) -> String {
         c.share_mismatch,
         c.lever_ratio,
         c.drag_share,
+        c.okr_success,
+        c.proposal_weight,
     )
 }
 

@@ -120,6 +120,21 @@ pub fn scope(r: &Review, by: SplitBy, unit: &str) -> Review {
     out.trend.retain(|t| allowed(&t.dimension, &t.unit));
     out.funnel.retain(|f| allowed(&f.dimension, &f.unit));
     out.suggestions.retain(|s| allowed(&s.dimension, &s.unit));
+    // The team's own actions (those serving its units, or owned by its people)
+    // and its own units without a plan.
+    if let Some(res) = &mut out.resources {
+        res.actions.retain(|a| {
+            let serves = matches!((&a.dimension, &a.unit), (Some(d), Some(u)) if allowed(d, u));
+            let owns = a
+                .owner
+                .as_deref()
+                .is_some_and(|o| allowed(&Dimension::Person, o));
+            serves || owns
+        });
+        res.budget = res.actions.iter().filter_map(|a| a.budget).sum();
+        res.spent = res.actions.iter().filter_map(|a| a.spent).sum();
+        res.unplanned.retain(|u| allowed(&u.dimension, &u.unit));
+    }
     // Company-wide figures that are no team unit's own.
     out.customers = CustomerKpis::default();
     out.monthly.clear();

@@ -21,6 +21,8 @@ const TARGETS: &[&[&str]] = &[
     &["2026Q3", "区域", "西", "", "", "500"],
     &["2026Q3", "小组", "一组", "东", "", "500"],
     &["2026Q3", "小组", "二组", "西", "", "500"],
+    &["2026Q3", "个人", "甲", "一组", "", "500"],
+    &["2026Q3", "个人", "乙", "二组", "", "500"],
 ];
 
 const ACTIONS: &[&[&str]] = &[
@@ -468,4 +470,30 @@ fn the_blended_plan_checks_clean_and_explains_both_sources() {
     let again = tempfile::tempdir().unwrap();
     std::fs::copy(out.path().join("plan.xlsx"), again.path().join("plan.xlsx")).unwrap();
     crate::next::assert_adds_up(again.path());
+}
+
+#[test]
+fn a_regions_own_report_holds_only_its_own_actions() {
+    let dir = team_inbox(ACTIONS, &[]);
+    let checked = qbr::check(&qbr::LoadOptions {
+        inbox: dir.path().to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let opts = qbr::ReviewOptions {
+        split_by: Some(qbr::split::SplitBy::Region),
+        ..Default::default()
+    };
+    let (_, w) = qbr::write_review(&checked, out.path(), &opts).unwrap();
+    let west = std::fs::read_to_string(w.join("split/region/西/review-2026Q3.html")).unwrap();
+    // 西's thank-you event and 乙's recall mails; not 东's trade show or the ads.
+    assert!(west.contains("客户答谢会"), "{west}");
+    assert!(west.contains("流失召回邮件"), "owned by 乙 of 西");
+    assert!(
+        !west.contains("展会") && !west.contains("广告投放"),
+        "{west}"
+    );
+    let east = std::fs::read_to_string(w.join("split/region/东/review-2026Q3.html")).unwrap();
+    assert!(east.contains("展会") && !east.contains("客户答谢会"));
 }

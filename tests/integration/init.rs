@@ -158,7 +158,7 @@ fn init_writes_templates_into_an_empty_folder_only() {
     // The blank folder already passes check (nothing to check yet), and every
     // data sheet is recognised.
     let loaded = crate::support::load(&dir);
-    assert_eq!(loaded.dataset.tables.len(), 6);
+    assert_eq!(loaded.dataset.tables.len(), 7);
     assert!(qbr::config::Config::load(Some(&dir.join("qbr.toml"))).is_ok());
     // A second run refuses to overwrite.
     let o = run("en");
