@@ -118,9 +118,13 @@ impl Sources {
     }
 
     /// Renders a location as `file!sheet!cell`, `file!sheet` or `file`; a CSV
-    /// file has no sheets, so its cells are `file!row:column` (`orders.csv!17:F`).
+    /// or Parquet file has no sheets, so its cells are `file!row:column`
+    /// (`orders.csv!17:F`, row 1 holding the column names).
     pub fn locate(&self, loc: Location) -> String {
-        let csv = |f: FileId| self.path(f).to_ascii_lowercase().ends_with(".csv");
+        let csv = |f: FileId| {
+            let p = self.path(f).to_ascii_lowercase();
+            p.ends_with(".csv") || p.ends_with(".parquet")
+        };
         match loc {
             Location::Sheet(f, _) if csv(f) => self.path(f).to_string(),
             Location::Cell(c) if csv(c.file) => {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// File extensions read as workbooks (compared case-insensitively).
-pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv"];
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "parquet"];
 
 /// The name of the optional configuration file at the inbox root.
 pub const CONFIG_FILE: &str = "qbr.toml";

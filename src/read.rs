@@ -113,6 +113,7 @@ pub struct Workbook {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Csv,
+    Parquet,
     Xls,
     Xlsx,
     Xlsb,
@@ -257,6 +258,9 @@ fn detect_format(input: &InputFile, limits: &Limits) -> Result<Vec<Format>, Open
     if ext == "csv" {
         return Ok(vec![Format::Csv]);
     }
+    if b.starts_with(b"PAR1") {
+        return Ok(vec![Format::Parquet]);
+    }
     if b.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         // An OLE container: a BIFF .xls, or an encrypted OOXML package.
         if contains_utf16(b, "EncryptedPackage") {
@@ -379,6 +383,7 @@ fn open_and_read(file: FileId, input: &InputFile, limits: &Limits) -> Result<Ope
         let cursor = Cursor::new(input.bytes.as_slice());
         let attempt = match format {
             Format::Csv => read_csv(file, input, limits),
+            Format::Parquet => read_parquet(file, input, limits),
             Format::Xls => calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
                 .map_err(|e| classify(matches!(e, calamine::XlsError::Password), e))
                 .and_then(|mut wb| read_sheets(file, &mut wb, limits)),
@@ -464,6 +469,90 @@ fn read_csv(file: FileId, input: &InputFile, limits: &Limits) -> Result<Opened, 
                 let v = v.trim();
                 if !v.is_empty() {
                     range.set_value((r as u32, c as u32), Data::String(v.to_string()));
+                }
+            }
+        }
+        sheets.push(SheetGrid::new(file, SheetId(0), name.clone(), range));
+    }
+    Ok((
+        Workbook {
+            file,
+            sheet_names: vec![name],
+            sheets,
+        },
+        Vec::new(),
+    ))
+}
+
+/// Reads a Parquet export with polars as one sheet: the column names as the
+/// header row, then one row per record. Text stays text; integers and floats
+/// become number cells exactly as a workbook's would (a float is read by the
+/// same shortest-representation rule as an .xlsx cell); decimals become their
+/// exact text, so `1234.50` is never rounded through a float; dates and
+/// timestamps become ISO dates. Anything else is read as polars prints it.
+fn read_parquet(file: FileId, input: &InputFile, limits: &Limits) -> Result<Opened, OpenFailure> {
+    use polars::prelude::{DataType, ParquetReader, SerReader};
+    let broken = |e: polars::prelude::PolarsError| OpenFailure::Broken(e.to_string());
+    let df = ParquetReader::new(Cursor::new(input.bytes.as_slice()))
+        .finish()
+        .map_err(broken)?;
+    let (height, width) = (df.height(), df.width());
+    if height >= limits.max_rows as usize || width > limits.max_columns as usize {
+        return Err(OpenFailure::TooLarge(format!(
+            "the file has {height} rows and {width} columns; the limits are {} rows and {} columns (max_rows, max_columns)",
+            limits.max_rows, limits.max_columns
+        )));
+    }
+    let name = input
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut sheets = Vec::new();
+    if width > 0 {
+        let mut range: Range<Data> = Range::new((0, 0), (height as u32, width as u32 - 1));
+        for (c, column) in df.columns().iter().enumerate() {
+            let c = c as u32;
+            range.set_value((0, c), Data::String(column.name().to_string()));
+            let s = column.as_materialized_series();
+            let mut put = |r: usize, v: Data| range.set_value((r as u32 + 1, c), v);
+            match s.dtype() {
+                DataType::Boolean => {
+                    for (r, v) in s.bool().map_err(broken)?.iter().enumerate() {
+                        if let Some(v) = v {
+                            put(r, Data::Bool(v));
+                        }
+                    }
+                }
+                d if d.is_integer() => {
+                    let s = s.cast(&DataType::Int64).map_err(broken)?;
+                    for (r, v) in s.i64().map_err(broken)?.iter().enumerate() {
+                        if let Some(v) = v {
+                            put(r, Data::Int(v));
+                        }
+                    }
+                }
+                DataType::Float32 | DataType::Float64 => {
+                    let s = s.cast(&DataType::Float64).map_err(broken)?;
+                    for (r, v) in s.f64().map_err(broken)?.iter().enumerate() {
+                        if let Some(v) = v {
+                            put(r, Data::Float(v));
+                        }
+                    }
+                }
+                other => {
+                    // Timestamps to their day first; then everything as text.
+                    let s = if matches!(other, DataType::Datetime(..)) {
+                        s.cast(&DataType::Date).map_err(broken)?
+                    } else {
+                        s.clone()
+                    };
+                    let s = s.cast(&DataType::String).map_err(broken)?;
+                    for (r, v) in s.str().map_err(broken)?.iter().enumerate() {
+                        if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
+                            put(r, Data::String(v.to_string()));
+                        }
+                    }
                 }
             }
         }

@@ -16,6 +16,7 @@ mod limits;
 mod next;
 mod nothing_lost;
 mod okr;
+mod parquet;
 mod plan;
 mod review;
 mod rules;
