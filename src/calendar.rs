@@ -88,6 +88,13 @@ impl Serialize for Period {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse_period(&s).ok_or_else(|| serde::de::Error::custom(format!("not a quarter: `{s}`")))
+    }
+}
+
 /// A calendar month, e.g. 2026-07.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {

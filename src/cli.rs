@@ -95,6 +95,13 @@ pub struct ReviewTarget {
     /// A qbr.toml to use instead of the one at the inbox root.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Where parsed workbooks are cached by content hash, so a re-run parses
+    /// only new or changed files (default: OUT/.qbr-cache).
+    #[arg(long, conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Parse every workbook afresh and keep no cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,19 +5,21 @@
 //! decide how they look. A location is a [`CellRef`] (or a whole file or sheet) that
 //! indexes the [`Sources`] table, so records never clone paths.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Index of an input file in [`Sources`].
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Default, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct FileId(pub u32);
 
 /// Index of a sheet inside its file, in workbook order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SheetId(pub u16);
 
 /// A cell, 0-based, at its absolute position in the sheet (A1 is row 0, col 0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CellRef {
     pub file: FileId,
     pub sheet: SheetId,
@@ -58,7 +60,7 @@ pub fn column_name(col: u16) -> String {
 }
 
 /// Where a diagnostic points: a whole file, a sheet, or one cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Location {
     File(FileId),
     Sheet(FileId, SheetId),
@@ -143,7 +145,7 @@ impl Sources {
 }
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The data is wrong: a row was rejected or a figure cannot be trusted.
@@ -301,8 +303,19 @@ impl Serialize for Code {
     }
 }
 
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown code `{s}`")))
+    }
+}
+
 /// One finding about the user's data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub code: Code,
     pub severity: Severity,
@@ -342,7 +355,7 @@ impl Diagnostic {
 }
 
 /// The list every stage pushes its findings into.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
 }
@@ -351,6 +364,21 @@ impl Diagnostics {
     /// Adds a finding.
     pub fn push(&mut self, d: Diagnostic) {
         self.items.push(d);
+    }
+
+    /// Moves every location to file `id` (a cached parse of one file reused).
+    pub fn relocate(&mut self, id: FileId) {
+        let at = |l: &mut Location| {
+            *l = match *l {
+                Location::File(_) => Location::File(id),
+                Location::Sheet(_, s) => Location::Sheet(id, s),
+                Location::Cell(c) => Location::Cell(CellRef { file: id, ..c }),
+            }
+        };
+        for d in &mut self.items {
+            d.location.iter_mut().for_each(at);
+            d.related.iter_mut().for_each(at);
+        }
     }
 
     /// All findings, in the order they were found.

@@ -18,6 +18,7 @@
 
 pub mod actuals;
 pub mod analyze;
+pub mod cache;
 pub mod calendar;
 pub mod cli;
 pub mod config;
@@ -66,6 +67,9 @@ pub struct LoadOptions {
     pub period: Option<calendar::Period>,
     /// Counts the workbooks read, for a progress display.
     pub progress: Option<std::sync::Arc<Progress>>,
+    /// A folder caching parsed workbooks by content hash (`OUT/.qbr-cache`):
+    /// unchanged workbooks are not parsed again.
+    pub cache: Option<PathBuf>,
 }
 
 /// How far reading the inbox has got: workbooks done of the total, updated
@@ -102,6 +106,8 @@ pub struct Loaded {
     pub dataset: Dataset,
     pub unrecognized: Vec<Unrecognized>,
     pub diagnostics: Diagnostics,
+    /// How the cache served this load (zeros without one).
+    pub cache: cache::CacheStats,
 }
 
 impl Loaded {
@@ -174,6 +180,60 @@ fn load_file(
     }
 }
 
+/// [`load_file`] through the cache: an unchanged workbook's parse is taken
+/// from it; a new or changed one is parsed and stored.
+fn load_file_cached(
+    cache: &cache::Cache,
+    id: diag::FileId,
+    input: inbox::InputFile,
+    dict: &HeaderDictionary,
+    limits: &config::Limits,
+) -> FileLoad {
+    let name = input
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let key = cache.key(&name, &input.sha256);
+    if let Some(mut parsed) = cache.get(&key) {
+        parsed.relocate(id);
+        parsed.dataset.share_texts();
+        return FileLoad {
+            file: LoadedFile {
+                id,
+                display_path: input.display_path,
+                sha256: input.sha256,
+                size: input.bytes.len() as u64,
+                opened: parsed.opened,
+            },
+            sheet_names: parsed.sheet_names,
+            diagnostics: parsed.diagnostics,
+            unrecognized: parsed.unrecognized,
+            dataset: parsed.dataset,
+        };
+    }
+    let load = load_file(id, input, dict, limits);
+    #[derive(serde::Serialize)]
+    struct ParsedRef<'a> {
+        opened: bool,
+        sheet_names: &'a Option<Vec<String>>,
+        diagnostics: &'a Diagnostics,
+        unrecognized: &'a [Unrecognized],
+        dataset: &'a Dataset,
+    }
+    cache.put(
+        &key,
+        &ParsedRef {
+            opened: load.file.opened,
+            sheet_names: &load.sheet_names,
+            diagnostics: &load.diagnostics,
+            unrecognized: &load.unrecognized,
+            dataset: &load.dataset,
+        },
+    );
+    load
+}
+
 /// Reads one workbook from its bytes through the whole input layer (format
 /// sniffing, reading, header recognition, typing) with the default
 /// configuration; `name` gives the extension. Used by the fuzz targets: it
@@ -241,6 +301,10 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
     if let Some(p) = &opts.progress {
         p.total.store(inbox.files.len(), Relaxed);
     }
+    let cache = opts
+        .cache
+        .as_deref()
+        .map(|dir| cache::Cache::new(dir, &config));
     let results: Vec<FileLoad> = {
         use rayon::prelude::*;
         inbox
@@ -248,7 +312,10 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
             .into_par_iter()
             .zip(ids)
             .map(|(input, id)| {
-                let load = load_file(id, input, &dict, &config.limits);
+                let load = match &cache {
+                    Some(c) => load_file_cached(c, id, input, &dict, &config.limits),
+                    None => load_file(id, input, &dict, &config.limits),
+                };
                 if let Some(p) = &opts.progress {
                     p.done.fetch_add(1, Relaxed);
                 }
@@ -272,6 +339,10 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         loaded.dataset.append(r.dataset);
     }
     loaded.dataset.resolve_custom_dimensions(&config);
+    if let Some(c) = &cache {
+        c.prune();
+        loaded.cache = c.stats();
+    }
     loaded.config = config;
     loaded.config_path = config_path;
     loaded.diagnostics.sort();

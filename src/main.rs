@@ -324,6 +324,8 @@ struct ReviewRun {
     inbox: std::path::PathBuf,
     out: std::path::PathBuf,
     config: Option<std::path::PathBuf>,
+    /// The parse cache's folder; `None` with --no-cache.
+    cache: Option<std::path::PathBuf>,
     allow_errors: bool,
     out_in_inbox: bool,
     color: bool,
@@ -333,11 +335,13 @@ struct ReviewRun {
 impl ReviewRun {
     /// The run of the shared arguments, with the command's own options.
     fn new(t: qbr::cli::ReviewTarget, ui: Ui, color: bool, opts: qbr::ReviewOptions) -> Self {
+        let cache = (!t.no_cache).then(|| t.cache.unwrap_or_else(|| t.out.join(".qbr-cache")));
         ReviewRun {
             ui,
             inbox: t.inbox,
             out: t.out,
             config: t.config,
+            cache,
             allow_errors: t.allow_errors,
             out_in_inbox: t.out_in_inbox,
             color,
@@ -374,6 +378,7 @@ impl ReviewRun {
             period,
             exclude: Some(self.out.clone()),
             progress: None,
+            cache: self.cache.clone(),
         }
     }
 
@@ -405,7 +410,23 @@ impl ReviewRun {
                 ..self.load_options(period)
             })
         })?;
-        self.ui.stage("read and checked the inbox", started);
+        let c = checked.loaded.cache;
+        let cached = if self.cache.is_some() {
+            format!(
+                " ({} workbook(s) from the cache, {} parsed{})",
+                c.hits,
+                c.misses,
+                if c.unwritable > 0 {
+                    format!(", {} could not be cached", c.unwritable)
+                } else {
+                    String::new()
+                }
+            )
+        } else {
+            String::new()
+        };
+        self.ui
+            .stage(&format!("read and checked the inbox{cached}"), started);
         Ok(checked)
     }
 

@@ -149,8 +149,17 @@ impl Serialize for Field {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Field {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Field::from_key(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown field `{s}`")))
+    }
+}
+
 /// What a sheet is for (contract §2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 目标分解: one row per node of the target tree.
@@ -290,7 +299,7 @@ impl Role {
 }
 
 /// Where a field sits in a recognised sheet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ColumnMap {
     pub field: Field,
     /// Absolute 0-based column.
@@ -304,7 +313,7 @@ pub struct ColumnMap {
 }
 
 /// A recognised sheet: its role and column map.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Table {
     pub file: FileId,
     pub sheet: SheetId,
@@ -321,7 +330,7 @@ pub struct Table {
 }
 
 /// Where a custom dimension's column sits in a recognised sheet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct CustomColumn {
     /// Index into `Config::custom_dimensions`.
     pub dimension: usize,
@@ -339,11 +348,9 @@ impl Table {
 }
 
 /// A sheet that matches no role, with the nearest miss.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Unrecognized {
-    #[serde(skip)]
     pub file: FileId,
-    #[serde(skip)]
     pub sheet: SheetId,
     pub closest_role: Option<Role>,
     /// 1-based row of the nearest miss.

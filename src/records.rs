@@ -17,14 +17,14 @@ use crate::text::{clean, match_key};
 use calamine::Data;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Index of a table in [`Dataset::tables`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct TableId(pub u32);
 
 /// The row a record came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RowRef {
     pub table: TableId,
     pub file: FileId,
@@ -46,7 +46,7 @@ impl RowRef {
 }
 
 /// A dimension of the target tree (维度).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Dimension {
     Total,
     Customer,
@@ -62,7 +62,7 @@ pub enum Dimension {
 }
 
 /// A dimension declared in `qbr.toml`: its key and its names in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CustomDimension {
     /// The `[dimensions.<key>]` name; what summary.json calls it.
     pub key: String,
@@ -121,7 +121,7 @@ impl Dimension {
 }
 
 /// A measure from the catalogue (指标), contract §2.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Measure {
     Sales,
     NewCustomers,
@@ -216,7 +216,7 @@ impl Measure {
 }
 
 /// One node of the target tree (目标分解 row).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TargetRow {
     pub origin: RowRef,
     pub period: Option<Period>,
@@ -240,7 +240,7 @@ pub struct TargetRow {
 pub type Text = std::sync::Arc<str>;
 
 /// One order line (订单明细 row): the actuals.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderLine {
     pub origin: RowRef,
     pub order_id: Option<Text>,
@@ -280,7 +280,7 @@ impl Interner {
 }
 
 /// A product master row.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductRec {
     pub origin: RowRef,
     pub product: String,
@@ -290,7 +290,7 @@ pub struct ProductRec {
 }
 
 /// A people master row: salesperson → group → region.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonRec {
     pub origin: RowRef,
     pub name: String,
@@ -304,7 +304,7 @@ pub struct PersonRec {
 }
 
 /// A customers master row.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRec {
     pub origin: RowRef,
     pub customer: String,
@@ -316,7 +316,7 @@ pub struct CustomerRec {
 }
 
 /// An activity row (过程指标): one person's leading indicators for a week or day.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActivityRec {
     pub origin: RowRef,
     pub salesperson: String,
@@ -330,7 +330,7 @@ pub struct ActivityRec {
 }
 
 /// An action plan row (行动计划): an action that serves a target.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionRec {
     pub origin: RowRef,
     pub action: String,
@@ -352,7 +352,7 @@ pub struct ActionRec {
 }
 
 /// A bottom-up proposal (一线建议目标): a target row proposed by the front line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposalRec {
     pub row: TargetRow,
     pub proposer: String,
@@ -360,7 +360,7 @@ pub struct ProposalRec {
 }
 
 /// What happened to a table's rows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TableStats {
     /// Rows turned into records.
     pub rows_read: usize,
@@ -379,7 +379,7 @@ pub struct TableStats {
 }
 
 /// Everything read from the inbox, typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Dataset {
     pub tables: Vec<Table>,
     pub stats: Vec<TableStats>,
@@ -544,6 +544,54 @@ impl Dataset {
                 && let Some(c) = config.custom_dimension(name)
             {
                 t.dimension = Dimension::Custom(c.dimension.clone());
+            }
+        }
+    }
+
+    /// Moves every table and record to file `id` (a cached parse reused in a
+    /// run that numbers its files differently).
+    pub fn relocate(&mut self, id: FileId) {
+        for t in &mut self.tables {
+            t.file = id;
+        }
+        let origins = self
+            .targets
+            .iter_mut()
+            .map(|r| &mut r.origin)
+            .chain(self.orders.iter_mut().map(|r| &mut r.origin))
+            .chain(self.products.iter_mut().map(|r| &mut r.origin))
+            .chain(self.people.iter_mut().map(|r| &mut r.origin))
+            .chain(self.customers.iter_mut().map(|r| &mut r.origin))
+            .chain(self.activities.iter_mut().map(|r| &mut r.origin))
+            .chain(self.actions.iter_mut().map(|r| &mut r.origin))
+            .chain(self.proposals.iter_mut().map(|r| &mut r.row.origin));
+        for o in origins {
+            o.file = id;
+        }
+    }
+
+    /// Shares each distinct text of the order lines once again (a decoded
+    /// cache entry holds a copy per line), as reading a table does.
+    pub fn share_texts(&mut self) {
+        let mut interner = Interner::default();
+        let mut share = |t: &mut Text| *t = interner.get(t);
+        for o in &mut self.orders {
+            share(&mut o.customer);
+            share(&mut o.product);
+            let optional = [
+                &mut o.order_id,
+                &mut o.line_id,
+                &mut o.salesperson,
+                &mut o.customer_type,
+                &mut o.product_class,
+                &mut o.region,
+                &mut o.group,
+            ];
+            for t in optional.into_iter().flatten() {
+                share(t);
+            }
+            for t in o.custom.iter_mut().flatten() {
+                share(t);
             }
         }
     }

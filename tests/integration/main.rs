@@ -2,6 +2,7 @@
 //! real-world corpus, and the built binary's command line.
 
 mod actions;
+mod cache;
 mod cli;
 mod corpus;
 mod csv;

@@ -1,0 +1,171 @@
+//! The parse cache: unchanged workbooks come from it, a changed one is parsed
+//! again, the modification time alone changes nothing, a damaged entry is a
+//! miss, entries of files gone are removed, and the results never differ
+//! from a run without the cache.
+
+use crate::support::{inbox, sheet};
+use qbr::cache::CacheStats;
+use std::path::Path;
+
+fn orders(rows: &[&[&str]]) -> qbr::sample::sheet::SheetSpec {
+    sheet(
+        "明细",
+        &["订单号", "日期", "客户", "产品", "金额", "销售员"],
+        rows,
+    )
+}
+
+fn team() -> tempfile::TempDir {
+    let targets = sheet(
+        "目标",
+        &["期间", "维度", "单元", "目标"],
+        &[
+            &["2026Q3", "总计", "公司", "1000"],
+            &["2026Q3", "区域", "东", "500"],
+            &["2026Q3", "区域", "西", "500"],
+        ],
+    );
+    let people = sheet(
+        "人员",
+        &["销售员", "小组", "区域"],
+        &[&["甲", "一组", "东"], &["乙", "二组", "西"]],
+    );
+    inbox(&[
+        ("目标.xlsx", vec![targets, people]),
+        (
+            "订单/七月.xlsx",
+            vec![orders(&[&["S1", "2026-07-01", "A", "门锁", "300", "甲"]])],
+        ),
+        (
+            "订单/八月.xlsx",
+            vec![orders(&[&["S2", "2026-08-01", "B", "门锁", "200", "乙"]])],
+        ),
+    ])
+}
+
+/// Loads and checks the inbox with the cache in `cache`; the stats and summary.json.
+fn run(dir: &Path, cache: Option<&Path>) -> (CacheStats, String) {
+    let checked = qbr::check(&qbr::LoadOptions {
+        inbox: dir.to_path_buf(),
+        cache: cache.map(Path::to_path_buf),
+        ..Default::default()
+    })
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (_, w) = qbr::write_review(&checked, out.path(), &Default::default()).unwrap();
+    let summary = std::fs::read_to_string(w.join("summary.json")).unwrap();
+    (checked.loaded.cache, summary)
+}
+
+fn stats(hits: usize, misses: usize) -> CacheStats {
+    CacheStats {
+        hits,
+        misses,
+        unwritable: 0,
+    }
+}
+
+#[test]
+fn a_re_run_takes_every_unchanged_workbook_from_the_cache_with_the_same_results() {
+    let dir = team();
+    let cache = tempfile::tempdir().unwrap();
+    let (_, fresh) = run(dir.path(), None);
+    let (first, cold) = run(dir.path(), Some(cache.path()));
+    assert_eq!(first, stats(0, 3));
+    let (second, warm) = run(dir.path(), Some(cache.path()));
+    assert_eq!(second, stats(3, 0));
+    assert_eq!(cold, fresh);
+    assert_eq!(warm, fresh, "a cached parse gives the same summary");
+}
+
+#[test]
+fn touching_a_file_keeps_its_entry_and_changing_a_byte_does_not() {
+    let dir = team();
+    let cache = tempfile::tempdir().unwrap();
+    run(dir.path(), Some(cache.path()));
+    // Only the modification time: still three hits.
+    let july = dir.path().join("订单/七月.xlsx");
+    let f = std::fs::File::options().write(true).open(&july).unwrap();
+    f.set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(86_400))
+        .unwrap();
+    drop(f);
+    assert_eq!(run(dir.path(), Some(cache.path())).0, stats(3, 0));
+    // New content: that file alone is parsed again, and its figures count.
+    qbr::sample::sheet::write_workbook(
+        &july,
+        &[orders(&[&["S1", "2026-07-01", "A", "门锁", "350", "甲"]])],
+        "七月",
+    )
+    .unwrap();
+    let (s, summary) = run(dir.path(), Some(cache.path()));
+    assert_eq!(s, stats(2, 1));
+    assert!(
+        summary.contains("\"order_amount\": \"550.00\""),
+        "{summary}"
+    );
+    assert_eq!(summary, run(dir.path(), None).1);
+}
+
+#[test]
+fn a_damaged_entry_is_a_miss_and_entries_of_removed_files_are_pruned() {
+    let dir = team();
+    let cache = tempfile::tempdir().unwrap();
+    run(dir.path(), Some(cache.path()));
+    let entries = |p: &Path| -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    };
+    let all = entries(cache.path());
+    assert_eq!(all.len(), 3);
+    std::fs::write(&all[0], b"not a cache entry").unwrap();
+    let (s, summary) = run(dir.path(), Some(cache.path()));
+    assert_eq!(s, stats(2, 1));
+    assert_eq!(summary, run(dir.path(), None).1);
+    std::fs::remove_file(dir.path().join("订单/八月.xlsx")).unwrap();
+    assert_eq!(run(dir.path(), Some(cache.path())).0, stats(2, 0));
+    assert_eq!(
+        entries(cache.path()).len(),
+        2,
+        "the removed file's entry is gone"
+    );
+}
+
+#[test]
+fn a_change_to_how_headers_are_read_parses_everything_again() {
+    let dir = team();
+    let cache = tempfile::tempdir().unwrap();
+    run(dir.path(), Some(cache.path()));
+    std::fs::write(
+        dir.path().join("qbr.toml"),
+        "[headers]\namount = [\"Net Sales\"]\n",
+    )
+    .unwrap();
+    assert_eq!(run(dir.path(), Some(cache.path())).0, stats(0, 3));
+}
+
+#[test]
+fn the_command_keeps_its_cache_in_the_output_folder_unless_told_otherwise() {
+    let dir = team();
+    let out = tempfile::tempdir().unwrap();
+    let qbr = |extra: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_qbr"))
+            .arg("review")
+            .arg(dir.path())
+            .arg("--out")
+            .arg(out.path())
+            .arg("-v")
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    assert!(qbr(&[]).contains("(0 workbook(s) from the cache, 3 parsed)"));
+    assert!(out.path().join(".qbr-cache").is_dir());
+    assert!(qbr(&[]).contains("(3 workbook(s) from the cache, 0 parsed)"));
+    assert!(!qbr(&["--no-cache"]).contains("from the cache"));
+}
