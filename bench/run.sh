@@ -18,8 +18,8 @@ echo "== inbox: $(find "$data" -name '*.xlsx' | wc -l) workbooks, $(du -sh "$dat
 
 hyperfine --warmup 1 --runs 5 \
   -n floor "./target/release/examples/parse_floor '$data'" \
-  -n review "./target/release/qbr review '$data' --out '$out'"
+  -n review "./target/release/qbr review '$data' --out '$out' --no-cache"
 
 echo "== peak memory"
 /usr/bin/time -v ./target/release/examples/parse_floor "$data" 2>&1 | grep -E 'Maximum resident|Elapsed'
-/usr/bin/time -v ./target/release/qbr review "$data" --out "$out" 2>&1 >/dev/null | grep -E 'Maximum resident|Elapsed|Percent of CPU'
+/usr/bin/time -v ./target/release/qbr review "$data" --out "$out" --no-cache 2>&1 >/dev/null | grep -E 'Maximum resident|Elapsed|Percent of CPU'

@@ -197,7 +197,6 @@ fn load_file_cached(
     let key = cache.key(&name, &input.sha256);
     if let Some(mut parsed) = cache.get(&key) {
         parsed.relocate(id);
-        parsed.dataset.share_texts();
         return FileLoad {
             file: LoadedFile {
                 id,

@@ -384,6 +384,9 @@ pub struct Dataset {
     pub tables: Vec<Table>,
     pub stats: Vec<TableStats>,
     pub targets: Vec<TargetRow>,
+    /// Stored compactly in the parse cache (each distinct text once, amounts
+    /// as exact 16-byte decimals): see [`compact_orders`].
+    #[serde(with = "compact_orders")]
     pub orders: Vec<OrderLine>,
     pub products: Vec<ProductRec>,
     pub people: Vec<PersonRec>,
@@ -570,32 +573,6 @@ impl Dataset {
         }
     }
 
-    /// Shares each distinct text of the order lines once again (a decoded
-    /// cache entry holds a copy per line), as reading a table does.
-    pub fn share_texts(&mut self) {
-        let mut interner = Interner::default();
-        let mut share = |t: &mut Text| *t = interner.get(t);
-        for o in &mut self.orders {
-            share(&mut o.customer);
-            share(&mut o.product);
-            let optional = [
-                &mut o.order_id,
-                &mut o.line_id,
-                &mut o.salesperson,
-                &mut o.customer_type,
-                &mut o.product_class,
-                &mut o.region,
-                &mut o.group,
-            ];
-            for t in optional.into_iter().flatten() {
-                share(t);
-            }
-            for t in o.custom.iter_mut().flatten() {
-                share(t);
-            }
-        }
-    }
-
     fn pop_last(&mut self, role: Role) {
         match role {
             Role::Targets => drop(self.targets.pop()),
@@ -607,6 +584,130 @@ impl Dataset {
             Role::ActionPlans => drop(self.actions.pop()),
             Role::Proposals => drop(self.proposals.pop()),
         }
+    }
+}
+
+/// The order lines of one parsed workbook in the parse cache: every distinct
+/// text once, lines referring to it by index (0 = none), dates as days and
+/// amounts as `Decimal`'s exact 16-byte form. Decoding shares each text
+/// again, as reading a table does.
+mod compact_orders {
+    use super::{OrderLine, RowRef, Text};
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::HashMap;
+
+    #[derive(Serialize, Deserialize)]
+    struct Line {
+        origin: RowRef,
+        /// Days since 0001-01-01 (CE).
+        date: i32,
+        texts: [u32; 9],
+        custom: Vec<u32>,
+        amount: [u8; 16],
+        quantity: Option<[u8; 16]>,
+        collected: Option<[u8; 16]>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Compact<T> {
+        texts: Vec<T>,
+        lines: Vec<Line>,
+    }
+
+    /// Distinct texts in first-seen order, numbered from 1.
+    #[derive(Default)]
+    struct Texts<'a> {
+        index: HashMap<&'a str, u32>,
+        texts: Vec<&'a str>,
+    }
+
+    impl<'a> Texts<'a> {
+        fn id(&mut self, t: Option<&'a Text>) -> u32 {
+            let Some(t) = t else { return 0 };
+            let next = self.texts.len() as u32 + 1;
+            let id = *self.index.entry(t).or_insert(next);
+            if id == next {
+                self.texts.push(t);
+            }
+            id
+        }
+    }
+
+    pub fn serialize<S: Serializer>(orders: &[OrderLine], s: S) -> Result<S::Ok, S::Error> {
+        let mut t = Texts::default();
+        let lines = orders
+            .iter()
+            .map(|o| Line {
+                origin: o.origin,
+                date: chrono::Datelike::num_days_from_ce(&o.date),
+                texts: [
+                    t.id(o.order_id.as_ref()),
+                    t.id(o.line_id.as_ref()),
+                    t.id(Some(&o.customer)),
+                    t.id(Some(&o.product)),
+                    t.id(o.salesperson.as_ref()),
+                    t.id(o.customer_type.as_ref()),
+                    t.id(o.product_class.as_ref()),
+                    t.id(o.region.as_ref()),
+                    t.id(o.group.as_ref()),
+                ],
+                custom: o.custom.iter().map(|c| t.id(c.as_ref())).collect(),
+                amount: o.amount.serialize(),
+                quantity: o.quantity.map(|d| d.serialize()),
+                collected: o.collected.map(|d| d.serialize()),
+            })
+            .collect();
+        Compact {
+            texts: t.texts,
+            lines,
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<OrderLine>, D::Error> {
+        use serde::de::Error;
+        let c = Compact::<String>::deserialize(d)?;
+        let texts: Vec<Text> = c.texts.into_iter().map(Text::from).collect();
+        let text = |i: u32| -> Result<Option<Text>, D::Error> {
+            match i {
+                0 => Ok(None),
+                i => texts
+                    .get(i as usize - 1)
+                    .cloned()
+                    .map(Some)
+                    .ok_or_else(|| D::Error::custom("text index out of range")),
+            }
+        };
+        let required = |i: u32| text(i)?.ok_or_else(|| D::Error::custom("missing text"));
+        c.lines
+            .into_iter()
+            .map(|l| {
+                Ok(OrderLine {
+                    origin: l.origin,
+                    order_id: text(l.texts[0])?,
+                    line_id: text(l.texts[1])?,
+                    date: NaiveDate::from_num_days_from_ce_opt(l.date)
+                        .ok_or_else(|| D::Error::custom("bad date"))?,
+                    customer: required(l.texts[2])?,
+                    product: required(l.texts[3])?,
+                    amount: Decimal::deserialize(l.amount),
+                    quantity: l.quantity.map(Decimal::deserialize),
+                    salesperson: text(l.texts[4])?,
+                    customer_type: text(l.texts[5])?,
+                    product_class: text(l.texts[6])?,
+                    region: text(l.texts[7])?,
+                    group: text(l.texts[8])?,
+                    collected: l.collected.map(Decimal::deserialize),
+                    custom: l
+                        .custom
+                        .iter()
+                        .map(|&i| text(i))
+                        .collect::<Result<_, _>>()?,
+                })
+            })
+            .collect()
     }
 }
 
