@@ -142,6 +142,19 @@ pub struct CustomDimensionConfig {
 }
 
 impl Config {
+    /// A dimension as parsed from a cell, with a declared one's name resolved
+    /// (`行业` → the `industry` dimension); others unchanged.
+    pub fn resolve_dimension(&self, d: crate::records::Dimension) -> crate::records::Dimension {
+        use crate::records::Dimension;
+        match d {
+            Dimension::Other(name) => match self.custom_dimension(&name) {
+                Some(c) => Dimension::Custom(c.dimension.clone()),
+                None => Dimension::Other(name),
+            },
+            d => d,
+        }
+    }
+
     /// The declared dimension a Targets cell names (by key, zh, en or column name).
     pub fn custom_dimension(&self, name: &str) -> Option<&CustomDimensionConfig> {
         let key = crate::text::match_key(name);

@@ -147,6 +147,23 @@ impl Lang {
         })
     }
 
+    /// Whether an action finished inside its dates: yes, no, or still running.
+    pub fn on_time(self, on_time: Option<bool>) -> &'static str {
+        self.t(match on_time {
+            Some(true) => Key::Yes,
+            Some(false) => Key::No,
+            None => Key::Running,
+        })
+    }
+
+    /// The target an action serves: `区域 · 华东`, or the Serves cell as written.
+    pub fn serves(self, a: &crate::analyze::resources::ActionReview) -> String {
+        match (&a.dimension, &a.unit) {
+            (Some(d), Some(u)) => format!("{} · {u}", self.dimension(d)),
+            _ => a.serves.clone(),
+        }
+    }
+
     /// A status word.
     pub fn status(self, s: Status) -> &'static str {
         self.t(match s {

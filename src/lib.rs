@@ -142,6 +142,19 @@ struct FileLoad {
     dataset: Dataset,
 }
 
+impl LoadedFile {
+    /// The record of a workbook read from `input` (whose bytes are dropped here).
+    fn of(id: diag::FileId, input: inbox::InputFile, opened: bool) -> LoadedFile {
+        LoadedFile {
+            id,
+            display_path: input.display_path,
+            sha256: input.sha256,
+            size: input.bytes.len() as u64,
+            opened,
+        }
+    }
+}
+
 /// Reads one workbook: open, recognise every sheet, type its rows. The bytes
 /// are dropped as soon as the grids are built.
 fn load_file(
@@ -152,14 +165,7 @@ fn load_file(
 ) -> FileLoad {
     let mut diagnostics = Diagnostics::default();
     let workbook = read::read_workbook(id, &input, limits, &mut diagnostics);
-    let file = LoadedFile {
-        id,
-        display_path: input.display_path,
-        sha256: input.sha256,
-        size: input.bytes.len() as u64,
-        opened: workbook.is_some(),
-    };
-    drop(input.bytes);
+    let file = LoadedFile::of(id, input, workbook.is_some());
     let mut dataset = Dataset::default();
     let mut unrecognized = Vec::new();
     let sheet_names = workbook.as_ref().map(|w| w.sheet_names.clone());
@@ -198,13 +204,7 @@ fn load_file_cached(
     if let Some(mut parsed) = cache.get(&key) {
         parsed.relocate(id);
         return FileLoad {
-            file: LoadedFile {
-                id,
-                display_path: input.display_path,
-                sha256: input.sha256,
-                size: input.bytes.len() as u64,
-                opened: parsed.opened,
-            },
+            file: LoadedFile::of(id, input, parsed.opened),
             sheet_names: parsed.sheet_names,
             diagnostics: parsed.diagnostics,
             unrecognized: parsed.unrecognized,

@@ -543,11 +543,8 @@ impl Dataset {
             .iter_mut()
             .chain(self.proposals.iter_mut().map(|p| &mut p.row));
         for t in rows {
-            if let Dimension::Other(name) = &t.dimension
-                && let Some(c) = config.custom_dimension(name)
-            {
-                t.dimension = Dimension::Custom(c.dimension.clone());
-            }
+            t.dimension =
+                config.resolve_dimension(std::mem::replace(&mut t.dimension, Dimension::Total));
         }
     }
 

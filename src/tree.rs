@@ -175,16 +175,7 @@ impl TargetTree {
     ) -> Option<usize> {
         let text = serves.replace('／', "/");
         let (dimension, unit) = match text.split_once('/') {
-            Some((d, u)) => {
-                let d = Dimension::parse(d)?;
-                let d = match d {
-                    Dimension::Other(name) => {
-                        Dimension::Custom(config.custom_dimension(&name)?.dimension.clone())
-                    }
-                    d => d,
-                };
-                (Some(d), u)
-            }
+            Some((d, u)) => (Some(config.resolve_dimension(Dimension::parse(d)?)), u),
             None => (None, text.as_str()),
         };
         let candidates: Vec<usize> = (0..self.nodes.len())

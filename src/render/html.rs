@@ -274,10 +274,7 @@ fn resources_view(
                 rank: i + 1,
                 action: a.action.clone(),
                 owner: a.owner.clone().unwrap_or_default(),
-                serves: match (&a.dimension, &a.unit) {
-                    (Some(d), Some(u)) => format!("{} · {u}", lang.dimension(d)),
-                    _ => a.serves.clone(),
-                },
+                serves: lang.serves(a),
                 measure: lang.measure(&a.measure),
                 expected: value(&a.measure, a.expected, unit),
                 actual: a
@@ -298,11 +295,7 @@ fn resources_view(
                     .return_index
                     .map(|v| format!("{}×", v.round_dp(2)))
                     .unwrap_or_else(|| "—".into()),
-                on_time: match a.on_time {
-                    Some(true) => lang.t(Key::Yes),
-                    Some(false) => lang.t(Key::No),
-                    None => lang.t(Key::Running),
-                },
+                on_time: lang.on_time(a.on_time),
                 overspent_and_short: a.overspent_and_short,
             })
             .collect(),

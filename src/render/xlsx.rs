@@ -864,11 +864,7 @@ fn resources_sheet(
         t.num(row, 0, (i + 1) as f64, &f.count)?;
         t.text(row, 1, &a.action)?;
         t.text(row, 2, a.owner.as_deref().unwrap_or(""))?;
-        let serves = match (&a.dimension, &a.unit) {
-            (Some(d), Some(u)) => format!("{} · {u}", lang.dimension(d)),
-            _ => a.serves.clone(),
-        };
-        t.text(row, 3, &serves)?;
+        t.text(row, 3, &lang.serves(a))?;
         t.text(row, 4, &lang.measure(&a.measure))?;
         t.num(row, 5, cell_value(&a.measure, a.expected), value_fmt)?;
         if let Some(v) = a.actual {
@@ -890,12 +886,7 @@ fn resources_sheet(
         if let Some(v) = a.return_index {
             t.num(row, 13, f64_of(v.round_dp(2)), &f.count_dec)?;
         }
-        let on_time = match a.on_time {
-            Some(true) => lang.t(Key::Yes),
-            Some(false) => lang.t(Key::No),
-            None => lang.t(Key::Running),
-        };
-        t.text(row, 14, on_time)?;
+        t.text(row, 14, lang.on_time(a.on_time))?;
         if a.overspent_and_short {
             t.ws.write_string_with_format(row, 15, lang.t(Key::Yes), &f.bad)
                 .map_err(xerr)?;

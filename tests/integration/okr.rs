@@ -62,21 +62,11 @@ fn review(config: Option<&str>) -> (Value, String, String) {
         ("目标.xlsx", vec![t, products, people]),
         ("订单.xlsx", vec![o]),
     ]);
-    if let Some(c) = config {
-        std::fs::write(dir.path().join("qbr.toml"), c).unwrap();
-    }
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let (_, w) = qbr::write_review(&checked, out.path(), &Default::default()).unwrap();
-    let read = |n: &str| std::fs::read_to_string(w.join(n)).unwrap();
+    let r = crate::support::review_inbox(dir.path(), config);
     (
-        serde_json::from_str(&read("summary.json")).unwrap(),
-        read("review-2026Q3.html"),
-        read("email-2026Q3.html"),
+        r.summary.clone(),
+        r.read("review-2026Q3.html"),
+        r.read("email-2026Q3.html"),
     )
 }
 
