@@ -304,6 +304,8 @@ fn shift_budget(review: &Review) -> Vec<Suggestion> {
     let ranked: Vec<&ActionReview> = r
         .actions
         .iter()
+        // Money buys counts and sums, not rates: a rate's action is ranked, not moved.
+        .filter(|a| a.measure.is_additive())
         .filter(|a| a.return_index.is_some() && a.cost_per_output.is_some() && a.budget.is_some())
         .collect();
     let times = |v: Decimal| format!("{}×", v.round_dp(2));
@@ -321,13 +323,22 @@ fn shift_budget(review: &Review) -> Vec<Suggestion> {
         else {
             break;
         };
+        // In one measure the money must also buy more there than here.
+        if high.measure == low.measure && hc >= lc {
+            continue;
+        }
         let (Some(dimension), Some(unit)) = (low.dimension.clone(), low.unit.clone()) else {
             continue;
         };
         let amount = (budget / Decimal::TWO).round_dp(0);
         let output = |cost: Decimal, m: &Measure| {
-            let v = (amount / cost).round_dp(if m.is_money() { 2 } else { 1 });
-            format!("{} {}", v.normalize(), m.key())
+            let v = amount / cost;
+            let v = if m.is_money() {
+                crate::money::format_money(v)
+            } else {
+                v.round_dp(1).normalize().to_string()
+            };
+            format!("{v} {}", m.key())
         };
         out.push(Suggestion {
             rule: Rule::ShiftBudget,

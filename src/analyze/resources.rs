@@ -57,11 +57,12 @@ pub struct ActionReview {
     pub attainment: Option<Decimal>,
     pub budget: Option<Decimal>,
     pub spent: Option<Decimal>,
-    /// spent (or, without a Spent cell, the budget) ÷ actual.
+    /// spent (or, without a Spent cell, the budget) ÷ actual; counts and sums only.
     pub cost_per_output: Option<Decimal>,
-    /// budget ÷ expected.
+    /// budget ÷ expected; counts and sums only.
     pub planned_cost_per_output: Option<Decimal>,
-    /// planned cost per output ÷ cost per output.
+    /// attainment ÷ spend ratio (spent ÷ budget): for counts and sums, the
+    /// planned cost per output ÷ the cost per output.
     pub return_index: Option<Decimal>,
     /// Spent more than the budget and brought less than expected.
     pub overspent_and_short: bool,
@@ -69,6 +70,23 @@ pub struct ActionReview {
     pub finished_on: Option<NaiveDate>,
     /// Finished inside its dates; `None` while running or when qbr cannot tell.
     pub on_time: Option<bool>,
+}
+
+impl ActionReview {
+    /// Decimals a cost per unit of output is shown with: 4 when the output is
+    /// money (yuan per yuan of sales, 0.0749), else 2 (yuan per lead).
+    pub fn cost_decimals(&self) -> u32 {
+        if self.measure.is_money() { 4 } else { 2 }
+    }
+
+    /// A cost per unit of output as text, with [`Self::cost_decimals`] places (half-up).
+    pub fn cost_text(&self, v: Decimal) -> String {
+        let dp = self.cost_decimals();
+        let mut r =
+            v.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        r.rescale(dp);
+        r.to_string()
+    }
 }
 
 /// A sub-target that no action serves.
@@ -173,18 +191,24 @@ fn review_action(
         .filter(|_| a.expected > Decimal::ZERO)
         .map(|v| v / a.expected);
     let cost = a.spent.or(a.budget);
+    // Money buys counts and sums; a rate or an average has no cost per unit.
+    let per_unit = measure.is_additive();
     let cost_per_output = cost
         .zip(actual)
-        .filter(|(_, v)| *v > Decimal::ZERO)
+        .filter(|(_, v)| per_unit && *v > Decimal::ZERO)
         .map(|(c, v)| c / v);
     let planned_cost_per_output = a
         .budget
-        .filter(|_| a.expected > Decimal::ZERO)
+        .filter(|_| per_unit && a.expected > Decimal::ZERO)
         .map(|b| b / a.expected);
-    let return_index = match (planned_cost_per_output, cost_per_output) {
-        (Some(p), Some(c)) if c > Decimal::ZERO => Some(p / c),
-        _ => None,
-    };
+    let spend_ratio = cost
+        .zip(a.budget)
+        .filter(|(_, b)| *b > Decimal::ZERO)
+        .map(|(c, b)| c / b);
+    let return_index = attainment
+        .zip(spend_ratio)
+        .filter(|(_, r)| *r > Decimal::ZERO)
+        .map(|(at, r)| at / r);
     let overspent_and_short = matches!((a.spent, a.budget), (Some(s), Some(b)) if s > b)
         && actual.is_some_and(|v| v < a.expected);
     let finished_on = a.completed.or(reached);

@@ -289,7 +289,7 @@ fn resources_view(
                 // Per unit of output: in yuan, whatever the money unit.
                 cost_per_output: a
                     .cost_per_output
-                    .map(|v| money(v, MoneyUnit::Yuan))
+                    .map(|v| a.cost_text(v))
                     .unwrap_or_default(),
                 return_index: a
                     .return_index

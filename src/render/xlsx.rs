@@ -79,6 +79,8 @@ struct Formats {
     pct_big: Format,
     count: Format,
     count_dec: Format,
+    /// Four decimals: a cost per yuan of sales.
+    ratio: Format,
     text: Format,
     indent: [Format; 3],
     bad: Format,
@@ -109,6 +111,7 @@ impl Formats {
                 .set_font_size(14),
             count: Format::new().set_num_format("#,##0;[Red]-#,##0"),
             count_dec: Format::new().set_num_format("#,##0.00;[Red]-#,##0.00"),
+            ratio: Format::new().set_num_format("0.0000"),
             text: Format::new(),
             indent: [
                 Format::new().set_bold(),
@@ -881,8 +884,16 @@ fn resources_sheet(
         }
         money(&mut t, 9, a.budget, &f.money)?;
         money(&mut t, 10, a.spent, &f.money)?;
-        money(&mut t, 11, a.planned_cost_per_output, &f.money_yuan)?;
-        money(&mut t, 12, a.cost_per_output, &f.money_yuan)?;
+        let cost_fmt = if a.cost_decimals() == 4 {
+            &f.ratio
+        } else {
+            &f.money_yuan
+        };
+        for (col, v) in [(11, a.planned_cost_per_output), (12, a.cost_per_output)] {
+            if let Some(v) = v {
+                t.num(row, col, f64_of(v.round_dp(a.cost_decimals())), cost_fmt)?;
+            }
+        }
         if let Some(v) = a.return_index {
             t.num(row, 13, f64_of(v.round_dp(2)), &f.count_dec)?;
         }

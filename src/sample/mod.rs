@@ -950,10 +950,131 @@ fn write_targets(dir: &Path, g: &Generator) -> Result<usize, Error> {
     };
     write_workbook(
         &dir.join("目标/2026Q3 目标分解.xlsx"),
-        &[sheet, people, notes],
+        &[sheet, people, action_plans(s), proposals(s), notes],
         "2026Q3 目标分解",
     )?;
     Ok(1)
+}
+
+/// The quarter's action plans, after the methodology's examples: an ad
+/// campaign for new customers (overspent and short), a trade show for leads,
+/// recall mails with a coupon, a new-product campaign, and a group's
+/// returning-customer calls whose output the sheet gives (finished late).
+fn action_plans(s: Decimal) -> SheetSpec {
+    let mut a = SheetSpec::new(
+        "行动计划",
+        &[
+            "行动",
+            "负责人",
+            "开始",
+            "结束",
+            "服务目标",
+            "指标",
+            "预期产出",
+            "实际产出",
+            "预算（元）",
+            "实际花费（元）",
+            "完成日期",
+        ],
+    );
+    let day = |m: u32, d: u32| Cell::Date(NaiveDate::from_ymd_opt(2026, m, d).expect("a day"));
+    let n = |v: i64| Cell::Number(Decimal::from(v) * s);
+    let rows: Vec<Vec<Cell>> = vec![
+        vec![
+            "线上广告投放".into(),
+            "市场部 周芳".into(),
+            day(7, 1),
+            day(9, 30),
+            "新客户".into(),
+            "新客户数".into(),
+            n(900),
+            Cell::Empty,
+            n(500_000),
+            n(560_000),
+            Cell::Empty,
+        ],
+        vec![
+            "行业展会".into(),
+            "市场部 周芳".into(),
+            day(8, 10),
+            day(8, 31),
+            "区域/一线城市".into(),
+            "线索".into(),
+            n(120),
+            Cell::Empty,
+            n(200_000),
+            n(180_000),
+            Cell::Empty,
+        ],
+        vec![
+            "流失客户召回邮件（5%优惠券）".into(),
+            "客服部 吴静".into(),
+            day(7, 1),
+            day(8, 31),
+            "流失客户".into(),
+            "召回率".into(),
+            Cell::Number(Decimal::new(10, 2)),
+            Cell::Empty,
+            n(30_000),
+            n(28_000),
+            Cell::Empty,
+        ],
+        vec![
+            "新品体验活动".into(),
+            "产品部 郑浩".into(),
+            day(7, 15),
+            day(9, 15),
+            "新品".into(),
+            "销售额".into(),
+            n(2_000_000),
+            Cell::Empty,
+            n(150_000),
+            n(150_000),
+            Cell::Empty,
+        ],
+        vec![
+            "老客户回访".into(),
+            "精英小组".into(),
+            day(7, 1),
+            day(9, 15),
+            "小组/精英小组".into(),
+            "销售额".into(),
+            n(800_000),
+            n(650_000),
+            n(50_000),
+            n(45_000),
+            day(9, 20),
+        ],
+    ];
+    for r in rows {
+        a.row(r);
+    }
+    a
+}
+
+/// Next quarter's bottom-up proposals from two regions (`qbr plan --proposals`).
+fn proposals(s: Decimal) -> SheetSpec {
+    let mut p = SheetSpec::new(
+        "一线建议目标",
+        &["期间", "维度", "单元", "目标（元）", "提议人", "理由"],
+    );
+    p.row(vec![
+        "2026Q4".into(),
+        "区域".into(),
+        "一线城市".into(),
+        Cell::Number(Decimal::from(4_100_000) * s),
+        "一线城市区域经理".into(),
+        "两家大客户的年度合同推迟到明年一季度".into(),
+    ]);
+    p.row(vec![
+        "2026Q4".into(),
+        "区域".into(),
+        "渠道".into(),
+        Cell::Number(Decimal::from(2_900_000) * s),
+        "渠道经理".into(),
+        "新签三家区域分销商，十月起供货".into(),
+    ]);
+    p
 }
 
 fn write_masters(dir: &Path, g: &Generator) -> Result<usize, Error> {

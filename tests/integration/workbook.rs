@@ -92,6 +92,7 @@ fn sample_workbook_figures_equal_summary_json() {
             "短板",
             "团队排名",
             "建议",
+            "资源",
             "月度趋势",
             "数据问题"
         ]
