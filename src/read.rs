@@ -456,32 +456,41 @@ fn read_csv(file: FileId, input: &InputFile, limits: &Limits) -> Result<Opened, 
         }
         rows.push(record.iter().map(str::to_string).collect());
     }
+    let mut range = None;
+    if !rows.is_empty() && width > 0 {
+        let mut r: Range<Data> = Range::new((0, 0), (rows.len() as u32 - 1, width as u32 - 1));
+        for (i, row) in rows.into_iter().enumerate() {
+            for (c, v) in row.into_iter().enumerate() {
+                let v = v.trim();
+                if !v.is_empty() {
+                    r.set_value((i as u32, c as u32), Data::String(v.to_string()));
+                }
+            }
+        }
+        range = Some(r);
+    }
+    Ok(one_sheet(file, input, range))
+}
+
+/// A CSV or Parquet file as a workbook of one sheet named after the file
+/// (none when the file holds no cells).
+fn one_sheet(file: FileId, input: &InputFile, range: Option<Range<Data>>) -> Opened {
     let name = input
         .path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut sheets = Vec::new();
-    if !rows.is_empty() && width > 0 {
-        let mut range: Range<Data> = Range::new((0, 0), (rows.len() as u32 - 1, width as u32 - 1));
-        for (r, row) in rows.into_iter().enumerate() {
-            for (c, v) in row.into_iter().enumerate() {
-                let v = v.trim();
-                if !v.is_empty() {
-                    range.set_value((r as u32, c as u32), Data::String(v.to_string()));
-                }
-            }
-        }
-        sheets.push(SheetGrid::new(file, SheetId(0), name.clone(), range));
-    }
-    Ok((
+    let sheets = range
+        .map(|r| vec![SheetGrid::new(file, SheetId(0), name.clone(), r)])
+        .unwrap_or_default();
+    (
         Workbook {
             file,
             sheet_names: vec![name],
             sheets,
         },
         Vec::new(),
-    ))
+    )
 }
 
 /// Reads a Parquet export with polars as one sheet: the column names as the
@@ -503,69 +512,56 @@ fn read_parquet(file: FileId, input: &InputFile, limits: &Limits) -> Result<Open
             limits.max_rows, limits.max_columns
         )));
     }
-    let name = input
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut sheets = Vec::new();
-    if width > 0 {
-        let mut range: Range<Data> = Range::new((0, 0), (height as u32, width as u32 - 1));
-        for (c, column) in df.columns().iter().enumerate() {
-            let c = c as u32;
-            range.set_value((0, c), Data::String(column.name().to_string()));
-            let s = column.as_materialized_series();
-            let mut put = |r: usize, v: Data| range.set_value((r as u32 + 1, c), v);
-            match s.dtype() {
-                DataType::Boolean => {
-                    for (r, v) in s.bool().map_err(broken)?.iter().enumerate() {
-                        if let Some(v) = v {
-                            put(r, Data::Bool(v));
-                        }
+    if width == 0 {
+        return Ok(one_sheet(file, input, None));
+    }
+    let mut range: Range<Data> = Range::new((0, 0), (height as u32, width as u32 - 1));
+    for (c, column) in df.columns().iter().enumerate() {
+        let c = c as u32;
+        range.set_value((0, c), Data::String(column.name().to_string()));
+        let s = column.as_materialized_series();
+        let mut put = |r: usize, v: Data| range.set_value((r as u32 + 1, c), v);
+        match s.dtype() {
+            DataType::Boolean => {
+                for (r, v) in s.bool().map_err(broken)?.iter().enumerate() {
+                    if let Some(v) = v {
+                        put(r, Data::Bool(v));
                     }
                 }
-                d if d.is_integer() => {
-                    let s = s.cast(&DataType::Int64).map_err(broken)?;
-                    for (r, v) in s.i64().map_err(broken)?.iter().enumerate() {
-                        if let Some(v) = v {
-                            put(r, Data::Int(v));
-                        }
+            }
+            d if d.is_integer() => {
+                let s = s.cast(&DataType::Int64).map_err(broken)?;
+                for (r, v) in s.i64().map_err(broken)?.iter().enumerate() {
+                    if let Some(v) = v {
+                        put(r, Data::Int(v));
                     }
                 }
-                DataType::Float32 | DataType::Float64 => {
-                    let s = s.cast(&DataType::Float64).map_err(broken)?;
-                    for (r, v) in s.f64().map_err(broken)?.iter().enumerate() {
-                        if let Some(v) = v {
-                            put(r, Data::Float(v));
-                        }
+            }
+            DataType::Float32 | DataType::Float64 => {
+                let s = s.cast(&DataType::Float64).map_err(broken)?;
+                for (r, v) in s.f64().map_err(broken)?.iter().enumerate() {
+                    if let Some(v) = v {
+                        put(r, Data::Float(v));
                     }
                 }
-                other => {
-                    // Timestamps to their day first; then everything as text.
-                    let s = if matches!(other, DataType::Datetime(..)) {
-                        s.cast(&DataType::Date).map_err(broken)?
-                    } else {
-                        s.clone()
-                    };
-                    let s = s.cast(&DataType::String).map_err(broken)?;
-                    for (r, v) in s.str().map_err(broken)?.iter().enumerate() {
-                        if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
-                            put(r, Data::String(v.to_string()));
-                        }
+            }
+            other => {
+                // Timestamps to their day first; then everything as text.
+                let s = if matches!(other, DataType::Datetime(..)) {
+                    s.cast(&DataType::Date).map_err(broken)?
+                } else {
+                    s.clone()
+                };
+                let s = s.cast(&DataType::String).map_err(broken)?;
+                for (r, v) in s.str().map_err(broken)?.iter().enumerate() {
+                    if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
+                        put(r, Data::String(v.to_string()));
                     }
                 }
             }
         }
-        sheets.push(SheetGrid::new(file, SheetId(0), name.clone(), range));
     }
-    Ok((
-        Workbook {
-            file,
-            sheet_names: vec![name],
-            sheets,
-        },
-        Vec::new(),
-    ))
+    Ok(one_sheet(file, input, Some(range)))
 }
 
 fn classify(password: bool, e: impl std::fmt::Display) -> OpenFailure {

@@ -6,8 +6,8 @@ use crate::support::inbox;
 use qbr::sample::sheet::{Cell, SheetSpec};
 use serde_json::Value;
 
-const HEADERS: [&str; 6] = ["订单号", "日期", "客户", "产品", "金额", "销售员"];
-const ROWS: [[&str; 6]; 4] = [
+pub(crate) const HEADERS: [&str; 6] = ["订单号", "日期", "客户", "产品", "金额", "销售员"];
+pub(crate) const ROWS: [[&str; 6]; 4] = [
     [
         "S-001",
         "2026-07-01",
@@ -42,7 +42,7 @@ const ROWS: [[&str; 6]; 4] = [
     ],
 ];
 
-fn targets() -> Vec<SheetSpec> {
+pub(crate) fn targets() -> Vec<SheetSpec> {
     let mut t = SheetSpec::new("目标", &["期间", "维度", "单元", "上级", "目标", "负责人"]);
     for (d, u, p, v) in [
         ("总计", "公司", "", 12000),

@@ -7,59 +7,7 @@ use polars::prelude::*;
 use qbr::sample::sheet::{Cell, SheetSpec};
 use serde_json::Value;
 
-/// (order, date, customer, product, amount, salesperson)
-const ROWS: [(&str, &str, &str, &str, &str, &str); 4] = [
-    (
-        "S-001",
-        "2026-07-01",
-        "上海甲公司",
-        "门锁",
-        "957.5775",
-        "张三",
-    ),
-    (
-        "S-002",
-        "2026-07-15",
-        "北京乙公司",
-        "门锁",
-        "1200.5",
-        "李四",
-    ),
-    (
-        "S-003",
-        "2026-08-02",
-        "上海甲公司",
-        "摄像头",
-        "33.6",
-        "张三",
-    ),
-    (
-        "S-004",
-        "2026-09-30",
-        "广州丙公司",
-        "摄像头",
-        "8808.32",
-        "李四",
-    ),
-];
-
-fn targets() -> Vec<SheetSpec> {
-    let t = crate::support::sheet(
-        "目标",
-        &["期间", "维度", "单元", "目标"],
-        &[
-            &["2026Q3", "总计", "公司", "12000"],
-            &["2026Q3", "区域", "华东", "7000"],
-            &["2026Q3", "区域", "华北", "5000"],
-        ],
-    );
-    let people = crate::support::sheet(
-        "人员",
-        &["销售员", "小组", "区域"],
-        &[&["张三", "一组", "华东"], &["李四", "二组", "华北"]],
-    );
-    vec![t, people]
-}
+use crate::csv::{HEADERS, ROWS, targets};
 
 fn summary(dir: &std::path::Path) -> Value {
     let mut v = crate::support::review_inbox(dir, None).summary;
@@ -70,11 +18,7 @@ fn summary(dir: &std::path::Path) -> Value {
 /// The orders as a Parquet file; `exact` writes amounts as Decimal(12, 4) and
 /// dates as dates, otherwise as Float64 and millisecond timestamps.
 fn parquet(exact: bool, amount_override: Option<(usize, &str)>) -> Vec<u8> {
-    let col = |i: usize| -> Vec<String> {
-        ROWS.iter()
-            .map(|r| [r.0, r.1, r.2, r.3, r.4, r.5][i].to_string())
-            .collect()
-    };
+    let col = |i: usize| -> Vec<String> { ROWS.iter().map(|r| r[i].to_string()).collect() };
     let mut amounts = col(4);
     if let Some((row, v)) = amount_override {
         amounts[row] = v.to_string();
@@ -120,19 +64,17 @@ fn parquet(exact: bool, amount_override: Option<(usize, &str)>) -> Vec<u8> {
 
 #[test]
 fn parquet_with_decimals_or_floats_gives_the_xlsx_summary() {
-    let mut o = SheetSpec::new(
-        "明细",
-        &["订单号", "日期", "客户", "产品", "金额", "销售员"],
-    );
+    let mut o = SheetSpec::new("明细", &HEADERS);
     for r in ROWS {
-        o.row(vec![
-            r.0.into(),
-            r.1.into(),
-            r.2.into(),
-            r.3.into(),
-            Cell::Number(r.4.parse().unwrap()),
-            r.5.into(),
-        ]);
+        o.row(
+            r.iter()
+                .enumerate()
+                .map(|(i, v)| match i {
+                    4 => Cell::Number(v.parse().unwrap()),
+                    _ => Cell::Text(v.to_string()),
+                })
+                .collect(),
+        );
     }
     let xlsx = summary(inbox(&[("目标.xlsx", targets()), ("订单.xlsx", vec![o])]).path());
     assert_eq!(xlsx["inputs"]["order_amount"], "11000.00");
