@@ -129,17 +129,21 @@ fn csv_in_every_encoding_gives_the_xlsx_summary() {
     ] {
         let dir = inbox(&[("目标.xlsx", targets())]);
         std::fs::write(dir.path().join("订单.csv"), &bytes).unwrap();
-        let v = summary(dir.path());
-        assert_eq!(v["dimensions"], xlsx["dimensions"], "{label}");
-        assert_eq!(
-            v["inputs"]["order_amount"], xlsx["inputs"]["order_amount"],
-            "{label}"
-        );
-        assert_eq!(
-            v["inputs"]["accounting"], xlsx["inputs"]["accounting"],
-            "{label}"
-        );
+        assert_same_figures(&summary(dir.path()), &xlsx, label);
     }
+}
+
+/// Two summaries agree to the cent: every dimension, the order amount and the accounting.
+pub(crate) fn assert_same_figures(v: &Value, xlsx: &Value, label: &str) {
+    assert_eq!(v["dimensions"], xlsx["dimensions"], "{label}");
+    assert_eq!(
+        v["inputs"]["order_amount"], xlsx["inputs"]["order_amount"],
+        "{label}"
+    );
+    assert_eq!(
+        v["inputs"]["accounting"], xlsx["inputs"]["accounting"],
+        "{label}"
+    );
 }
 
 #[test]
