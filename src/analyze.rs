@@ -615,6 +615,7 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
     let mut unassigned = Unassigned::default();
     let mut credited: Vec<usize> = Vec::with_capacity(8);
     let mut matched: Vec<usize> = Vec::with_capacity(8);
+    let mut starts: Vec<usize> = Vec::with_capacity(8);
     let needs_customers = matches!(m, Measure::NewCustomers | Measure::Aov);
     for e in ctx.ledger.in_period(ctx.period) {
         let o = &ctx.ds.orders[e.order];
@@ -623,9 +624,10 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
         matched.extend((0..nodes.len()).filter(|&l| e.matches(&d, matchers[l])));
         // The one leaf this line counts in: the first matching leaf.
         let leaf = matched.iter().copied().find(|&l| is_leaf[l]);
-        let mut starts: Vec<usize> = matched.iter().copied().filter(|&l| !is_leaf[l]).collect();
+        starts.clear();
+        starts.extend(matched.iter().copied().filter(|&l| !is_leaf[l]));
         starts.extend(leaf);
-        for s in starts {
+        for &s in &starts {
             let mut cur = Some(s);
             let mut guard = 0;
             while let Some(c) = cur {
@@ -1021,39 +1023,43 @@ fn trend(ctx: &Ctx, dims: &[DimensionReview]) -> Vec<TrendRow> {
         quarters.push(q);
         q = q.next();
     }
-    let mut out = Vec::new();
-    for d in dims.iter().filter(|d| {
-        d.dimension != Dimension::Month
-            && matches!(
-                d.measure,
-                Measure::Sales | Measure::Units | Measure::Collections
-            )
-    }) {
-        for u in &d.units {
-            let series = quarters
+    let rows: Vec<(&DimensionReview, &UnitReview)> = dims
+        .iter()
+        .filter(|d| {
+            d.dimension != Dimension::Month
+                && matches!(
+                    d.measure,
+                    Measure::Sales | Measure::Units | Measure::Collections
+                )
+        })
+        .flat_map(|d| d.units.iter().map(move |u| (d, u)))
+        .collect();
+    let queries: Vec<crate::actuals::UnitQuery> = rows
+        .iter()
+        .map(|(d, u)| crate::actuals::UnitQuery {
+            dimension: &d.dimension,
+            key: &u.key,
+            measure: &d.measure,
+        })
+        .collect();
+    // One pass over each quarter's lines answers every unit.
+    let by_quarter: Vec<Vec<Option<Decimal>>> = quarters
+        .iter()
+        .map(|&p| crate::actuals::additive_actuals(ctx.ledger, ctx.ds, p, &queries))
+        .collect();
+    rows.iter()
+        .enumerate()
+        .map(|(i, (d, u))| TrendRow {
+            dimension: d.dimension.clone(),
+            measure: d.measure.clone(),
+            unit: u.unit.clone(),
+            quarters: quarters
                 .iter()
-                .map(|&p| {
-                    let v = crate::actuals::additive_actual(
-                        ctx.ledger,
-                        ctx.ds,
-                        p,
-                        &d.dimension,
-                        &u.key,
-                        &d.measure,
-                    )
-                    .unwrap_or_default();
-                    (p, v)
-                })
-                .collect();
-            out.push(TrendRow {
-                dimension: d.dimension.clone(),
-                measure: d.measure.clone(),
-                unit: u.unit.clone(),
-                quarters: series,
-            });
-        }
-    }
-    out
+                .zip(&by_quarter)
+                .map(|(&p, values)| (p, values[i].unwrap_or_default()))
+                .collect(),
+        })
+        .collect()
 }
 
 fn customer_kpis(ctx: &Ctx) -> CustomerKpis {

@@ -128,6 +128,14 @@ impl Symbols {
         }
     }
 
+    /// [`Symbols::intern`] for a borrowed key, copied only when new.
+    pub fn intern_str(&mut self, key: &str) -> Sym {
+        if let Some(&s) = self.ids.get(key) {
+            return s;
+        }
+        self.intern(key.to_string())
+    }
+
     /// The symbol of a canonical key, when any line uses it.
     pub fn get(&self, key: &str) -> Option<Sym> {
         self.ids.get(key).copied()
@@ -382,45 +390,69 @@ impl Canon {
     }
 }
 
-/// Symbols for every distinct text: canonical keys are computed once per
-/// distinct text (in parallel) and looked up by the text's address, which the
-/// per-table sharing of order-line texts makes the common case.
+/// Symbols for every distinct text, looked up per part of the dataset: the
+/// masters are one part, each order table another. Within a part, canonical
+/// keys are computed once per distinct text and found by the text's address
+/// (order-line texts are shared per table), so every part is folded in
+/// parallel with small maps; symbols are then numbered part by part in
+/// first-seen order, the same numbering a single pass would give.
 struct SymbolMap<'a> {
+    /// Part 0 is the masters; then one part per order table.
+    parts: Vec<Part<'a>>,
+    /// The part of each table's lines, by table id.
+    part_of_table: Vec<u32>,
+}
+
+/// Canonical keys stored end to end in one buffer (a part's keys are many
+/// and short).
+#[derive(Default)]
+struct Keys {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Keys {
+    /// Adds a key; returns its number.
+    fn push(&mut self, key: &str) -> Sym {
+        self.text.push_str(key);
+        self.ends.push(self.text.len());
+        (self.ends.len() - 1) as Sym
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.text[a..b])
+    }
+}
+
+/// The symbols of one part's texts.
+struct Part<'a> {
     by_address: HashMap<(usize, Canon), Sym>,
     by_text: HashMap<(&'a str, Canon), Sym>,
 }
 
-impl<'a> SymbolMap<'a> {
-    fn build(texts: Vec<(&'a str, Canon)>, symbols: &mut Symbols) -> Self {
-        use rayon::prelude::*;
-        // Distinct texts in first-seen order, and each text's place among them.
+impl<'a> Part<'a> {
+    /// Distinct texts numbered locally, with each one's canonical key.
+    fn fold(texts: &TextList<'a>) -> (Part<'a>, Keys) {
         let mut by_text: HashMap<(&'a str, Canon), Sym> = HashMap::default();
-        let mut distinct: Vec<(&'a str, Canon)> = Vec::new();
-        let places: Vec<u32> = texts
-            .iter()
-            .map(|&tc| {
-                *by_text.entry(tc).or_insert_with(|| {
-                    distinct.push(tc);
-                    (distinct.len() - 1) as u32
-                })
-            })
-            .collect();
-        let keys: Vec<String> = distinct.par_iter().map(|(t, c)| c.apply(t)).collect();
-        let syms: Vec<Sym> = keys.into_iter().map(|k| symbols.intern(k)).collect();
-        for s in by_text.values_mut() {
-            *s = syms[*s as usize];
-        }
+        let mut keys = Keys::default();
         let mut by_address = HashMap::default();
-        by_address.reserve(texts.len());
-        for ((t, c), place) in texts.into_iter().zip(places) {
+        by_address.reserve(texts.texts.len());
+        for &(t, c) in &texts.texts {
+            let place = *by_text
+                .entry((t, c))
+                .or_insert_with(|| keys.push(&c.apply(t)));
             if !t.is_empty() {
-                by_address.insert((t.as_ptr() as usize, c), syms[place as usize]);
+                by_address.insert((t.as_ptr() as usize, c), place);
             }
         }
-        SymbolMap {
-            by_address,
-            by_text,
-        }
+        (
+            Part {
+                by_address,
+                by_text,
+            },
+            keys,
+        )
     }
 
     fn get(&self, t: &str, c: Canon) -> Sym {
@@ -430,6 +462,45 @@ impl<'a> SymbolMap<'a> {
             return s;
         }
         self.by_text[&(t, c)]
+    }
+}
+
+impl<'a> SymbolMap<'a> {
+    fn build(lists: Vec<TextList<'a>>, part_of_table: Vec<u32>, symbols: &mut Symbols) -> Self {
+        use rayon::prelude::*;
+        let folded: Vec<(Part<'a>, Keys)> = lists.par_iter().map(Part::fold).collect();
+        let mut parts = Vec::with_capacity(folded.len());
+        for (part, keys) in folded {
+            let syms: Vec<Sym> = keys.iter().map(|k| symbols.intern_str(k)).collect();
+            parts.push((part, syms));
+        }
+        let parts = parts
+            .into_par_iter()
+            .map(|(mut part, syms)| {
+                for s in part
+                    .by_text
+                    .values_mut()
+                    .chain(part.by_address.values_mut())
+                {
+                    *s = syms[*s as usize];
+                }
+                part
+            })
+            .collect();
+        SymbolMap {
+            parts,
+            part_of_table,
+        }
+    }
+
+    /// The masters' symbols.
+    fn masters(&self) -> &Part<'a> {
+        &self.parts[0]
+    }
+
+    /// The symbols of an order line's table.
+    fn of_line(&self, o: &OrderLine) -> &Part<'a> {
+        &self.parts[self.part_of_table[o.origin.table.0 as usize] as usize]
     }
 }
 
@@ -446,6 +517,40 @@ impl<'a> TextList<'a> {
             self.texts.push((t, c));
         }
     }
+
+    /// Every text an order line has the ledger fold.
+    fn add_line(&mut self, o: &'a OrderLine) {
+        for t in o.custom.iter().flatten() {
+            self.add(t, Canon::Name);
+        }
+        self.add(&o.customer, Canon::Name);
+        self.add(&o.product, Canon::Name);
+        for t in [&o.salesperson, &o.group, &o.region].into_iter().flatten() {
+            self.add(t, Canon::Name);
+        }
+        if let Some(c) = &o.product_class {
+            self.add(c, Canon::Class);
+        }
+    }
+}
+
+/// The distinct lines grouped by their table, tables in first-seen order,
+/// and each table's group.
+fn lines_by_table(ds: &Dataset, distinct: &[usize]) -> (Vec<Vec<usize>>, Vec<u32>) {
+    let mut part_of_table = vec![u32::MAX; ds.tables.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &i in distinct {
+        let t = ds.orders[i].origin.table.0 as usize;
+        if t >= part_of_table.len() {
+            part_of_table.resize(t + 1, u32::MAX);
+        }
+        if part_of_table[t] == u32::MAX {
+            part_of_table[t] = groups.len() as u32;
+            groups.push(Vec::new());
+        }
+        groups[part_of_table[t] as usize].push(i);
+    }
+    (groups, part_of_table)
 }
 
 /// Bit `i` set: the customer ordered in the `i`-th quarter from the first one.
@@ -456,7 +561,8 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     use rayon::prelude::*;
     let (distinct, duplicates) = find_duplicates(ds);
 
-    // Every text the ledger folds, once per allocation.
+    // Every text the ledger folds, once per allocation: the masters' first,
+    // then each order table's, folded in parallel.
     let mut texts = TextList::default();
     for p in &ds.products {
         texts.add(&p.product, Canon::Name);
@@ -481,48 +587,52 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             texts.add(t, Canon::Name);
         }
     }
-    for &i in &distinct {
-        let o = &ds.orders[i];
-        for t in o.custom.iter().flatten() {
-            texts.add(t, Canon::Name);
+    let (groups, part_of_table) = lines_by_table(ds, &distinct);
+    let mut lists = vec![texts];
+    lists.par_extend(groups.par_iter().map(|lines| {
+        let mut list = TextList::default();
+        for &i in lines {
+            list.add_line(&ds.orders[i]);
         }
-        texts.add(&o.customer, Canon::Name);
-        texts.add(&o.product, Canon::Name);
-        for t in [&o.salesperson, &o.group, &o.region].into_iter().flatten() {
-            texts.add(t, Canon::Name);
-        }
-        if let Some(c) = &o.product_class {
-            texts.add(c, Canon::Class);
-        }
-    }
+        list
+    }));
+    // Parts are numbered after the masters.
+    let part_of_table = part_of_table
+        .into_iter()
+        .map(|p| p.wrapping_add(1))
+        .collect();
     let mut symbols = Symbols::default();
-    let map = SymbolMap::build(texts.texts, &mut symbols);
+    let map = SymbolMap::build(lists, part_of_table, &mut symbols);
     let n = symbols.names.len();
 
+    let masters = map.masters();
     let mut product_class: Vec<Option<Sym>> = vec![None; n];
     for p in &ds.products {
-        product_class[map.get(&p.product, Canon::Name) as usize] =
-            Some(map.get(&p.class, Canon::Class));
+        product_class[masters.get(&p.product, Canon::Name) as usize] =
+            Some(masters.get(&p.class, Canon::Class));
     }
     let mut team: Vec<Option<(Sym, Sym)>> = vec![None; n];
     for p in &ds.people {
-        team[map.get(&p.name, Canon::Name) as usize] = Some((
-            map.get(&p.group, Canon::Name),
-            map.get(&p.region, Canon::Name),
+        team[masters.get(&p.name, Canon::Name) as usize] = Some((
+            masters.get(&p.group, Canon::Name),
+            masters.get(&p.region, Canon::Name),
         ));
     }
-    let custom = CustomValues::build(ds, config, &map, n);
+    let custom = CustomValues::build(ds, config, masters, n);
     let mut master_first: Vec<Option<NaiveDate>> = vec![None; n];
     for c in &ds.customers {
         if let Some(d) = c.first_order_date {
-            master_first[map.get(&c.customer, Canon::Name) as usize] = Some(d);
+            master_first[masters.get(&c.customer, Canon::Name) as usize] = Some(d);
         }
     }
 
     // Quarters in which each customer ordered, and the first order date seen.
     let customers: Vec<Sym> = distinct
         .par_iter()
-        .map(|&i| map.get(&ds.orders[i].customer, Canon::Name))
+        .map(|&i| {
+            let o = &ds.orders[i];
+            map.of_line(o).get(&o.customer, Canon::Name)
+        })
         .collect();
     let history_start = distinct.iter().map(|&i| ds.orders[i].date).min();
     let latest = distinct
@@ -551,6 +661,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         .zip(customers.par_iter())
         .map(|(&i, &customer)| {
             let o = &ds.orders[i];
+            let syms = map.of_line(o);
             let period = Period::of(o.date);
             let lifecycle = match &o.customer_type {
                 Some(t) => Lifecycle::parse(t).ok_or(LifecycleIssue::UnknownType),
@@ -574,8 +685,8 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                     ))
                 }
             };
-            let product = map.get(&o.product, Canon::Name);
-            let person = o.salesperson.as_deref().map(|p| map.get(p, Canon::Name));
+            let product = syms.get(&o.product, Canon::Name);
+            let person = o.salesperson.as_deref().map(|p| syms.get(p, Canon::Name));
             let master = person.and_then(|p| team[p as usize]);
             Entry {
                 order: i,
@@ -587,24 +698,26 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                 product_class: o
                     .product_class
                     .as_deref()
-                    .map(|c| map.get(c, Canon::Class))
+                    .map(|c| syms.get(c, Canon::Class))
                     .or(product_class[product as usize]),
                 group: o
                     .group
                     .as_deref()
-                    .map(|g| map.get(g, Canon::Name))
+                    .map(|g| syms.get(g, Canon::Name))
                     .or(master.map(|m| m.0)),
                 region: o
                     .region
                     .as_deref()
-                    .map(|r| map.get(r, Canon::Name))
+                    .map(|r| syms.get(r, Canon::Name))
                     .or(master.map(|m| m.1)),
-                custom: custom.of_line(o, customer, product, person, &map),
+                custom: custom.of_line(o, customer, product, person, syms),
                 person,
             }
         })
         .collect();
-    entries.par_sort_by_key(|e| (e.period, e.order));
+    // Entries come in line order; a stable sort by quarter keeps that order
+    // within each quarter.
+    entries.par_sort_by_key(|e| e.period);
     let mut by_period: BTreeMap<Period, (usize, usize)> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         by_period.entry(e.period).or_insert((i, i)).1 = i + 1;
@@ -631,7 +744,7 @@ struct CustomValues<'c> {
 }
 
 impl<'c> CustomValues<'c> {
-    fn build(ds: &Dataset, config: &'c Config, map: &SymbolMap, n: usize) -> Self {
+    fn build(ds: &Dataset, config: &'c Config, masters: &Part, n: usize) -> Self {
         let dimensions = &config.custom_dimensions[..];
         let mut by_master: Vec<Vec<Option<Sym>>> = dimensions
             .iter()
@@ -651,12 +764,12 @@ impl<'c> CustomValues<'c> {
             )
             .chain(ds.people.iter().map(|p| (Role::People, &p.name, &p.custom)));
         for (role, name, values) in records {
-            let key = map.get(name, Canon::Name) as usize;
+            let key = masters.get(name, Canon::Name) as usize;
             for (d, v) in values.iter().enumerate() {
                 if let Some(v) = v
                     && dimensions.get(d).is_some_and(|c| c.source == role)
                 {
-                    by_master[d][key] = Some(map.get(v, Canon::Name));
+                    by_master[d][key] = Some(masters.get(v, Canon::Name));
                 }
             }
         }
@@ -674,7 +787,7 @@ impl<'c> CustomValues<'c> {
         customer: Sym,
         product: Sym,
         person: Option<Sym>,
-        map: &SymbolMap,
+        syms: &Part,
     ) -> Box<[Option<Sym>]> {
         self.dimensions
             .iter()
@@ -687,7 +800,7 @@ impl<'c> CustomValues<'c> {
                     .custom
                     .get(d)
                     .and_then(|v| v.as_deref())
-                    .map(|v| map.get(v, Canon::Name)),
+                    .map(|v| syms.get(v, Canon::Name)),
             })
             .collect()
     }

@@ -156,7 +156,7 @@ impl LoadedFile {
 }
 
 /// Reads one workbook: open, recognise every sheet, type its rows. The bytes
-/// are dropped as soon as the grids are built.
+/// are dropped as soon as the sheets are read.
 fn load_file(
     id: diag::FileId,
     input: inbox::InputFile,
@@ -164,19 +164,23 @@ fn load_file(
     limits: &config::Limits,
 ) -> FileLoad {
     let mut diagnostics = Diagnostics::default();
-    let workbook = read::read_workbook(id, &input, limits, &mut diagnostics);
-    let file = LoadedFile::of(id, input, workbook.is_some());
+    let mut read = Diagnostics::default();
     let mut dataset = Dataset::default();
     let mut unrecognized = Vec::new();
-    let sheet_names = workbook.as_ref().map(|w| w.sheet_names.clone());
-    if let Some(workbook) = workbook {
-        for grid in &workbook.sheets {
-            match recognize::recognize_sheet(grid, dict, &mut diagnostics) {
-                Ok(table) => dataset.read_table(table, grid, &mut diagnostics),
-                Err(u) => unrecognized.push(u),
-            }
+    let sheet_names = read::read_workbook(id, &input, limits, &mut diagnostics, &mut |grid| {
+        match recognize::recognize_sheet(grid, dict, &mut read) {
+            Ok(table) => dataset.read_table(table, grid, &mut read),
+            Err(u) => unrecognized.push(u),
         }
+    });
+    if sheet_names.is_some() {
+        diagnostics.extend(read);
+    } else {
+        // The reader gave up part-way: nothing of the workbook counts.
+        dataset = Dataset::default();
+        unrecognized.clear();
     }
+    let file = LoadedFile::of(id, input, sheet_names.is_some());
     FileLoad {
         file,
         sheet_names,
@@ -325,9 +329,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
     if let Some(p) = &opts.progress {
         p.finished.store(true, Relaxed);
     }
-    loaded
-        .dataset
-        .reserve_for(results.iter().map(|r| &r.dataset));
+    let mut datasets = Vec::with_capacity(results.len());
     for r in results {
         if let Some(names) = r.sheet_names {
             loaded.sources.set_sheets(r.file.id, names);
@@ -335,8 +337,9 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         loaded.files.push(r.file);
         loaded.diagnostics.extend(r.diagnostics);
         loaded.unrecognized.extend(r.unrecognized);
-        loaded.dataset.append(r.dataset);
+        datasets.push(r.dataset);
     }
+    loaded.dataset = Dataset::concat(datasets);
     loaded.dataset.resolve_custom_dimensions(&config);
     if let Some(c) = &cache {
         c.prune();

@@ -105,12 +105,13 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             );
             run.guard_out()?;
             if !all_periods {
-                return run.review(period).map(|_| Exit::Clean);
+                return run.review(period, true).map(|_| Exit::Clean);
             }
             let periods = run.target_periods()?;
             let mut worst = Exit::Clean;
+            let last = periods.last().copied();
             for p in periods {
-                if let Err(e) = run.review(Some(p)) {
+                if let Err(e) = run.review(Some(p), Some(p) == last) {
                     eprintln!("qbr: {p}: error: {e}");
                     worst = worst.max(e.exit());
                 }
@@ -450,10 +451,14 @@ impl ReviewRun {
         if self.allow_errors { 0 } else { errors }
     }
 
-    /// Checks and reviews one period (`None`: the inbox decides), printing the summary.
+    /// Checks and reviews one period (`None`: the inbox decides), printing the
+    /// summary. With `exits_next` the loaded inbox is not freed: the process
+    /// ends right after, and the system reclaims a million lines at once
+    /// faster than freeing them one by one.
     fn review(
         &self,
         period: Option<qbr::calendar::Period>,
+        exits_next: bool,
     ) -> Result<(qbr::analyze::Review, qbr::Written), qbr::error::Error> {
         let checked = self.checked(period)?;
         if checked.loaded.diagnostics.count(qbr::diag::Severity::Error) > 0 {
@@ -469,6 +474,9 @@ impl ReviewRun {
                 "{}",
                 qbr::render::summary::render_summary(&review, &written)
             );
+        }
+        if exits_next {
+            std::mem::forget(checked);
         }
         Ok((review, written))
     }

@@ -1,34 +1,68 @@
 //! Opens workbooks with calamine and hands their sheets on as grids of cells at
 //! absolute positions.
 //!
-//! In: an [`InputFile`] (bytes already in memory). Out: a [`Workbook`] whose
-//! [`SheetGrid`]s answer `cell(row, col)` for absolute 0-based positions, even
-//! though calamine's ranges start at the first used cell rather than A1.
+//! In: an [`InputFile`] (bytes already in memory). Out: the workbook's sheet
+//! names, and each readable sheet handed to a visitor as a [`SheetGrid`] that
+//! answers `cell(row, col)` for absolute 0-based positions, even though
+//! calamine's ranges start at the first used cell rather than A1. An .xlsx
+//! sheet's shared strings are borrowed from the open workbook, not copied
+//! into every cell: a sheet is visited while its workbook is open.
 //! The format is chosen from the bytes (a CFB container or a zip), not trusted
 //! from the extension; encrypted and broken workbooks become diagnostics.
 
 use crate::config::Limits;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Location, SheetId};
 use crate::inbox::InputFile;
-use calamine::{Data, Ods, Range, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{
+    Data, DataRef, Ods, Range, Reader, ReaderRef, SheetType, SheetVisible, Xls, Xlsb, Xlsx,
+};
 use std::io::Cursor;
 
-/// One worksheet's cells.
+/// One worksheet's cells; `'w` is the open workbook its shared strings live in.
 #[derive(Debug, Clone)]
-pub struct SheetGrid {
+pub struct SheetGrid<'w> {
     pub file: FileId,
     pub sheet: SheetId,
     pub name: String,
-    range: Range<Data>,
+    range: Range<DataRef<'w>>,
     /// Absolute (row, col) of the range's first cell.
     origin: (u32, u32),
 }
 
-static EMPTY: Data = Data::Empty;
+static EMPTY: DataRef<'static> = DataRef::Empty;
 
-impl SheetGrid {
-    /// Wraps a calamine range; used by the reader and by tests.
-    pub fn new(file: FileId, sheet: SheetId, name: impl Into<String>, range: Range<Data>) -> Self {
+/// The text of a text cell, inline or shared.
+pub fn cell_str<'c>(d: &'c DataRef) -> Option<&'c str> {
+    match d {
+        DataRef::String(s) => Some(s),
+        DataRef::SharedString(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// An owned cell as a cell of a [`SheetGrid`].
+fn owned_cell(d: Data) -> DataRef<'static> {
+    match d {
+        Data::Int(v) => DataRef::Int(v),
+        Data::Float(v) => DataRef::Float(v),
+        Data::String(v) => DataRef::String(v),
+        Data::Bool(v) => DataRef::Bool(v),
+        Data::DateTime(v) => DataRef::DateTime(v),
+        Data::DateTimeIso(v) => DataRef::DateTimeIso(v),
+        Data::DurationIso(v) => DataRef::DurationIso(v),
+        Data::Error(v) => DataRef::Error(v),
+        Data::Empty => DataRef::Empty,
+    }
+}
+
+impl<'w> SheetGrid<'w> {
+    /// Wraps a calamine range.
+    pub fn new(
+        file: FileId,
+        sheet: SheetId,
+        name: impl Into<String>,
+        range: Range<DataRef<'w>>,
+    ) -> Self {
         let origin = range.start().unwrap_or((0, 0));
         SheetGrid {
             file,
@@ -40,7 +74,7 @@ impl SheetGrid {
     }
 
     /// The cell at an absolute 0-based position; empty outside the used range.
-    pub fn cell(&self, row: u32, col: u32) -> &Data {
+    pub fn cell(&self, row: u32, col: u32) -> &DataRef<'w> {
         if row < self.origin.0 || col < self.origin.1 {
             return &EMPTY;
         }
@@ -73,7 +107,7 @@ impl SheetGrid {
         self.range
             .used_cells()
             .find_map(|(_, _, c)| match c {
-                Data::DateTime(dt) => Some(is_1904(dt)),
+                DataRef::DateTime(dt) => Some(is_1904(dt)),
                 _ => None,
             })
             .unwrap_or(false)
@@ -83,6 +117,28 @@ impl SheetGrid {
     pub fn cell_count(&self) -> usize {
         let (h, w) = self.range.get_size();
         h * w
+    }
+}
+
+impl SheetGrid<'static> {
+    /// A grid of owned cells (the formats without shared strings; tests).
+    pub fn owned(
+        file: FileId,
+        sheet: SheetId,
+        name: impl Into<String>,
+        range: Range<Data>,
+    ) -> Self {
+        let mut cells = Range::empty();
+        if let (Some(start), Some(end)) = (range.start(), range.end()) {
+            cells = Range::new(start, end);
+            for (r, c, v) in range.used_cells() {
+                if !matches!(v, Data::Empty) {
+                    let at = (start.0 + r as u32, start.1 + c as u32);
+                    cells.set_value(at, owned_cell(v.clone()));
+                }
+            }
+        }
+        SheetGrid::new(file, sheet, name, cells)
     }
 }
 
@@ -100,14 +156,8 @@ fn is_1904(dt: &calamine::ExcelDateTime) -> bool {
     }
 }
 
-/// A workbook's readable sheets.
-#[derive(Debug, Clone, Default)]
-pub struct Workbook {
-    pub file: FileId,
-    /// Every sheet's name in workbook order (also the hidden ones), for locations.
-    pub sheet_names: Vec<String>,
-    pub sheets: Vec<SheetGrid>,
-}
+/// What the reader hands every readable sheet to, while its workbook is open.
+pub type SheetVisitor<'v> = dyn FnMut(&SheetGrid<'_>) + 'v;
 
 /// Detected container format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,29 +170,49 @@ enum Format {
     Ods,
 }
 
-/// Opens one workbook from its bytes and reads every visible worksheet.
+/// Opens one workbook from its bytes and hands every visible worksheet to
+/// `visit`; returns every sheet's name in workbook order (also the hidden
+/// ones, for locations).
 ///
 /// A workbook that cannot be opened yields `None` and an error diagnostic
-/// (`workbook.unreadable` or `workbook.encrypted`); hidden and chart sheets are
-/// skipped with an info diagnostic.
+/// (`workbook.unreadable` or `workbook.encrypted`), and whatever the visitor
+/// was handed before the reader gave up belongs to no result; hidden and
+/// chart sheets are skipped with an info diagnostic. A panic inside the
+/// reader is a broken file; a panic inside the visitor is not, and goes on.
 pub fn read_workbook(
     file: FileId,
     input: &InputFile,
     limits: &Limits,
     diags: &mut Diagnostics,
-) -> Option<Workbook> {
+    visit: &mut SheetVisitor,
+) -> Option<Vec<String>> {
     let loc = Some(Location::File(file));
+    let mut visitor_panic = None;
+    let mut guarded = |grid: &SheetGrid| {
+        if visitor_panic.is_some() {
+            return;
+        }
+        IN_READER.with(|f| f.set(false));
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| visit(grid)));
+        IN_READER.with(|f| f.set(true));
+        if let Err(payload) = outcome {
+            visitor_panic = Some(payload);
+        }
+    };
     IN_READER.with(|f| f.set(true));
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        open_and_read(file, input, limits)
+        open_and_read(file, input, limits, &mut guarded)
     }));
     IN_READER.with(|f| f.set(false));
+    if let Some(payload) = visitor_panic {
+        std::panic::resume_unwind(payload);
+    }
     match result {
-        Ok(Ok((wb, sheet_diags))) => {
+        Ok(Ok((sheet_names, sheet_diags))) => {
             for d in sheet_diags {
                 diags.push(d);
             }
-            Some(wb)
+            Some(sheet_names)
         }
         Ok(Err(failure)) => {
             diags.push(failure.into_diagnostic(loc));
@@ -374,28 +444,38 @@ fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
         .any(|w| w == pattern.as_slice())
 }
 
-type Opened = (Workbook, Vec<Diagnostic>);
+/// The sheet names of an opened workbook and what reading its sheets found.
+type Opened = (Vec<String>, Vec<Diagnostic>);
 
-fn open_and_read(file: FileId, input: &InputFile, limits: &Limits) -> Result<Opened, OpenFailure> {
+fn open_and_read(
+    file: FileId,
+    input: &InputFile,
+    limits: &Limits,
+    visit: &mut SheetVisitor,
+) -> Result<Opened, OpenFailure> {
     let formats = detect_format(input, limits)?;
     let mut first_error = None;
     for format in formats {
         let cursor = Cursor::new(input.bytes.as_slice());
         let attempt = match format {
-            Format::Csv => read_csv(file, input, limits),
-            Format::Parquet => read_parquet(file, input, limits),
+            Format::Csv => read_csv(file, input, limits, visit),
+            Format::Parquet => read_parquet(file, input, limits, visit),
             Format::Xls => calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
                 .map_err(|e| classify(matches!(e, calamine::XlsError::Password), e))
-                .and_then(|mut wb| read_sheets(file, &mut wb, limits)),
+                .and_then(|mut wb| read_sheets(file, &mut wb, limits, owned_range, visit)),
             Format::Xlsx => calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
                 .map_err(|e| classify(matches!(e, calamine::XlsxError::Password), e))
-                .and_then(|mut wb| read_sheets(file, &mut wb, limits)),
+                .and_then(|mut wb| {
+                    read_sheets(file, &mut wb, limits, Xlsx::worksheet_range_ref, visit)
+                }),
             Format::Xlsb => calamine::open_workbook_from_rs::<Xlsb<_>, _>(cursor)
                 .map_err(|e| classify(matches!(e, calamine::XlsbError::Password), e))
-                .and_then(|mut wb| read_sheets(file, &mut wb, limits)),
+                .and_then(|mut wb| {
+                    read_sheets(file, &mut wb, limits, Xlsb::worksheet_range_ref, visit)
+                }),
             Format::Ods => calamine::open_workbook_from_rs::<Ods<_>, _>(cursor)
                 .map_err(|e| classify(matches!(e, calamine::OdsError::Password), e))
-                .and_then(|mut wb| read_sheets(file, &mut wb, limits)),
+                .and_then(|mut wb| read_sheets(file, &mut wb, limits, owned_range, visit)),
         };
         match attempt {
             Ok(ok) => return Ok(ok),
@@ -435,7 +515,12 @@ fn sniff_delimiter(text: &str) -> u8 {
 /// typing and diagnostics work exactly as for a workbook: every value stays
 /// the text it was (no type inference: `00123` stays an order ID, `1,200.50`
 /// is parsed by qbr's own exact number reader).
-fn read_csv(file: FileId, input: &InputFile, limits: &Limits) -> Result<Opened, OpenFailure> {
+fn read_csv(
+    file: FileId,
+    input: &InputFile,
+    limits: &Limits,
+    visit: &mut SheetVisitor,
+) -> Result<Opened, OpenFailure> {
     let (text, _) = decode_csv(&input.bytes)
         .ok_or_else(|| OpenFailure::NotAWorkbook("text in neither UTF-8, UTF-16 nor GBK".into()))?;
     let mut reader = csv::ReaderBuilder::new()
@@ -469,28 +554,26 @@ fn read_csv(file: FileId, input: &InputFile, limits: &Limits) -> Result<Opened, 
         }
         range = Some(r);
     }
-    Ok(one_sheet(file, input, range))
+    Ok(one_sheet(file, input, range, visit))
 }
 
 /// A CSV or Parquet file as a workbook of one sheet named after the file
 /// (none when the file holds no cells).
-fn one_sheet(file: FileId, input: &InputFile, range: Option<Range<Data>>) -> Opened {
+fn one_sheet(
+    file: FileId,
+    input: &InputFile,
+    range: Option<Range<Data>>,
+    visit: &mut SheetVisitor,
+) -> Opened {
     let name = input
         .path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let sheets = range
-        .map(|r| vec![SheetGrid::new(file, SheetId(0), name.clone(), r)])
-        .unwrap_or_default();
-    (
-        Workbook {
-            file,
-            sheet_names: vec![name],
-            sheets,
-        },
-        Vec::new(),
-    )
+    if let Some(r) = range {
+        visit(&SheetGrid::owned(file, SheetId(0), name.clone(), r));
+    }
+    (vec![name], Vec::new())
 }
 
 /// Reads a Parquet export with polars as one sheet: the column names as the
@@ -499,7 +582,12 @@ fn one_sheet(file: FileId, input: &InputFile, range: Option<Range<Data>>) -> Ope
 /// same shortest-representation rule as an .xlsx cell); decimals become their
 /// exact text, so `1234.50` is never rounded through a float; dates and
 /// timestamps become ISO dates. Anything else is read as polars prints it.
-fn read_parquet(file: FileId, input: &InputFile, limits: &Limits) -> Result<Opened, OpenFailure> {
+fn read_parquet(
+    file: FileId,
+    input: &InputFile,
+    limits: &Limits,
+    visit: &mut SheetVisitor,
+) -> Result<Opened, OpenFailure> {
     use polars::prelude::{DataType, ParquetReader, SerReader};
     let broken = |e: polars::prelude::PolarsError| OpenFailure::Broken(e.to_string());
     let df = ParquetReader::new(Cursor::new(input.bytes.as_slice()))
@@ -513,7 +601,7 @@ fn read_parquet(file: FileId, input: &InputFile, limits: &Limits) -> Result<Open
         )));
     }
     if width == 0 {
-        return Ok(one_sheet(file, input, None));
+        return Ok(one_sheet(file, input, None, visit));
     }
     let mut range: Range<Data> = Range::new((0, 0), (height as u32, width as u32 - 1));
     for (c, column) in df.columns().iter().enumerate() {
@@ -561,7 +649,7 @@ fn read_parquet(file: FileId, input: &InputFile, limits: &Limits) -> Result<Open
             }
         }
     }
-    Ok(one_sheet(file, input, Some(range)))
+    Ok(one_sheet(file, input, Some(range), visit))
 }
 
 fn classify(password: bool, e: impl std::fmt::Display) -> OpenFailure {
@@ -572,7 +660,28 @@ fn classify(password: bool, e: impl std::fmt::Display) -> OpenFailure {
     }
 }
 
-fn read_sheets<RS, R>(file: FileId, wb: &mut R, limits: &Limits) -> Result<Opened, OpenFailure>
+/// How a reader gives a sheet's cells: borrowing its shared strings
+/// (.xlsx, .xlsb) or as owned cells (the others).
+type RangeOf<R, E> = for<'w> fn(&'w mut R, &str) -> Result<Range<DataRef<'w>>, E>;
+
+/// A sheet's range with owned cells, for the readers without borrowed shared strings.
+fn owned_range<'w, RS, R>(wb: &'w mut R, name: &str) -> Result<Range<DataRef<'w>>, R::Error>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+{
+    let range = wb.worksheet_range(name)?;
+    let grid = SheetGrid::owned(FileId(0), SheetId(0), "", range);
+    Ok(grid.range)
+}
+
+fn read_sheets<RS, R>(
+    file: FileId,
+    wb: &mut R,
+    limits: &Limits,
+    range_of: RangeOf<R, R::Error>,
+    visit: &mut SheetVisitor,
+) -> Result<Opened, OpenFailure>
 where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
@@ -580,7 +689,6 @@ where
 {
     let metas: Vec<calamine::Sheet> = wb.sheets_metadata().to_vec();
     let sheet_names: Vec<String> = metas.iter().map(|m| m.name.clone()).collect();
-    let mut sheets = Vec::new();
     let mut diags = Vec::new();
     for (i, meta) in metas.iter().enumerate() {
         let Ok(index) = u16::try_from(i) else {
@@ -611,7 +719,7 @@ where
             );
             continue;
         }
-        match wb.worksheet_range(&meta.name) {
+        match range_of(wb, &meta.name) {
             Ok(range) => {
                 let (rows, cols) = range.get_size();
                 if rows > limits.max_rows as usize || cols > limits.max_columns as usize {
@@ -627,7 +735,7 @@ where
                         .with_help("split the export, or raise max_rows / max_columns in qbr.toml if the size is real"),
                     );
                 } else {
-                    sheets.push(SheetGrid::new(file, sheet, meta.name.clone(), range));
+                    visit(&SheetGrid::new(file, sheet, meta.name.clone(), range));
                 }
             }
             Err(e) => diags.push(Diagnostic::new(
@@ -637,12 +745,87 @@ where
             )),
         }
     }
-    Ok((
-        Workbook {
-            file,
-            sheet_names,
-            sheets,
-        },
-        diags,
-    ))
+    Ok((sheet_names, diags))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xlsx(rows: &[[&str; 2]]) -> InputFile {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet().set_name("明细").unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        InputFile {
+            display_path: "t.xlsx".into(),
+            path: "t.xlsx".into(),
+            sha256: String::new(),
+            bytes: wb.save_to_buffer().unwrap(),
+        }
+    }
+
+    #[test]
+    fn xlsx_text_cells_borrow_the_shared_strings() {
+        let input = xlsx(&[["客户", "产品"], ["甲公司", "门锁"], ["甲公司", "门铃"]]);
+        let mut diags = Diagnostics::default();
+        let mut seen = Vec::new();
+        let names = read_workbook(
+            FileId(0),
+            &input,
+            &Limits::default(),
+            &mut diags,
+            &mut |g| {
+                let (a, b) = (g.cell(1, 0), g.cell(2, 0));
+                assert!(matches!(a, DataRef::SharedString("甲公司")), "{a:?}");
+                // One string in the workbook, so one address for both cells.
+                assert_eq!(cell_str(a).map(str::as_ptr), cell_str(b).map(str::as_ptr));
+                seen.push(g.name.clone());
+            },
+        );
+        assert_eq!(names, Some(vec!["明细".to_string()]));
+        assert_eq!(seen, ["明细"]);
+    }
+
+    #[test]
+    fn a_panic_in_the_visitor_is_a_bug_not_a_broken_workbook() {
+        let input = xlsx(&[["客户", "产品"]]);
+        let outcome = std::panic::catch_unwind(|| {
+            let mut diags = Diagnostics::default();
+            read_workbook(
+                FileId(0),
+                &input,
+                &Limits::default(),
+                &mut diags,
+                &mut |_| panic!("a bug in the visitor"),
+            )
+        });
+        let payload = outcome.expect_err("the panic goes on");
+        assert_eq!(
+            payload.downcast_ref::<&str>(),
+            Some(&"a bug in the visitor")
+        );
+        assert!(!IN_READER.with(|f| f.get()));
+    }
+
+    #[test]
+    fn a_broken_workbook_hands_over_no_sheet() {
+        let mut input = xlsx(&[["客户", "产品"], ["甲公司", "门锁"]]);
+        input.bytes.truncate(input.bytes.len() / 2);
+        let mut diags = Diagnostics::default();
+        let mut visited = 0;
+        let names = read_workbook(
+            FileId(0),
+            &input,
+            &Limits::default(),
+            &mut diags,
+            &mut |_| visited += 1,
+        );
+        assert_eq!((names, visited), (None, 0));
+        let codes: Vec<Code> = diags.items().iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::WorkbookUnreadable]);
+    }
 }

@@ -13,9 +13,8 @@
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Location, SheetId};
 use crate::money::unit_scale;
-use crate::read::SheetGrid;
+use crate::read::{SheetGrid, cell_str};
 use crate::text::{fold_width, match_key};
-use calamine::Data;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -501,7 +500,7 @@ fn row_match(grid: &SheetGrid, row: u32, dict: &HeaderDictionary) -> RowMatch {
     let mut cells = Vec::new();
     let mut custom_roles = Vec::new();
     for col in grid.col_start()..grid.col_end() {
-        if let Data::String(s) = grid.cell(row, col) {
+        if let Some(s) = cell_str(grid.cell(row, col)) {
             let (fields, unit) = dict.lookup(s);
             if !fields.is_empty() {
                 cells.push((fields, col, s.trim().to_string(), unit));
@@ -680,7 +679,7 @@ fn build_table(
 ) -> Table {
     let mut custom_columns: Vec<CustomColumn> = Vec::new();
     for col in grid.col_start()..grid.col_end() {
-        if let Data::String(s) = grid.cell(row, col) {
+        if let Some(s) = cell_str(grid.cell(row, col)) {
             for dimension in dict.custom_columns(s, role) {
                 if !custom_columns.iter().any(|c| c.dimension == dimension) {
                     custom_columns.push(CustomColumn {

@@ -11,10 +11,10 @@
 use crate::calendar::{Period, date_from_serial, parse_date, parse_period, parse_week};
 use crate::diag::{CellRef, Code, Diagnostic, Diagnostics, FileId, SheetId};
 use crate::money::{NumberError, decimal_from_f64, parse_amount_parts};
-use crate::read::SheetGrid;
+use crate::read::{SheetGrid, cell_str};
 use crate::recognize::{ColumnMap, Field, Role, Table};
 use crate::text::{clean, match_key};
-use calamine::Data;
+use calamine::DataRef;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -266,9 +266,23 @@ pub struct OrderLine {
 #[derive(Debug, Default)]
 struct Interner {
     set: rustc_hash::FxHashSet<Text>,
+    /// A workbook's shared strings by address (they live as long as the
+    /// table is read): the text each one cleans to, `None` when blank.
+    shared: rustc_hash::FxHashMap<usize, Option<Text>>,
 }
 
 impl Interner {
+    /// The cleaned text of a shared string, cleaned and stored at its first use.
+    fn shared(&mut self, s: &str) -> Option<Text> {
+        if let Some(t) = self.shared.get(&(s.as_ptr() as usize)) {
+            return t.clone();
+        }
+        let cleaned = clean(s);
+        let t = (!cleaned.is_empty()).then(|| self.get(cleaned));
+        self.shared.insert(s.as_ptr() as usize, t.clone());
+        t
+    }
+
     fn get(&mut self, s: &str) -> Text {
         if let Some(t) = self.set.get(s) {
             return t.clone();
@@ -475,61 +489,68 @@ impl Dataset {
         self.stats.push(stats);
     }
 
-    /// Reserves room for the records of the datasets about to be appended, so
-    /// merging a million order lines moves each once.
-    pub fn reserve_for<'a>(&mut self, others: impl Iterator<Item = &'a Dataset> + Clone) {
-        let total = |f: fn(&Dataset) -> usize| others.clone().map(f).sum::<usize>();
-        self.orders.reserve(total(|d| d.orders.len()));
-        self.targets.reserve(total(|d| d.targets.len()));
-        self.customers.reserve(total(|d| d.customers.len()));
-        self.activities.reserve(total(|d| d.activities.len()));
+    /// Joins the datasets read from each file, in file order, renumbering
+    /// their tables; the renumbering runs in parallel, then every record is
+    /// moved once into vectors of the right size.
+    pub fn concat(mut parts: Vec<Dataset>) -> Dataset {
+        use rayon::prelude::*;
+        let mut offsets = Vec::with_capacity(parts.len());
+        let mut next = 0u32;
+        for p in &parts {
+            offsets.push(next);
+            next += p.tables.len() as u32;
+        }
+        parts
+            .par_iter_mut()
+            .zip(offsets)
+            .for_each(|(p, offset)| p.renumber_tables(offset));
+        let total = |f: fn(&Dataset) -> usize| parts.iter().map(f).sum::<usize>();
+        let mut all = Dataset {
+            tables: Vec::with_capacity(total(|d| d.tables.len())),
+            stats: Vec::with_capacity(total(|d| d.stats.len())),
+            targets: Vec::with_capacity(total(|d| d.targets.len())),
+            orders: Vec::with_capacity(total(|d| d.orders.len())),
+            products: Vec::with_capacity(total(|d| d.products.len())),
+            people: Vec::with_capacity(total(|d| d.people.len())),
+            customers: Vec::with_capacity(total(|d| d.customers.len())),
+            activities: Vec::with_capacity(total(|d| d.activities.len())),
+            actions: Vec::with_capacity(total(|d| d.actions.len())),
+            proposals: Vec::with_capacity(total(|d| d.proposals.len())),
+        };
+        for mut p in parts {
+            all.tables.append(&mut p.tables);
+            all.stats.append(&mut p.stats);
+            all.targets.append(&mut p.targets);
+            all.orders.append(&mut p.orders);
+            all.products.append(&mut p.products);
+            all.people.append(&mut p.people);
+            all.customers.append(&mut p.customers);
+            all.activities.append(&mut p.activities);
+            all.actions.append(&mut p.actions);
+            all.proposals.append(&mut p.proposals);
+        }
+        all
     }
 
-    /// Appends another dataset (read from a later file), renumbering its tables.
-    pub fn append(&mut self, other: Dataset) {
-        let offset = self.tables.len() as u32;
-        let shift = |mut o: RowRef| {
+    /// Adds `offset` to the table id of every record (the tables of earlier files).
+    fn renumber_tables(&mut self, offset: u32) {
+        if offset == 0 {
+            return;
+        }
+        let origins = self
+            .targets
+            .iter_mut()
+            .map(|r| &mut r.origin)
+            .chain(self.orders.iter_mut().map(|r| &mut r.origin))
+            .chain(self.products.iter_mut().map(|r| &mut r.origin))
+            .chain(self.people.iter_mut().map(|r| &mut r.origin))
+            .chain(self.customers.iter_mut().map(|r| &mut r.origin))
+            .chain(self.activities.iter_mut().map(|r| &mut r.origin))
+            .chain(self.actions.iter_mut().map(|r| &mut r.origin))
+            .chain(self.proposals.iter_mut().map(|p| &mut p.row.origin));
+        for o in origins {
             o.table.0 += offset;
-            o
-        };
-        self.tables.extend(other.tables);
-        self.stats.extend(other.stats);
-        self.targets.extend(other.targets.into_iter().map(|mut r| {
-            r.origin = shift(r.origin);
-            r
-        }));
-        self.orders.extend(other.orders.into_iter().map(|mut r| {
-            r.origin = shift(r.origin);
-            r
-        }));
-        self.products
-            .extend(other.products.into_iter().map(|mut r| {
-                r.origin = shift(r.origin);
-                r
-            }));
-        self.people.extend(other.people.into_iter().map(|mut r| {
-            r.origin = shift(r.origin);
-            r
-        }));
-        self.customers
-            .extend(other.customers.into_iter().map(|mut r| {
-                r.origin = shift(r.origin);
-                r
-            }));
-        self.activities
-            .extend(other.activities.into_iter().map(|mut r| {
-                r.origin = shift(r.origin);
-                r
-            }));
-        self.actions.extend(other.actions.into_iter().map(|mut r| {
-            r.origin = shift(r.origin);
-            r
-        }));
-        self.proposals
-            .extend(other.proposals.into_iter().map(|mut p| {
-                p.row.origin = shift(p.row.origin);
-                p
-            }));
+        }
     }
 
     /// Target rows that name a dimension declared in `qbr.toml` (by its key,
@@ -721,20 +742,22 @@ const SUMMARY_WORDS: &[&str] = &[
 ];
 
 /// Reads the cells of one row, collecting every problem.
-struct RowReader<'a, 'i> {
+struct RowReader<'a, 'w, 'i> {
     table: &'a Table,
-    grid: &'a SheetGrid,
+    grid: &'a SheetGrid<'w>,
     origin: RowRef,
     is_1904: bool,
     problems: Vec<Diagnostic>,
     interner: &'i mut Interner,
 }
 
-impl<'a> RowReader<'a, '_> {
-    /// A cell's text, stored once per table.
-    fn intern(&mut self, d: &Data) -> Option<Text> {
+impl<'a, 'w> RowReader<'a, 'w, '_> {
+    /// A cell's text, stored once per table; a shared string is looked up
+    /// by its place in the workbook, without reading it again.
+    fn intern(&mut self, d: &DataRef<'w>) -> Option<Text> {
         match d {
-            Data::String(s) => {
+            DataRef::SharedString(s) => self.interner.shared(s),
+            DataRef::String(s) => {
                 let t = clean(s);
                 (!t.is_empty()).then(|| self.interner.get(t))
             }
@@ -746,7 +769,7 @@ impl<'a> RowReader<'a, '_> {
         self.table.column(field)
     }
 
-    fn raw(&self, c: &ColumnMap) -> &'a Data {
+    fn raw(&self, c: &ColumnMap) -> &'a DataRef<'w> {
         self.grid.cell(self.origin.row, c.col)
     }
 
@@ -762,11 +785,11 @@ impl<'a> RowReader<'a, '_> {
         if !date_empty {
             return None;
         }
-        self.table.columns.iter().find_map(|c| match self.raw(c) {
-            Data::String(s) if SUMMARY_WORDS.contains(&match_key(s).trim_end_matches(':')) => {
-                Some(clean(s).to_string())
-            }
-            _ => None,
+        self.table.columns.iter().find_map(|c| {
+            let s = cell_str(self.raw(c))?;
+            SUMMARY_WORDS
+                .contains(&match_key(s).trim_end_matches(':'))
+                .then(|| clean(s).to_string())
         })
     }
 
@@ -778,7 +801,7 @@ impl<'a> RowReader<'a, '_> {
 
     /// A formula error in a mapped cell is a problem for the row whatever the field.
     fn formula_error(&mut self, c: &ColumnMap) -> bool {
-        if let Data::Error(e) = self.raw(c) {
+        if let DataRef::Error(e) = self.raw(c) {
             let msg = format!(
                 "{} cell holds the formula error {e}; expected a value",
                 c.field.label()
@@ -883,14 +906,18 @@ impl<'a> RowReader<'a, '_> {
             }
             return None;
         }
-        let parsed = match raw {
-            Data::DateTime(dt) => {
+        let text = match raw {
+            DataRef::DateTimeIso(s) => Some(s.as_str()),
+            other => cell_str(other),
+        };
+        let parsed = match (raw, text) {
+            (DataRef::DateTime(dt), _) => {
                 let (y, m, d, ..) = dt.to_ymd_hms_milli();
                 NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
             }
-            Data::Float(f) => date_from_serial(*f, self.is_1904),
-            Data::Int(i) => date_from_serial(*i as f64, self.is_1904),
-            Data::String(s) | Data::DateTimeIso(s) => {
+            (DataRef::Float(f), _) => date_from_serial(*f, self.is_1904),
+            (DataRef::Int(i), _) => date_from_serial(*i as f64, self.is_1904),
+            (_, Some(s)) => {
                 if field == Field::Week {
                     parse_week(s).or_else(|| parse_date(s))
                 } else {
@@ -1138,25 +1165,27 @@ impl<'a> RowReader<'a, '_> {
     }
 }
 
-fn is_empty(d: &Data) -> bool {
+fn is_empty(d: &DataRef) -> bool {
     match d {
-        Data::Empty => true,
-        Data::String(s) => clean(s).is_empty(),
-        _ => false,
+        DataRef::Empty => true,
+        other => cell_str(other).is_some_and(|s| clean(s).is_empty()),
     }
 }
 
 /// A cell's text as people see it; numbers print without a trailing `.0`.
-fn cell_text(d: &Data) -> Option<String> {
+fn cell_text(d: &DataRef) -> Option<String> {
     let s = match d {
-        Data::Empty | Data::Error(_) => return None,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => clean(s).to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => decimal_from_f64(*f)
+        DataRef::Empty | DataRef::Error(_) => return None,
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            clean(s).to_string()
+        }
+        DataRef::SharedString(s) => clean(s).to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => decimal_from_f64(*f)
             .map(|d| d.normalize().to_string())
             .unwrap_or_else(|_| f.to_string()),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => {
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(dt) => {
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
             format!("{y:04}-{m:02}-{d:02}")
         }
@@ -1164,30 +1193,32 @@ fn cell_text(d: &Data) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-fn display_raw(d: &Data) -> String {
+fn display_raw(d: &DataRef) -> String {
     cell_text(d).unwrap_or_default()
 }
 
 /// Reads a number cell. `Ok(None)` for an empty cell; `Err(text found)` otherwise.
-fn read_number(d: &Data, c: &ColumnMap, scaled: bool) -> Result<Option<Decimal>, String> {
+fn read_number(d: &DataRef, c: &ColumnMap, scaled: bool) -> Result<Option<Decimal>, String> {
     let scale = if scaled { c.scale } else { Decimal::ONE };
     let percent = if c.percent {
         Decimal::new(1, 2)
     } else {
         Decimal::ONE
     };
-    let v = match d {
-        Data::Empty => return Ok(None),
-        Data::String(s) if clean(s).is_empty() => return Ok(None),
-        Data::Int(i) => Decimal::from(*i) * scale * percent,
-        Data::Float(f) => decimal_from_f64(*f).map_err(|e| e.to_string())? * scale * percent,
-        Data::String(s) => match parse_amount_parts(s) {
+    let v = match (d, cell_str(d)) {
+        (DataRef::Empty, _) => return Ok(None),
+        (_, Some(s)) if clean(s).is_empty() => return Ok(None),
+        (DataRef::Int(i), _) => Decimal::from(*i) * scale * percent,
+        (DataRef::Float(f), _) => {
+            decimal_from_f64(*f).map_err(|e| e.to_string())? * scale * percent
+        }
+        (_, Some(s)) => match parse_amount_parts(s) {
             Ok((v, true)) => v,
             Ok((v, false)) => v * scale * percent,
             Err(NumberError::Empty) => return Ok(None),
             Err(_) => return Err(clean(s).to_string()),
         },
-        other => return Err(display_raw(other)),
+        (other, None) => return Err(display_raw(other)),
     };
     Ok(Some(v))
 }

@@ -6,7 +6,7 @@ use calamine::{Data, Range};
 
 /// A grid whose first row/column is at (`row0`, `col0`); `""` is an empty cell,
 /// `#DIV/0!` a cached formula error, `n:123.5` a numeric cell, `d:46204` a date cell.
-pub fn grid(name: &str, row0: u32, col0: u32, rows: &[&[&str]]) -> SheetGrid {
+pub fn grid(name: &str, row0: u32, col0: u32, rows: &[&[&str]]) -> SheetGrid<'static> {
     let width = rows.iter().map(|r| r.len()).max().unwrap_or(1).max(1) as u32;
     let height = rows.len().max(1) as u32;
     let mut range = Range::new((row0, col0), (row0 + height - 1, col0 + width - 1));
@@ -16,7 +16,7 @@ pub fn grid(name: &str, row0: u32, col0: u32, rows: &[&[&str]]) -> SheetGrid {
             range.set_value((row0 + r as u32, col0 + c as u32), v);
         }
     }
-    SheetGrid::new(FileId(0), SheetId(0), name, range)
+    SheetGrid::owned(FileId(0), SheetId(0), name, range)
 }
 
 fn cell(text: &str) -> Data {

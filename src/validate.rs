@@ -623,25 +623,34 @@ fn has_history_actuals(d: &Dimension) -> bool {
     )
 }
 
-fn last_quarter_actual(ctx: &Context, n: &Node) -> Option<Decimal> {
+/// Last quarter's actuals of the given nodes, in one pass over its lines;
+/// `None` for a node without history actuals or when last quarter is empty.
+fn last_quarter_actuals(ctx: &Context, nodes: &[&Node]) -> Vec<Option<Decimal>> {
     let prev = ctx.period.offset(-1);
-    if ctx.ledger.in_period(prev).is_empty() || !has_history_actuals(&n.dimension) {
-        return None;
+    if ctx.ledger.in_period(prev).is_empty() {
+        return vec![None; nodes.len()];
     }
-    crate::actuals::additive_actual(
-        ctx.ledger,
-        ctx.dataset,
-        prev,
-        &n.dimension,
-        &n.key,
-        &n.measure,
-    )
+    let queries: Vec<crate::actuals::UnitQuery> = nodes
+        .iter()
+        .map(|n| crate::actuals::UnitQuery {
+            dimension: &n.dimension,
+            key: &n.key,
+            measure: &n.measure,
+        })
+        .collect();
+    crate::actuals::additive_actuals(ctx.ledger, ctx.dataset, prev, &queries)
+        .into_iter()
+        .zip(nodes)
+        .map(|(v, n)| v.filter(|_| has_history_actuals(&n.dimension)))
+        .collect()
 }
 
 fn check_growth(ctx: &Context, diags: &mut Diagnostics) {
     let prev = ctx.period.offset(-1);
-    for n in &ctx.tree.nodes {
-        let Some(last) = last_quarter_actual(ctx, n) else {
+    let nodes: Vec<&Node> = ctx.tree.nodes.iter().collect();
+    let lasts = last_quarter_actuals(ctx, &nodes);
+    for (n, last) in nodes.into_iter().zip(lasts) {
+        let Some(last) = last else {
             continue;
         };
         if last <= Decimal::ZERO {
@@ -757,10 +766,8 @@ fn check_fair_share(ctx: &Context, diags: &mut Diagnostics) {
         }
         let weights: Vec<Decimal> = members.iter().map(|&m| weight(&nodes[m].key)).collect();
         let weight_sum: Decimal = weights.iter().sum();
-        let lasts: Vec<Option<Decimal>> = members
-            .iter()
-            .map(|&m| last_quarter_actual(ctx, &nodes[m]))
-            .collect();
+        let member_nodes: Vec<&Node> = members.iter().map(|&m| &nodes[m]).collect();
+        let lasts = last_quarter_actuals(ctx, &member_nodes);
         let last_sum: Decimal = lasts.iter().flatten().sum();
         let use_history = lasts.iter().all(Option::is_some) && last_sum > Decimal::ZERO;
         let group_target = ctx.target(g);

@@ -121,3 +121,67 @@ mod duplicates {
         }
     }
 }
+
+/// Lines read from separate files share symbols: each table's texts are
+/// folded on their own, then numbered together.
+mod across_tables {
+    use super::*;
+    use crate::diag::FileId;
+    use crate::recognize::{HeaderDictionary, recognize_sheet};
+    use crate::testgrid::grid;
+
+    fn read(file: u32, rows: &[&[&str]]) -> Dataset {
+        let mut g = grid("明细", 0, 0, rows);
+        g.file = FileId(file);
+        let mut diags = crate::diag::Diagnostics::default();
+        let dict = HeaderDictionary::new(&Config::default());
+        let t = recognize_sheet(&g, &dict, &mut diags).expect("recognised");
+        let mut ds = Dataset::default();
+        ds.read_table(t, &g, &mut diags);
+        ds
+    }
+
+    #[test]
+    fn a_customer_in_two_files_is_one_customer_with_one_history() {
+        let header: &[&str] = &["订单号", "日期", "客户", "产品", "金额", "销售员"];
+        let products = read(
+            0,
+            &[
+                &["产品", "产品类别"],
+                &["门锁", "核心产品"],
+                &["门铃", "新品"],
+            ],
+        );
+        let q2 = read(
+            1,
+            &[
+                header,
+                &["SO1", "2026-05-10", "甲公司", "门锁", "100", "张伟"],
+            ],
+        );
+        let q3 = read(
+            2,
+            &[
+                header,
+                &["SO2", "2026-07-10", " 甲公司 ", "门锁", "250.50", "张伟"],
+                &["SO3", "2026-07-11", "乙公司", "门铃", "80", "李娜"],
+            ],
+        );
+        let ds = Dataset::concat(vec![products, q2, q3]);
+        assert_eq!(ds.orders[1].origin.table, crate::records::TableId(2));
+        let ledger = build_ledger(&ds, &Config::default());
+        let q3_lines = ledger.in_period(q("2026Q3"));
+        assert_eq!(q3_lines.len(), 2);
+        let (so2, so3) = (&q3_lines[0], &q3_lines[1]);
+        assert_eq!(ledger.entries[0].customer, so2.customer);
+        assert_eq!(ledger.symbols.name(so2.customer), "甲公司");
+        // The history in the other file makes 甲公司 returning; 乙公司 is new.
+        assert_eq!(so2.lifecycle, Ok(Lifecycle::Returning));
+        assert_eq!(so3.lifecycle, Ok(Lifecycle::New));
+        // Classes come from the products master, a third table.
+        assert_eq!(so2.product_class, ledger.symbols.get("core"));
+        assert_eq!(so3.product_class, ledger.symbols.get("new"));
+        assert_ne!(so2.person, so3.person);
+        assert_eq!(ledger.entries[0].person, so2.person);
+    }
+}

@@ -245,3 +245,45 @@ fn masters_and_activities() {
     assert_eq!(ds.activities[1].date.to_string(), "2026-07-07");
     assert_eq!(ds.activities[1].leads, None);
 }
+
+#[test]
+fn shared_strings_are_cleaned_once_and_stored_once() {
+    use crate::diag::{FileId, SheetId};
+    use calamine::{DataRef, Range};
+    // A workbook's shared-string table: one customer written with spaces, one blank salesperson.
+    let strings: Vec<String> = [
+        "订单号",
+        "日期",
+        "客户",
+        "产品",
+        "金额",
+        "销售员",
+        " 甲公司 ",
+        "门锁",
+        "  ",
+    ]
+    .map(String::from)
+    .to_vec();
+    let shared = |i: usize| DataRef::SharedString(strings[i].as_str());
+    let mut range: Range<DataRef> = Range::new((0, 0), (2, 5));
+    for c in 0..6 {
+        range.set_value((0, c), shared(c as usize));
+    }
+    for r in 1..3 {
+        range.set_value((r, 0), DataRef::String(format!("SO{r}")));
+        range.set_value((r, 1), DataRef::String(format!("2026-07-0{r}")));
+        range.set_value((r, 2), shared(6));
+        range.set_value((r, 3), shared(7));
+        range.set_value((r, 4), DataRef::Float(10.5));
+        range.set_value((r, 5), shared(8));
+    }
+    let g = SheetGrid::new(FileId(0), SheetId(0), "明细", range);
+    let (ds, diags) = read(&g);
+    assert!(!diags.has_errors(), "{diags:?}");
+    let [a, b] = [&ds.orders[0], &ds.orders[1]];
+    assert_eq!(&*a.customer, "甲公司");
+    assert!(Text::ptr_eq(&a.customer, &b.customer));
+    assert!(Text::ptr_eq(&a.product, &b.product));
+    assert_eq!((&a.salesperson, &b.salesperson), (&None, &None));
+    assert_eq!(a.amount + b.amount, d("21.0"));
+}
