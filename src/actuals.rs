@@ -66,10 +66,8 @@ pub fn additive_actuals(
         .iter()
         .map(|q| ledger.resolve(q.dimension, q.key))
         .collect();
-    let wanted: Vec<usize> = (0..queries.len())
-        .filter(|&i| is_additive(queries[i].measure) && matches[i] != UnitMatch::Nothing)
-        .collect();
-    let sums = if wanted.is_empty() {
+    let index = QueryIndex::new(queries, &matches);
+    let sums = if index.is_empty() {
         Partial::new(queries.len())
     } else {
         ledger
@@ -77,8 +75,12 @@ pub fn additive_actuals(
             .par_chunks(1 << 14)
             .map(|chunk| {
                 let mut p = Partial::new(queries.len());
+                let mut hits = Vec::new();
                 for e in chunk {
-                    p.add(e, ds, queries, &matches, &wanted);
+                    index.hits(e, &mut hits);
+                    for &i in &hits {
+                        p.add(e, ds, queries[i].measure, i);
+                    }
                 }
                 p
             })
@@ -95,6 +97,88 @@ pub fn additive_actuals(
         .collect()
 }
 
+/// Which symbol of a line a unit is matched by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Probe {
+    ProductClass,
+    Product,
+    Region,
+    Group,
+    Person,
+}
+
+/// The additive queries, found for a line by its symbols rather than by
+/// trying every unit on every line.
+struct QueryIndex<'q> {
+    by_symbol: rustc_hash::FxHashMap<(Probe, Sym), Vec<usize>>,
+    probes: Vec<Probe>,
+    /// Queries matched otherwise (the total, lifecycle, month, custom values).
+    others: Vec<(usize, &'q Dimension, UnitMatch)>,
+}
+
+impl<'q> QueryIndex<'q> {
+    fn new(queries: &[UnitQuery<'q>], matches: &[UnitMatch]) -> Self {
+        let mut index = QueryIndex {
+            by_symbol: Default::default(),
+            probes: Vec::new(),
+            others: Vec::new(),
+        };
+        for (i, (q, &m)) in queries.iter().zip(matches).enumerate() {
+            if !is_additive(q.measure) || m == UnitMatch::Nothing {
+                continue;
+            }
+            let probes: &[Probe] = match (q.dimension, m) {
+                (Dimension::Product, UnitMatch::Sym(_)) => &[Probe::ProductClass, Probe::Product],
+                (Dimension::Region, UnitMatch::Sym(_)) => &[Probe::Region],
+                (Dimension::Group, UnitMatch::Sym(_)) => &[Probe::Group],
+                (Dimension::Person, UnitMatch::Sym(_)) => &[Probe::Person],
+                _ => &[],
+            };
+            match m {
+                UnitMatch::Sym(s) if !probes.is_empty() => {
+                    for &p in probes {
+                        index.by_symbol.entry((p, s)).or_default().push(i);
+                        if !index.probes.contains(&p) {
+                            index.probes.push(p);
+                        }
+                    }
+                }
+                _ => index.others.push((i, q.dimension, m)),
+            }
+        }
+        index
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_symbol.is_empty() && self.others.is_empty()
+    }
+
+    /// The queries a line belongs to, each once.
+    fn hits(&self, e: &Entry, hits: &mut Vec<usize>) {
+        hits.clear();
+        for &p in &self.probes {
+            let sym = match p {
+                Probe::ProductClass => e.product_class,
+                // A product named like its class is one unit, not two.
+                Probe::Product if e.product_class == Some(e.product) => None,
+                Probe::Product => Some(e.product),
+                Probe::Region => e.region,
+                Probe::Group => e.group,
+                Probe::Person => e.person,
+            };
+            if let Some(found) = sym.and_then(|s| self.by_symbol.get(&(p, s))) {
+                hits.extend_from_slice(found);
+            }
+        }
+        hits.extend(
+            self.others
+                .iter()
+                .filter(|(_, d, m)| e.matches(d, *m))
+                .map(|(i, ..)| *i),
+        );
+    }
+}
+
 /// Sums and new-customer sets of a share of a quarter's lines, per query.
 struct Partial {
     sums: Vec<Decimal>,
@@ -109,34 +193,23 @@ impl Partial {
         }
     }
 
-    fn add(
-        &mut self,
-        e: &Entry,
-        ds: &Dataset,
-        queries: &[UnitQuery],
-        matches: &[UnitMatch],
-        wanted: &[usize],
-    ) {
-        for &i in wanted {
-            if !e.matches(queries[i].dimension, matches[i]) {
-                continue;
-            }
-            let o = &ds.orders[e.order];
-            let value = match queries[i].measure {
-                Measure::Sales => Some(o.amount),
-                Measure::Units => o.quantity,
-                Measure::Collections => o.collected,
-                Measure::NewCustomers => {
-                    if e.lifecycle == Ok(Lifecycle::New) {
-                        self.customers[i].insert(e.customer);
-                    }
-                    None
+    /// Adds a line to query `i`'s figure.
+    fn add(&mut self, e: &Entry, ds: &Dataset, measure: &Measure, i: usize) {
+        let o = &ds.orders[e.order];
+        let value = match measure {
+            Measure::Sales => Some(o.amount),
+            Measure::Units => o.quantity,
+            Measure::Collections => o.collected,
+            Measure::NewCustomers => {
+                if e.lifecycle == Ok(Lifecycle::New) {
+                    self.customers[i].insert(e.customer);
                 }
-                _ => None,
-            };
-            if let Some(v) = value {
-                self.sums[i] += v;
+                None
             }
+            _ => None,
+        };
+        if let Some(v) = value {
+            self.sums[i] += v;
         }
     }
 
@@ -211,6 +284,7 @@ mod tests {
                 ask(&Dimension::Total, "", &Measure::NewCustomers),
                 ask(&Dimension::Customer, "new", &Measure::Sales),
                 ask(&Dimension::Region, "东", &Measure::Sales),
+                ask(&Dimension::Product, "门锁", &Measure::Units),
                 ask(&Dimension::Total, "", &Measure::Aov),
             ],
         );
@@ -222,6 +296,7 @@ mod tests {
             Some(Decimal::from(1_000)),
             Some(Decimal::new(2_020_000, 2)),
             Some(Decimal::ZERO),
+            Some(Decimal::from(80_000)),
             None,
         ];
         assert_eq!(got, expected);

@@ -269,9 +269,27 @@ struct Interner {
     /// A workbook's shared strings by address (they live as long as the
     /// table is read): the text each one cleans to, `None` when blank.
     shared: rustc_hash::FxHashMap<usize, Option<Text>>,
+    /// Number cells read as text (line numbers, codes), by value.
+    numbers: rustc_hash::FxHashMap<(bool, u64), Option<Text>>,
 }
 
 impl Interner {
+    /// The text of a cell that is not a string (a number read as text: line
+    /// numbers, codes); a number is formatted at its first use only.
+    fn formatted(&mut self, d: &DataRef) -> Option<Text> {
+        let key = match d {
+            DataRef::Int(i) => (false, *i as u64),
+            DataRef::Float(f) => (true, f.to_bits()),
+            other => return cell_text(other).map(|s| self.get(&s)),
+        };
+        if let Some(t) = self.numbers.get(&key) {
+            return t.clone();
+        }
+        let t = cell_text(d).map(|s| self.get(&s));
+        self.numbers.insert(key, t.clone());
+        t
+    }
+
     /// The cleaned text of a shared string, cleaned and stored at its first use.
     fn shared(&mut self, s: &str) -> Option<Text> {
         if let Some(t) = self.shared.get(&(s.as_ptr() as usize)) {
@@ -761,7 +779,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
                 let t = clean(s);
                 (!t.is_empty()).then(|| self.interner.get(t))
             }
-            other => cell_text(other).map(|s| self.interner.get(&s)),
+            other => self.interner.formatted(other),
         }
     }
 
