@@ -442,6 +442,10 @@ impl Dataset {
         let mut stats = TableStats::default();
         let is_1904 = grid.uses_1904();
         let mut interner = Interner::default();
+        if table.role == Role::Orders {
+            let rows = grid.row_end().saturating_sub(table.header_row + 1);
+            self.orders.reserve(rows as usize);
+        }
         for row in table.header_row + 1..grid.row_end() {
             let origin = RowRef {
                 table: id,
