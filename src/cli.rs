@@ -293,5 +293,9 @@ pub enum Command {
         /// Seed of the pseudo-random generator.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Format of the order exports (the masters, targets and activity
+        /// sheets stay workbooks): csv and parquet write one file per sheet.
+        #[arg(long, value_enum, default_value_t = crate::sample::ExportFormat::Xlsx)]
+        orders: crate::sample::ExportFormat,
     },
 }

@@ -199,9 +199,18 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             outbox,
             config,
         } => email(&review, dry_run, outbox, config.as_deref()),
-        Command::SampleData { dir, scale, seed } => {
-            let summary =
-                qbr::sample::write_sample(&dir, &qbr::sample::SampleOptions { scale, seed })?;
+        Command::SampleData {
+            dir,
+            scale,
+            seed,
+            orders,
+        } => {
+            let opts = qbr::sample::SampleOptions {
+                scale,
+                seed,
+                orders,
+            };
+            let summary = qbr::sample::write_sample(&dir, &opts)?;
             println!("{summary}");
             Ok(Exit::Clean)
         }

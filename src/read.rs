@@ -502,13 +502,29 @@ pub fn decode_csv(bytes: &[u8]) -> Option<(String, &'static str)> {
     (!had_errors).then(|| (text.into_owned(), "GBK"))
 }
 
-/// The delimiter of a CSV text: the most frequent of `,`, tab and `;` on its first line.
+/// The delimiter of a CSV text: of `,`, tab and `;`, the one that splits some
+/// line among the first rows (where the header is searched) into the most
+/// fields; `,` when none does. Title lines above the header hold none.
 fn sniff_delimiter(text: &str) -> u8 {
-    let first = text.lines().next().unwrap_or("");
-    [b',', b'\t', b';']
-        .into_iter()
-        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',')
+    let lines: Vec<&str> = text
+        .lines()
+        .take(crate::recognize::HEADER_SEARCH_ROWS as usize)
+        .collect();
+    let widest = |d: u8| {
+        lines
+            .iter()
+            .map(|l| l.bytes().filter(|b| *b == d).count())
+            .max()
+            .unwrap_or(0)
+    };
+    let mut best = (b',', widest(b','));
+    for d in [b'\t', b';'] {
+        let n = widest(d);
+        if n > best.1 {
+            best = (d, n);
+        }
+    }
+    best.0
 }
 
 /// Reads a CSV export as one sheet of text cells, so header recognition,
@@ -588,9 +604,27 @@ fn read_parquet(
     limits: &Limits,
     visit: &mut SheetVisitor,
 ) -> Result<Opened, OpenFailure> {
+    // polars decodes on its own thread pool. Asked from a worker of qbr's
+    // pool, the worker would run other files' reads while it waits, one
+    // inside the other, until the stack overflows (seen with 3,000 files);
+    // from a plain thread it just waits.
+    let range = std::thread::scope(|scope| {
+        scope
+            .spawn(|| {
+                IN_READER.with(|f| f.set(true));
+                parquet_range(&input.bytes, limits)
+            })
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+    })?;
+    Ok(one_sheet(file, input, range, visit))
+}
+
+/// A Parquet file's cells (`None` when it has no columns).
+fn parquet_range(bytes: &[u8], limits: &Limits) -> Result<Option<Range<Data>>, OpenFailure> {
     use polars::prelude::{DataType, ParquetReader, SerReader};
     let broken = |e: polars::prelude::PolarsError| OpenFailure::Broken(e.to_string());
-    let df = ParquetReader::new(Cursor::new(input.bytes.as_slice()))
+    let df = ParquetReader::new(Cursor::new(bytes))
         .finish()
         .map_err(broken)?;
     let (height, width) = (df.height(), df.width());
@@ -601,7 +635,7 @@ fn read_parquet(
         )));
     }
     if width == 0 {
-        return Ok(one_sheet(file, input, None, visit));
+        return Ok(None);
     }
     let mut range: Range<Data> = Range::new((0, 0), (height as u32, width as u32 - 1));
     for (c, column) in df.columns().iter().enumerate() {
@@ -649,7 +683,7 @@ fn read_parquet(
             }
         }
     }
-    Ok(one_sheet(file, input, Some(range), visit))
+    Ok(Some(range))
 }
 
 fn classify(password: bool, e: impl std::fmt::Display) -> OpenFailure {
@@ -788,6 +822,15 @@ mod tests {
         );
         assert_eq!(names, Some(vec!["明细".to_string()]));
         assert_eq!(seen, ["明细"]);
+    }
+
+    #[test]
+    fn the_csv_delimiter_is_found_below_title_lines() {
+        let titled = "一线城市 2026年7月 订单明细\n导出自 CRM 系统\n\n订单号;日期;金额\nSO1;2026-07-01;1,5\n";
+        assert_eq!(sniff_delimiter(titled), b';');
+        assert_eq!(sniff_delimiter("订单号,日期\tx\nSO1,2026-07-01\n"), b',');
+        assert_eq!(sniff_delimiter("订单号\t日期\t金额\n"), b'\t');
+        assert_eq!(sniff_delimiter("只有一列\n"), b',');
     }
 
     #[test]

@@ -21,7 +21,8 @@ use crate::error::Error;
 use crate::money::allocate;
 use chrono::{Datelike, NaiveDate, Weekday};
 use rust_decimal::Decimal;
-use sheet::{Cell, SheetSpec, write_workbook};
+pub use sheet::ExportFormat;
+use sheet::{Cell, SheetSpec, write_export, write_workbook};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -32,6 +33,8 @@ pub struct SampleOptions {
     /// Multiplies every amount and so the number of order lines (1 = about 24,000).
     pub scale: u32,
     pub seed: u64,
+    /// The format of the order exports (masters, targets and activities stay workbooks).
+    pub orders: ExportFormat,
 }
 
 impl Default for SampleOptions {
@@ -39,6 +42,7 @@ impl Default for SampleOptions {
         SampleOptions {
             scale: 1,
             seed: 2026,
+            orders: ExportFormat::Xlsx,
         }
     }
 }
@@ -54,7 +58,7 @@ pub struct SampleSummary {
 impl fmt::Display for SampleSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let lines: usize = self.periods.values().map(|p| p.0).sum();
-        writeln!(f, "wrote {} workbooks with {lines} order lines", self.files)?;
+        writeln!(f, "wrote {} files with {lines} order lines", self.files)?;
         for (p, (n, amount)) in &self.periods {
             writeln!(
                 f,
@@ -596,10 +600,11 @@ pub fn write_sample(dir: &Path, opts: &SampleOptions) -> Result<SampleSummary, E
     let parts = opts.scale.div_ceil(4) as usize;
     for (qi, lines) in &all_lines {
         if *qi == 4 {
-            summary.files += write_review_orders(dir, &g, lines, parts)?;
+            summary.files += write_review_orders(dir, &g, lines, parts, opts.orders)?;
         } else {
+            let period = quarters()[*qi];
             summary.files +=
-                write_history_orders(dir, &g, quarters()[*qi], lines, *qi == 0, parts)?;
+                write_history_orders(dir, &g, period, lines, *qi == 0, parts, opts.orders)?;
         }
     }
     summary.files += write_targets(dir, &g)?;
@@ -676,6 +681,7 @@ fn write_review_orders(
     g: &Generator,
     lines: &[Line],
     parts: usize,
+    format: ExportFormat,
 ) -> Result<usize, Error> {
     let mut files = 0;
     for &(region, _, _) in REGIONS {
@@ -705,8 +711,8 @@ fn write_review_orders(
                 let path = dir.join(format!(
                     "订单/{REVIEW_PERIOD}/{region}-{month}{suffix}.xlsx"
                 ));
-                write_workbook(&path, &[sheet], &format!("{region} {month} 订单明细"))?;
-                files += 1;
+                let title = format!("{region} {month} 订单明细");
+                files += write_export(&path, &[sheet], &title, format)?;
             }
         }
     }
@@ -720,8 +726,10 @@ fn write_history_orders(
     lines: &[Line],
     english: bool,
     parts: usize,
+    format: ExportFormat,
 ) -> Result<usize, Error> {
     let mut per_part: Vec<Vec<SheetSpec>> = vec![Vec::new(); parts.max(1)];
+    let mut files = 0;
     for month in period.months() {
         let mut rows: Vec<&Line> = lines
             .iter()
@@ -748,9 +756,9 @@ fn write_history_orders(
             String::new()
         };
         let path = dir.join(format!("订单/历史/{period} 订单导出{suffix}.xlsx"));
-        write_workbook(&path, sheets, &format!("{period} 订单导出"))?;
+        files += write_export(&path, sheets, &format!("{period} 订单导出"), format)?;
     }
-    Ok(per_part.len())
+    Ok(files)
 }
 
 fn wan(yuan: Decimal) -> Decimal {

@@ -216,3 +216,157 @@ pub fn write_workbook(path: &Path, sheets: &[SheetSpec], title: &str) -> Result<
         source,
     })
 }
+
+/// The file format of generated order exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Workbooks, as the CRM's Excel export.
+    #[default]
+    Xlsx,
+    /// UTF-8 CSV with a byte-order mark, as Excel saves "CSV UTF-8".
+    Csv,
+    /// Typed Parquet columns: text, floating-point numbers, dates.
+    Parquet,
+}
+
+/// Writes an export at `path` (its extension replaced by the format's): a
+/// workbook, or for CSV and Parquet one file per sheet (the sheet's name is
+/// added to the file name when there are several). Returns the files written.
+///
+/// # Errors
+/// [`Error::Write`] or [`Error::Workbook`] as [`write_workbook`].
+pub fn write_export(
+    path: &Path,
+    sheets: &[SheetSpec],
+    title: &str,
+    format: ExportFormat,
+) -> Result<usize, Error> {
+    let ext = match format {
+        ExportFormat::Xlsx => return write_workbook(path, sheets, title).map(|()| 1),
+        ExportFormat::Csv => "csv",
+        ExportFormat::Parquet => "parquet",
+    };
+    for spec in sheets {
+        let target = if sheets.len() > 1 {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            path.with_file_name(format!("{stem} {}.{ext}", spec.name))
+        } else {
+            path.with_extension(ext)
+        };
+        let bytes = match format {
+            ExportFormat::Csv => csv_bytes(spec),
+            _ => parquet_bytes(spec).map_err(|message| Error::Workbook {
+                path: target.clone(),
+                message,
+            })?,
+        };
+        write_file(&target, bytes)?;
+    }
+    Ok(sheets.len())
+}
+
+fn write_file(path: &Path, bytes: Vec<u8>) -> Result<(), Error> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    std::fs::write(path, bytes).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// A cell as CSV text: numbers in plain decimal notation, dates as ISO dates.
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(s) => s.clone(),
+        Cell::Number(d) => d.normalize().to_string(),
+        Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// A sheet as CSV: its title lines, a blank line, the header, the rows.
+fn csv_bytes(spec: &SheetSpec) -> Vec<u8> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(&mut out);
+        let mut put = |record: Vec<String>| {
+            w.write_record(&record)
+                .expect("writing CSV to memory cannot fail");
+        };
+        for line in &spec.title_rows {
+            put(vec![line.clone()]);
+        }
+        if !spec.title_rows.is_empty() {
+            put(vec![String::new()]);
+        }
+        put(spec.headers.clone());
+        for row in &spec.rows {
+            put(row.iter().map(cell_text).collect());
+        }
+    }
+    out
+}
+
+/// A sheet as Parquet: one column per header, typed by its first filled cell
+/// (a column of dates, of numbers, or of text); title lines have no place in
+/// Parquet and are left out.
+fn parquet_bytes(spec: &SheetSpec) -> Result<Vec<u8>, String> {
+    use polars::prelude::{DataFrame, DataType, NamedFrom, ParquetWriter, Series};
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+    let mut columns = Vec::with_capacity(spec.headers.len());
+    for (c, header) in spec.headers.iter().enumerate() {
+        let cells: Vec<&Cell> = spec
+            .rows
+            .iter()
+            .map(|r| r.get(c).unwrap_or(&Cell::Empty))
+            .collect();
+        let name = header.as_str().into();
+        let series = match cells.iter().find(|c| **c != &Cell::Empty) {
+            Some(Cell::Date(_)) => {
+                let days: Vec<Option<i32>> = cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Date(d) => Some((*d - epoch).num_days() as i32),
+                        _ => None,
+                    })
+                    .collect();
+                Series::new(name, days)
+                    .cast(&DataType::Date)
+                    .map_err(|e| e.to_string())?
+            }
+            Some(Cell::Number(_)) => {
+                let values: Vec<Option<f64>> = cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Number(d) => d.to_f64(),
+                        _ => None,
+                    })
+                    .collect();
+                Series::new(name, values)
+            }
+            _ => {
+                let texts: Vec<Option<String>> = cells
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Empty => None,
+                        other => Some(cell_text(other)),
+                    })
+                    .collect();
+                Series::new(name, texts)
+            }
+        };
+        columns.push(series.into());
+    }
+    let mut df = DataFrame::new_infer_height(columns).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes)
+        .finish(&mut df)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}

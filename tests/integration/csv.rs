@@ -178,3 +178,26 @@ fn a_bad_csv_cell_is_located_by_row_and_column() {
         loaded.diagnostics.items()
     );
 }
+
+/// The sample generator's CSV exports (title lines above the header, a
+/// byte-order mark, one file per month) and Parquet exports (typed columns)
+/// give the committed sample's figures to the cent.
+#[test]
+fn generated_csv_and_parquet_inboxes_give_the_sample_figures() {
+    use qbr::sample::{ExportFormat, SampleOptions, write_sample};
+    let xlsx = crate::support::review_inbox(&crate::support::sample_data(), None);
+    for orders in [ExportFormat::Csv, ExportFormat::Parquet] {
+        let dir = tempfile::tempdir().unwrap();
+        let inbox = dir.path().join("inbox");
+        let opts = SampleOptions {
+            orders,
+            ..Default::default()
+        };
+        let summary = write_sample(&inbox, &opts).unwrap();
+        // 12 review exports, 12 history months (a file per sheet), 4 other workbooks.
+        assert_eq!(summary.files, 24 + 4, "{orders:?}");
+        let reviewed = crate::support::review_inbox(&inbox, None);
+        assert_same_figures(&reviewed.summary, &xlsx.summary, &format!("{orders:?}"));
+        assert_eq!(reviewed.summary["inputs"]["order_lines"], 4756);
+    }
+}
