@@ -556,11 +556,14 @@ impl Dataset {
 
     /// Adds `offset` to the table id of every record (the tables of earlier files).
     fn renumber_tables(&mut self, offset: u32) {
-        if offset == 0 {
-            return;
+        if offset != 0 {
+            self.origins_mut().for_each(|o| o.table.0 += offset);
         }
-        let origins = self
-            .targets
+    }
+
+    /// Where every record was read, to renumber or relocate them.
+    fn origins_mut(&mut self) -> impl Iterator<Item = &mut RowRef> {
+        self.targets
             .iter_mut()
             .map(|r| &mut r.origin)
             .chain(self.orders.iter_mut().map(|r| &mut r.origin))
@@ -569,10 +572,7 @@ impl Dataset {
             .chain(self.customers.iter_mut().map(|r| &mut r.origin))
             .chain(self.activities.iter_mut().map(|r| &mut r.origin))
             .chain(self.actions.iter_mut().map(|r| &mut r.origin))
-            .chain(self.proposals.iter_mut().map(|p| &mut p.row.origin));
-        for o in origins {
-            o.table.0 += offset;
-        }
+            .chain(self.proposals.iter_mut().map(|p| &mut p.row.origin))
     }
 
     /// Target rows that name a dimension declared in `qbr.toml` (by its key,
@@ -597,20 +597,7 @@ impl Dataset {
         for t in &mut self.tables {
             t.file = id;
         }
-        let origins = self
-            .targets
-            .iter_mut()
-            .map(|r| &mut r.origin)
-            .chain(self.orders.iter_mut().map(|r| &mut r.origin))
-            .chain(self.products.iter_mut().map(|r| &mut r.origin))
-            .chain(self.people.iter_mut().map(|r| &mut r.origin))
-            .chain(self.customers.iter_mut().map(|r| &mut r.origin))
-            .chain(self.activities.iter_mut().map(|r| &mut r.origin))
-            .chain(self.actions.iter_mut().map(|r| &mut r.origin))
-            .chain(self.proposals.iter_mut().map(|r| &mut r.row.origin));
-        for o in origins {
-            o.file = id;
-        }
+        self.origins_mut().for_each(|o| o.file = id);
     }
 
     fn pop_last(&mut self, role: Role) {

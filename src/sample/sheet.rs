@@ -204,17 +204,7 @@ fn write_row(
 /// # Errors
 /// [`Error::Write`] when the file cannot be written; see [`workbook_bytes`].
 pub fn write_workbook(path: &Path, sheets: &[SheetSpec], title: &str) -> Result<(), Error> {
-    let bytes = workbook_bytes(sheets, title)?;
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| Error::Write {
-            path: parent.to_path_buf(),
-            source,
-        })?;
-    }
-    std::fs::write(path, bytes).map_err(|source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    })
+    write_file(path, workbook_bytes(sheets, title)?)
 }
 
 /// The file format of generated order exports.
@@ -265,6 +255,7 @@ pub fn write_export(
     Ok(sheets.len())
 }
 
+/// Writes bytes to a file, creating parent folders.
 fn write_file(path: &Path, bytes: Vec<u8>) -> Result<(), Error> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|source| Error::Write {
