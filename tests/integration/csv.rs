@@ -152,13 +152,7 @@ fn a_bad_csv_cell_is_located_by_row_and_column() {
     let text = csv_text(",").replace("8808.32", "88o8.32");
     std::fs::write(dir.path().join("订单.csv"), text).unwrap();
     let loaded = crate::support::load(dir.path());
-    let located: Vec<String> = loaded
-        .diagnostics
-        .items()
-        .iter()
-        .filter(|d| d.code.to_string() == "row.number_invalid")
-        .map(|d| loaded.sources.locate(d.location.unwrap()))
-        .collect();
+    let located = crate::support::located(&loaded, "row.number_invalid");
     assert_eq!(located, ["订单.csv!5:E"]);
     // Not text at all: refused with a clear message.
     std::fs::write(

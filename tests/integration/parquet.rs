@@ -104,13 +104,7 @@ fn a_bad_parquet_cell_is_located_by_row_and_column_and_a_broken_file_is_named() 
     }
     std::fs::write(dir.path().join("订单.parquet"), &bytes).unwrap();
     let loaded = crate::support::load(dir.path());
-    let located: Vec<String> = loaded
-        .diagnostics
-        .items()
-        .iter()
-        .filter(|d| d.code.to_string() == "row.number_invalid")
-        .map(|d| loaded.sources.locate(d.location.unwrap()))
-        .collect();
+    let located = crate::support::located(&loaded, "row.number_invalid");
     assert_eq!(located, ["订单.parquet!5:E"]);
     // Truncated: refused with a clear message, never a panic.
     std::fs::write(dir.path().join("订单.parquet"), &bytes[..bytes.len() / 2]).unwrap();

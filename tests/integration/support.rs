@@ -49,6 +49,18 @@ pub fn load(dir: &Path) -> qbr::Loaded {
     .expect("inbox loads")
 }
 
+/// Where the findings of a code (`row.number_invalid`) are, as
+/// `file!sheet!cell` (`file!row:column` for CSV and Parquet).
+pub fn located(loaded: &qbr::Loaded, code: &str) -> Vec<String> {
+    loaded
+        .diagnostics
+        .items()
+        .iter()
+        .filter(|d| d.code.as_str() == code)
+        .map(|d| loaded.sources.locate(d.location.expect("a location")))
+        .collect()
+}
+
 /// Every file below `dir` with its bytes, sorted by relative path.
 pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
