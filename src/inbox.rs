@@ -29,6 +29,17 @@ pub struct InputFile {
     pub sha256: String,
 }
 
+impl InputFile {
+    /// The file's own name, without its folders (how a CSV or Parquet file's
+    /// one sheet is named, and part of its cache key).
+    pub fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// Why a file was not read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]

@@ -199,11 +199,7 @@ fn load_file_cached(
     dict: &HeaderDictionary,
     limits: &config::Limits,
 ) -> FileLoad {
-    let name = input
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = input.file_name();
     let key = cache.key(&name, &input.sha256);
     if let Some(mut parsed) = cache.get(&key) {
         parsed.relocate(id);

@@ -581,11 +581,7 @@ fn one_sheet(
     range: Option<Range<Data>>,
     visit: &mut SheetVisitor,
 ) -> Opened {
-    let name = input
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = input.file_name();
     if let Some(r) = range {
         visit(&SheetGrid::owned(file, SheetId(0), name.clone(), r));
     }
