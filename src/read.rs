@@ -40,6 +40,21 @@ pub fn cell_str<'c>(d: &'c DataRef) -> Option<&'c str> {
     }
 }
 
+/// A range of owned cells as the cells of a [`SheetGrid`], at the same places.
+fn owned_cells(range: &Range<Data>) -> Range<DataRef<'static>> {
+    let (Some(start), Some(end)) = (range.start(), range.end()) else {
+        return Range::empty();
+    };
+    let mut cells = Range::new(start, end);
+    for (r, c, v) in range.used_cells() {
+        if !matches!(v, Data::Empty) {
+            let at = (start.0 + r as u32, start.1 + c as u32);
+            cells.set_value(at, owned_cell(v.clone()));
+        }
+    }
+    cells
+}
+
 /// An owned cell as a cell of a [`SheetGrid`].
 fn owned_cell(d: Data) -> DataRef<'static> {
     match d {
@@ -128,17 +143,7 @@ impl SheetGrid<'static> {
         name: impl Into<String>,
         range: Range<Data>,
     ) -> Self {
-        let mut cells = Range::empty();
-        if let (Some(start), Some(end)) = (range.start(), range.end()) {
-            cells = Range::new(start, end);
-            for (r, c, v) in range.used_cells() {
-                if !matches!(v, Data::Empty) {
-                    let at = (start.0 + r as u32, start.1 + c as u32);
-                    cells.set_value(at, owned_cell(v.clone()));
-                }
-            }
-        }
-        SheetGrid::new(file, sheet, name, cells)
+        SheetGrid::new(file, sheet, name, owned_cells(&range))
     }
 }
 
@@ -700,9 +705,7 @@ where
     RS: std::io::Read + std::io::Seek,
     R: Reader<RS>,
 {
-    let range = wb.worksheet_range(name)?;
-    let grid = SheetGrid::owned(FileId(0), SheetId(0), "", range);
-    Ok(grid.range)
+    Ok(owned_cells(&wb.worksheet_range(name)?))
 }
 
 fn read_sheets<RS, R>(
