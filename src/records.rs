@@ -237,7 +237,7 @@ pub struct TargetRow {
 
 /// Shared text of order lines: a workbook repeats its customers, products and
 /// people on thousands of rows, so each distinct value is stored once per file.
-pub type Text = std::sync::Arc<str>;
+pub type Text = arcstr::ArcStr;
 
 /// One order line (订单明细 row): the actuals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
