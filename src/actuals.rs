@@ -7,6 +7,7 @@
 
 use crate::calendar::Period;
 use crate::ledger::{Entry, Ledger, Lifecycle, Sym, UnitMatch};
+use crate::money::ExactSum;
 use crate::records::{Dataset, Dimension, Measure};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet as HashSet;
@@ -91,7 +92,7 @@ pub fn additive_actuals(
         .enumerate()
         .map(|(i, q)| match q.measure {
             Measure::NewCustomers => Some(Decimal::from(sums.customers[i].len())),
-            m if is_additive(m) => Some(sums.sums[i]),
+            m if is_additive(m) => Some(sums.sums[i].total()),
             _ => None,
         })
         .collect()
@@ -181,14 +182,14 @@ impl<'q> QueryIndex<'q> {
 
 /// Sums and new-customer sets of a share of a quarter's lines, per query.
 struct Partial {
-    sums: Vec<Decimal>,
+    sums: Vec<ExactSum>,
     customers: Vec<HashSet<Sym>>,
 }
 
 impl Partial {
     fn new(n: usize) -> Partial {
         Partial {
-            sums: vec![Decimal::ZERO; n],
+            sums: vec![ExactSum::default(); n],
             customers: vec![HashSet::default(); n],
         }
     }
@@ -209,13 +210,13 @@ impl Partial {
             _ => None,
         };
         if let Some(v) = value {
-            self.sums[i] += v;
+            self.sums[i].add(v);
         }
     }
 
     fn merge(mut self, other: Partial) -> Partial {
         for (a, b) in self.sums.iter_mut().zip(other.sums) {
-            *a += b;
+            a.merge(b);
         }
         for (a, b) in self.customers.iter_mut().zip(other.customers) {
             a.extend(b);

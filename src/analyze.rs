@@ -13,6 +13,7 @@
 use crate::calendar::{Month, Period};
 use crate::config::Config;
 use crate::ledger::{Entry, Ledger, Lifecycle, Sym, UnitMatch};
+use crate::money::ExactSum;
 use crate::records::{Dataset, Dimension, Measure};
 use crate::text::match_key;
 use crate::tree::{ParentRef, TargetTree};
@@ -232,13 +233,6 @@ pub struct Tally {
     pub amount: Decimal,
 }
 
-impl Tally {
-    fn add(&mut self, amount: Decimal) {
-        self.lines += 1;
-        self.amount += amount;
-    }
-}
-
 /// Every order row of the inbox, accounted for: each one is read (and then
 /// counted in the period, counted as history, flagged as dated after the
 /// period, or set aside as a duplicate), rejected with its location, or a
@@ -268,20 +262,18 @@ pub struct Accounting {
 /// Accounts for every order row: see [`Accounting`].
 pub fn accounting(ds: &Dataset, ledger: &Ledger, period: Period) -> Accounting {
     let mut a = Accounting::default();
-    for o in &ds.orders {
-        a.read.add(o.amount);
-    }
-    for e in &ledger.entries {
-        let amount = ds.orders[e.order].amount;
-        match e.period.cmp(&period) {
-            std::cmp::Ordering::Less => a.history.add(amount),
-            std::cmp::Ordering::Equal => a.in_period.add(amount),
-            std::cmp::Ordering::Greater => a.after_period.add(amount),
-        }
-    }
-    for d in &ledger.duplicates {
-        a.duplicates.add(ds.orders[d.dropped].amount);
-    }
+    let tally = |lines: &mut dyn ExactSizeIterator<Item = usize>| Tally {
+        lines: lines.len(),
+        amount: lines.map(|i| ds.orders[i].amount).sum::<ExactSum>().total(),
+    };
+    let before = ledger.before(period);
+    let during = ledger.in_period(period);
+    let after = &ledger.entries[before.len() + during.len()..];
+    a.read = tally(&mut (0..ds.orders.len()));
+    a.history = tally(&mut before.iter().map(|e| e.order));
+    a.in_period = tally(&mut during.iter().map(|e| e.order));
+    a.after_period = tally(&mut after.iter().map(|e| e.order));
+    a.duplicates = tally(&mut ledger.duplicates.iter().map(|d| d.dropped));
     for (t, s) in ds.tables.iter().zip(&ds.stats) {
         if t.role != crate::recognize::Role::Orders {
             continue;
@@ -519,21 +511,28 @@ pub fn analyze(
             .or_default()
             .push(i);
     }
-    let dimensions: Vec<DimensionReview> = {
-        use rayon::prelude::*;
-        groups
-            .into_par_iter()
-            .map(|((_, d, m), nodes)| review_dimension(&ctx, d, m, &nodes))
-            .collect()
-    };
+    // The dimensions, and beside them the passes over the lines that do not need them.
+    let (dimensions, (inputs, (customers, monthly))) = rayon::join(
+        || {
+            use rayon::prelude::*;
+            groups
+                .into_par_iter()
+                .map(|((_, d, m), nodes)| review_dimension(&ctx, d, m, &nodes))
+                .collect::<Vec<DimensionReview>>()
+        },
+        || {
+            rayon::join(
+                || inputs(&ctx, files),
+                || rayon::join(|| customer_kpis(&ctx), || monthly(ledger, ds)),
+            )
+        },
+    );
     let total = dimensions
         .iter()
         .find(|d| d.dimension == Dimension::Total && d.measure == Measure::Sales)
         .and_then(|d| d.units.first().cloned());
-    let inputs = inputs(&ctx, files);
-    let resources = resources::review_actions(&ctx, &dimensions, as_of);
     Review {
-        resources,
+        resources: resources::review_actions(&ctx, &dimensions, as_of),
         period,
         as_of,
         in_progress: as_of < period.last_day(),
@@ -542,9 +541,9 @@ pub fn analyze(
         ranking: ranking(&dimensions),
         pace: pace(&ctx, &dimensions, as_of, elapsed),
         trend: trend(&ctx, &dimensions),
-        customers: customer_kpis(&ctx),
+        customers,
         funnel: funnel(&ctx),
-        monthly: monthly(ledger, ds),
+        monthly,
         total,
         dimensions,
         inputs,
@@ -553,11 +552,14 @@ pub fn analyze(
 }
 
 fn monthly(ledger: &Ledger, ds: &Dataset) -> Vec<(Month, Decimal)> {
-    let mut m: BTreeMap<Month, Decimal> = BTreeMap::new();
-    for e in &ledger.entries {
-        *m.entry(e.month).or_default() += ds.orders[e.order].amount;
+    let mut m: BTreeMap<Month, ExactSum> = BTreeMap::new();
+    // Entries run month by month within a quarter: one lookup per run.
+    for run in ledger.entries.chunk_by(|a, b| a.month == b.month) {
+        m.entry(run[0].month)
+            .or_default()
+            .merge(run.iter().map(|e| ds.orders[e.order].amount).sum());
     }
-    m.into_iter().collect()
+    m.into_iter().map(|(k, v)| (k, v.total())).collect()
 }
 
 fn inputs(ctx: &Ctx, files: usize) -> Inputs {
@@ -586,9 +588,9 @@ fn inputs(ctx: &Ctx, files: usize) -> Inputs {
 /// Line-based accumulators of one unit.
 #[derive(Default)]
 struct Acc {
-    sales: Decimal,
-    units: Decimal,
-    collected: Decimal,
+    sales: ExactSum,
+    units: ExactSum,
+    collected: ExactSum,
     customers: HashSet<Sym>,
     new_customers: HashSet<Sym>,
 }
@@ -613,6 +615,7 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
         .collect();
     let mut accs: Vec<Acc> = (0..nodes.len()).map(|_| Acc::default()).collect();
     let mut unassigned = Unassigned::default();
+    let mut unassigned_amount = ExactSum::default();
     let mut credited: Vec<usize> = Vec::with_capacity(8);
     let mut matched: Vec<usize> = Vec::with_capacity(8);
     let mut starts: Vec<usize> = Vec::with_capacity(8);
@@ -641,13 +644,17 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
         }
         if leaf.is_none() {
             unassigned.lines += 1;
-            unassigned.amount += o.amount;
+            unassigned_amount.add(o.amount);
         }
         for &c in &credited {
             let a = &mut accs[c];
-            a.sales += o.amount;
-            a.units += o.quantity.unwrap_or_default();
-            a.collected += o.collected.unwrap_or_default();
+            a.sales.add(o.amount);
+            if let Some(q) = o.quantity {
+                a.units.add(q);
+            }
+            if let Some(c) = o.collected {
+                a.collected.add(c);
+            }
             if needs_customers {
                 a.customers.insert(e.customer);
                 if e.lifecycle == Ok(Lifecycle::New) {
@@ -664,9 +671,9 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
             let row = &ctx.ds.targets[node.row];
             let a = &accs[l];
             let actual = match &m {
-                Measure::Sales => Some(a.sales),
-                Measure::Units => Some(a.units),
-                Measure::Collections => Some(a.collected),
+                Measure::Sales => Some(a.sales.total()),
+                Measure::Units => Some(a.units.total()),
+                Measure::Collections => Some(a.collected.total()),
                 Measure::NewCustomers => Some(Decimal::from(a.new_customers.len())),
                 Measure::Aov => aov(&d, &node.key, a, ctx),
                 Measure::RepurchaseRate => repurchase_rate(ctx, &d, &node.key),
@@ -702,6 +709,7 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
         })
         .collect();
     sort_units(&mut units, &d);
+    unassigned.amount = unassigned_amount.total();
     DimensionReview {
         dimension: d,
         measure: m,
@@ -754,7 +762,7 @@ fn aov(d: &Dimension, key: &str, a: &Acc, _ctx: &Ctx) -> Option<Decimal> {
     } else {
         a.customers.len()
     };
-    (n > 0).then(|| a.sales / Decimal::from(n))
+    (n > 0).then(|| a.sales.total() / Decimal::from(n))
 }
 
 /// Lines of a quarter in the scope of a unit; the customer dimension's
@@ -1074,12 +1082,12 @@ fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
     };
     let set = |lc: Lifecycle, lines: &[Entry]| -> (HashSet<Sym>, Decimal) {
         let mut s = HashSet::default();
-        let mut amount = Decimal::ZERO;
+        let mut amount = ExactSum::default();
         for e in lines.iter().filter(|e| e.lifecycle == Ok(lc)) {
             s.insert(e.customer);
-            amount += ctx.ds.orders[e.order].amount;
+            amount.add(ctx.ds.orders[e.order].amount);
         }
-        (s, amount)
+        (s, amount.total())
     };
     let (new, new_amount) = set(Lifecycle::New, lines);
     let (returning, ret_amount) = set(Lifecycle::Returning, lines);

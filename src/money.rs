@@ -9,6 +9,117 @@ use crate::text::{clean, fold_width};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;
 
+/// An exact running total of decimals, for sums over many order lines.
+///
+/// `Decimal + Decimal` realigns the two scales on every addition; this keeps
+/// one 128-bit integer at the largest scale seen, so adding a line is an
+/// integer addition. [`ExactSum::total`] equals the `Decimal` sum of the same
+/// values, value and scale, in any order: exact wherever that sum fits a
+/// `Decimal`. Past 128 bits (numbers no order book reaches) it carries on as a
+/// `Decimal` sum.
+///
+/// ```
+/// use qbr::money::ExactSum;
+/// use rust_decimal::Decimal;
+/// let mut sum = ExactSum::default();
+/// for v in ["1200.50", "0.125", "-3"] {
+///     sum.add(v.parse().unwrap());
+/// }
+/// assert_eq!(sum.total().to_string(), "1197.625");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExactSum {
+    units: i128,
+    scale: u32,
+    /// The sum as a `Decimal`, once `units` would overflow.
+    spilled: Option<Decimal>,
+}
+
+impl ExactSum {
+    /// Adds one value.
+    #[inline]
+    pub fn add(&mut self, value: Decimal) {
+        if let Some(s) = &mut self.spilled {
+            *s += value;
+            return;
+        }
+        let (scale, mantissa) = (value.scale(), value.mantissa());
+        let added = if scale == self.scale {
+            self.units.checked_add(mantissa)
+        } else if scale > self.scale {
+            10i128
+                .checked_pow(scale - self.scale)
+                .and_then(|f| self.units.checked_mul(f))
+                .and_then(|u| u.checked_add(mantissa))
+        } else {
+            10i128
+                .checked_pow(self.scale - scale)
+                .and_then(|f| mantissa.checked_mul(f))
+                .and_then(|m| self.units.checked_add(m))
+        };
+        match added {
+            Some(units) => {
+                self.units = units;
+                self.scale = self.scale.max(scale);
+            }
+            None => self.spilled = Some(self.total() + value),
+        }
+    }
+
+    /// Adds another partial sum (of another share of the lines).
+    pub fn merge(&mut self, other: ExactSum) {
+        match other.spilled {
+            Some(s) => self.add(s),
+            None => {
+                // Adds other's integer at its scale without a round trip.
+                self.add_units(other.units, other.scale);
+            }
+        }
+    }
+
+    fn add_units(&mut self, units: i128, scale: u32) {
+        match Decimal::try_from_i128_with_scale(units, scale) {
+            Ok(d) => self.add(d),
+            Err(_) => {
+                // Too wide for one Decimal: add it in two halves that fit.
+                let half = units / 2;
+                self.add_units(half, scale);
+                self.add_units(units - half, scale);
+            }
+        }
+    }
+
+    /// The total as a `Decimal`.
+    ///
+    /// # Panics
+    /// Past `Decimal::MAX` (about 7.9 × 10²⁸), as `Decimal` addition does.
+    pub fn total(&self) -> Decimal {
+        if let Some(s) = self.spilled {
+            return s;
+        }
+        let (mut units, mut scale) = (self.units, self.scale);
+        loop {
+            if let Ok(d) = Decimal::try_from_i128_with_scale(units, scale) {
+                return d;
+            }
+            // As Decimal addition does: fewer decimal places, rounded half to even.
+            assert!(scale > 0, "a sum beyond the largest Decimal");
+            let (q, r) = (units / 10, units % 10);
+            let round_up = r.abs() > 5 || (r.abs() == 5 && q % 2 != 0);
+            units = if round_up { q + r.signum() } else { q };
+            scale -= 1;
+        }
+    }
+}
+
+impl std::iter::Sum<Decimal> for ExactSum {
+    fn sum<I: Iterator<Item = Decimal>>(iter: I) -> Self {
+        let mut s = ExactSum::default();
+        iter.for_each(|v| s.add(v));
+        s
+    }
+}
+
 /// Why a text could not be read as a number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {

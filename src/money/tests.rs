@@ -151,3 +151,55 @@ proptest! {
         prop_assert_eq!(scaled, v * Decimal::from(10_000));
     }
 }
+
+fn decimal_strategy() -> impl Strategy<Value = Decimal> {
+    (any::<i64>(), 0u32..8).prop_map(|(m, scale)| Decimal::new(m % 10_000_000_000_000, scale))
+}
+
+proptest! {
+    /// An ExactSum is the Decimal sum of the same values: value and scale.
+    #[test]
+    fn exact_sum_equals_the_decimal_sum(values in prop::collection::vec(decimal_strategy(), 0..200)) {
+        let decimal = values.iter().fold(Decimal::ZERO, |a, &b| a + b);
+        let exact: ExactSum = values.iter().copied().sum();
+        prop_assert_eq!(exact.total(), decimal);
+        prop_assert_eq!(exact.total().scale(), decimal.scale());
+    }
+
+    /// Splitting the values into two partial sums and merging them changes nothing.
+    #[test]
+    fn merged_partial_sums_equal_one_sum(
+        values in prop::collection::vec(decimal_strategy(), 0..200),
+        cut in 0usize..200,
+    ) {
+        let cut = cut.min(values.len());
+        let whole: ExactSum = values.iter().copied().sum();
+        let mut left: ExactSum = values[..cut].iter().copied().sum();
+        left.merge(values[cut..].iter().copied().sum());
+        prop_assert_eq!(left.total(), whole.total());
+        prop_assert_eq!(left.total().scale(), whole.total().scale());
+    }
+}
+
+#[test]
+fn exact_sum_hand_computed() {
+    let mut s = ExactSum::default();
+    assert_eq!(s.total(), Decimal::ZERO);
+    for v in ["0.10", "0.20", "1.005", "-0.305"] {
+        s.add(d(v));
+    }
+    // 0.10 + 0.20 + 1.005 − 0.305 = 1.000 at the largest scale, 3.
+    assert_eq!(s.total().to_string(), "1.000");
+}
+
+#[test]
+fn exact_sum_past_128_bits_carries_on_as_a_decimal_sum() {
+    // 79,228,162,514,264,337,593,543.950335 (scale 6) is Decimal::MAX / 10^6;
+    // with a value at scale 28 the common scale overflows 128 bits.
+    let big = Decimal::MAX / Decimal::from(1_000_000);
+    let tiny = Decimal::new(1, 28);
+    let mut s = ExactSum::default();
+    s.add(big);
+    s.add(tiny);
+    assert_eq!(s.total(), big + tiny);
+}
