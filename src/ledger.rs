@@ -425,16 +425,18 @@ impl Keys {
     }
 }
 
-/// The symbols of one part's texts.
+/// The symbols of one part's texts: each distinct text has a local number,
+/// found by the text's address or its content, and the local number its symbol.
 struct Part<'a> {
-    by_address: HashMap<(usize, Canon), Sym>,
-    by_text: HashMap<(&'a str, Canon), Sym>,
+    by_address: HashMap<(usize, Canon), u32>,
+    by_text: HashMap<(&'a str, Canon), u32>,
+    syms: Vec<Sym>,
 }
 
 impl<'a> Part<'a> {
     /// Distinct texts numbered locally, with each one's canonical key.
     fn fold(texts: &TextList<'a>) -> (Part<'a>, Keys) {
-        let mut by_text: HashMap<(&'a str, Canon), Sym> = HashMap::default();
+        let mut by_text: HashMap<(&'a str, Canon), u32> = HashMap::default();
         let mut keys = Keys::default();
         let mut by_address = HashMap::default();
         by_address.reserve(texts.texts.len());
@@ -446,47 +448,35 @@ impl<'a> Part<'a> {
                 by_address.insert((t.as_ptr() as usize, c), place);
             }
         }
-        (
-            Part {
-                by_address,
-                by_text,
-            },
-            keys,
-        )
+        let part = Part {
+            by_address,
+            by_text,
+            syms: Vec::new(),
+        };
+        (part, keys)
     }
 
     fn get(&self, t: &str, c: Canon) -> Sym {
-        if !t.is_empty()
+        let local = if !t.is_empty()
             && let Some(&s) = self.by_address.get(&(t.as_ptr() as usize, c))
         {
-            return s;
-        }
-        self.by_text[&(t, c)]
+            s
+        } else {
+            self.by_text[&(t, c)]
+        };
+        self.syms[local as usize]
     }
 }
 
 impl<'a> SymbolMap<'a> {
     fn build(lists: Vec<TextList<'a>>, part_of_table: Vec<u32>, symbols: &mut Symbols) -> Self {
         use rayon::prelude::*;
-        let folded: Vec<(Part<'a>, Keys)> = lists.par_iter().map(Part::fold).collect();
-        let mut parts = Vec::with_capacity(folded.len());
-        for (part, keys) in folded {
-            let syms: Vec<Sym> = keys.iter().map(|k| symbols.intern_str(k)).collect();
-            parts.push((part, syms));
+        let (mut parts, keys): (Vec<Part<'a>>, Vec<Keys>) =
+            lists.par_iter().map(Part::fold).unzip();
+        // Numbered part by part, in first-seen order.
+        for (part, keys) in parts.iter_mut().zip(&keys) {
+            part.syms = keys.iter().map(|k| symbols.intern_str(k)).collect();
         }
-        let parts = parts
-            .into_par_iter()
-            .map(|(mut part, syms)| {
-                for s in part
-                    .by_text
-                    .values_mut()
-                    .chain(part.by_address.values_mut())
-                {
-                    *s = syms[*s as usize];
-                }
-                part
-            })
-            .collect();
         SymbolMap {
             parts,
             part_of_table,
@@ -634,27 +624,46 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             map.of_line(o).get(&o.customer, Canon::Name)
         })
         .collect();
-    let history_start = distinct.iter().map(|&i| ds.orders[i].date).min();
-    let latest = distinct
-        .iter()
-        .map(|&i| Period::of(ds.orders[i].date))
-        .max();
+    let dates = distinct.par_iter().map(|&i| ds.orders[i].date);
+    let (history_start, latest) = dates.clone().min().zip(dates.max().map(Period::of)).unzip();
     // The quarter of bit 0; older quarters share it (they are "before" any window qbr asks about).
     let base = latest.map(|l| l.offset(-(QuarterBits::BITS as i32 - 1)));
     let bit = |p: Period| -> u32 {
         base.map(|b| (quarter_index(p) - quarter_index(b)).max(0) as u32)
             .unwrap_or(0)
     };
-    let mut quarters: Vec<QuarterBits> = vec![0; n];
-    let mut first_seen: Vec<Option<NaiveDate>> = vec![None; n];
-    for (&i, &c) in distinct.iter().zip(&customers) {
-        let date = ds.orders[i].date;
-        quarters[c as usize] |= 1 << bit(Period::of(date));
-        let f = &mut first_seen[c as usize];
-        if f.is_none_or(|f| date < f) {
-            *f = Some(date);
-        }
-    }
+    // Each half of the lines in parallel, then merged: the same bits and minimum.
+    let half = distinct.len().div_ceil(2).max(1);
+    let (quarters, first_seen) = distinct
+        .par_chunks(half)
+        .zip(customers.par_chunks(half))
+        .map(|(lines, custs)| {
+            let mut quarters: Vec<QuarterBits> = vec![0; n];
+            let mut first_seen: Vec<Option<NaiveDate>> = vec![None; n];
+            for (&i, &c) in lines.iter().zip(custs) {
+                let date = ds.orders[i].date;
+                quarters[c as usize] |= 1 << bit(Period::of(date));
+                let f = &mut first_seen[c as usize];
+                if f.is_none_or(|f| date < f) {
+                    *f = Some(date);
+                }
+            }
+            (quarters, first_seen)
+        })
+        .reduce_with(|(mut qa, mut fa), (qb, fb)| {
+            for (a, b) in qa.iter_mut().zip(qb) {
+                *a |= b;
+            }
+            for (a, b) in fa.iter_mut().zip(fb) {
+                if let Some(b) = b
+                    && a.is_none_or(|a| b < a)
+                {
+                    *a = Some(b);
+                }
+            }
+            (qa, fa)
+        })
+        .unwrap_or_else(|| (vec![0; n], vec![None; n]));
     let churn = config.churn_quarters as i32;
     let mut entries: Vec<Entry> = distinct
         .par_iter()
