@@ -14,7 +14,7 @@ if [ ! -d "$data" ]; then
   mkdir -p "$(dirname "$data")"
   ./target/release/qbr sample-data "$data" --scale "$scale"
 fi
-echo "== inbox: $(find "$data" -name '*.xlsx' | wc -l) workbooks, $(du -sh "$data" | cut -f1)"
+echo "== inbox: $(find "$data/" -name '*.xlsx' | wc -l) workbooks, $(du -sh "$data/" | cut -f1)"
 
 hyperfine --warmup 1 --runs 5 \
   -n floor "./target/release/examples/parse_floor '$data'" \

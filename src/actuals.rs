@@ -196,11 +196,10 @@ impl Partial {
 
     /// Adds a line to query `i`'s figure.
     fn add(&mut self, e: &Entry, ds: &Dataset, measure: &Measure, i: usize) {
-        let o = &ds.orders[e.order];
         let value = match measure {
-            Measure::Sales => Some(o.amount),
-            Measure::Units => o.quantity,
-            Measure::Collections => o.collected,
+            Measure::Sales => Some(e.amount),
+            Measure::Units => ds.orders[e.order].quantity,
+            Measure::Collections => ds.orders[e.order].collected,
             Measure::NewCustomers => {
                 if e.lifecycle == Ok(Lifecycle::New) {
                     self.customers[i].insert(e.customer);

@@ -12,7 +12,7 @@
 
 use crate::calendar::{Month, Period};
 use crate::config::Config;
-use crate::ledger::{Entry, Ledger, Lifecycle, Sym, UnitMatch};
+use crate::ledger::{Duplicate, Entry, Ledger, Lifecycle, Sym, UnitMatch};
 use crate::money::ExactSum;
 use crate::records::{Dataset, Dimension, Measure};
 use crate::text::match_key;
@@ -262,18 +262,19 @@ pub struct Accounting {
 /// Accounts for every order row: see [`Accounting`].
 pub fn accounting(ds: &Dataset, ledger: &Ledger, period: Period) -> Accounting {
     let mut a = Accounting::default();
-    let tally = |lines: &mut dyn ExactSizeIterator<Item = usize>| Tally {
-        lines: lines.len(),
-        amount: lines.map(|i| ds.orders[i].amount).sum::<ExactSum>().total(),
+    let tally = |amounts: &mut dyn ExactSizeIterator<Item = Decimal>| Tally {
+        lines: amounts.len(),
+        amount: amounts.sum::<ExactSum>().total(),
     };
     let before = ledger.before(period);
     let during = ledger.in_period(period);
     let after = &ledger.entries[before.len() + during.len()..];
-    a.read = tally(&mut (0..ds.orders.len()));
-    a.history = tally(&mut before.iter().map(|e| e.order));
-    a.in_period = tally(&mut during.iter().map(|e| e.order));
-    a.after_period = tally(&mut after.iter().map(|e| e.order));
-    a.duplicates = tally(&mut ledger.duplicates.iter().map(|d| d.dropped));
+    a.read = tally(&mut ds.orders.iter().map(|o| o.amount));
+    a.history = tally(&mut before.iter().map(|e| e.amount));
+    a.in_period = tally(&mut during.iter().map(|e| e.amount));
+    a.after_period = tally(&mut after.iter().map(|e| e.amount));
+    let dropped = |d: &Duplicate| ds.orders[d.dropped].amount;
+    a.duplicates = tally(&mut ledger.duplicates.iter().map(dropped));
     for (t, s) in ds.tables.iter().zip(&ds.stats) {
         if t.role != crate::recognize::Role::Orders {
             continue;
@@ -523,7 +524,7 @@ pub fn analyze(
         || {
             rayon::join(
                 || inputs(&ctx, files),
-                || rayon::join(|| customer_kpis(&ctx), || monthly(ledger, ds)),
+                || rayon::join(|| customer_kpis(&ctx), || monthly(ledger)),
             )
         },
     );
@@ -551,13 +552,13 @@ pub fn analyze(
     }
 }
 
-fn monthly(ledger: &Ledger, ds: &Dataset) -> Vec<(Month, Decimal)> {
+fn monthly(ledger: &Ledger) -> Vec<(Month, Decimal)> {
     let mut m: BTreeMap<Month, ExactSum> = BTreeMap::new();
     // Entries run month by month within a quarter: one lookup per run.
     for run in ledger.entries.chunk_by(|a, b| a.month == b.month) {
         m.entry(run[0].month)
             .or_default()
-            .merge(run.iter().map(|e| ds.orders[e.order].amount).sum());
+            .merge(run.iter().map(|e| e.amount).sum());
     }
     m.into_iter().map(|(k, v)| (k, v.total())).collect()
 }
@@ -573,10 +574,7 @@ fn inputs(ctx: &Ctx, files: usize) -> Inputs {
     Inputs {
         files,
         order_lines: in_period.len(),
-        order_amount: in_period
-            .iter()
-            .map(|e| ctx.ds.orders[e.order].amount)
-            .sum(),
+        order_amount: in_period.iter().map(|e| e.amount).sum::<ExactSum>().total(),
         duplicate_lines: dups.len(),
         duplicate_amount: dups.iter().map(|d| ctx.ds.orders[d.dropped].amount).sum(),
         rejected_rows: ctx.ds.stats.iter().map(|s| s.rows_rejected).sum(),
@@ -620,8 +618,16 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
     let mut matched: Vec<usize> = Vec::with_capacity(8);
     let mut starts: Vec<usize> = Vec::with_capacity(8);
     let needs_customers = matches!(m, Measure::NewCustomers | Measure::Aov);
+    let needs_line = matches!(m, Measure::Units | Measure::Collections);
     for e in ctx.ledger.in_period(ctx.period) {
-        let o = &ctx.ds.orders[e.order];
+        // Units and collections are read from the order line, only when asked.
+        let (quantity, collected) = match needs_line {
+            true => {
+                let o = &ctx.ds.orders[e.order];
+                (o.quantity, o.collected)
+            }
+            false => (None, None),
+        };
         credited.clear();
         matched.clear();
         matched.extend((0..nodes.len()).filter(|&l| e.matches(&d, matchers[l])));
@@ -644,15 +650,15 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
         }
         if leaf.is_none() {
             unassigned.lines += 1;
-            unassigned_amount.add(o.amount);
+            unassigned_amount.add(e.amount);
         }
         for &c in &credited {
             let a = &mut accs[c];
-            a.sales.add(o.amount);
-            if let Some(q) = o.quantity {
+            a.sales.add(e.amount);
+            if let Some(q) = quantity {
                 a.units.add(q);
             }
-            if let Some(c) = o.collected {
+            if let Some(c) = collected {
                 a.collected.add(c);
             }
             if needs_customers {
@@ -1085,7 +1091,7 @@ fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
         let mut amount = ExactSum::default();
         for e in lines.iter().filter(|e| e.lifecycle == Ok(lc)) {
             s.insert(e.customer);
-            amount.add(ctx.ds.orders[e.order].amount);
+            amount.add(e.amount);
         }
         (s, amount.total())
     };

@@ -60,7 +60,7 @@ pub fn incentives(x: &crate::next::Inputs) -> Vec<PersonIncentive> {
     let mut sales: HashMap<String, PersonSales> = HashMap::new();
     for e in x.ledger.in_period(x.review.period) {
         let Some(p) = e.person else { continue };
-        let amount = ds.orders[e.order].amount;
+        let amount = e.amount;
         let entry = sales
             .entry(x.ledger.symbols.name(p).to_string())
             .or_default();

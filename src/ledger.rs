@@ -152,6 +152,9 @@ impl Symbols {
 pub struct Entry {
     /// Index into [`Dataset::orders`].
     pub order: usize,
+    /// The line's amount, beside its units so that passes summing over
+    /// entries read one vector in order instead of every order line.
+    pub amount: Decimal,
     pub period: Period,
     pub month: Month,
     pub customer: Sym,
@@ -434,28 +437,6 @@ struct Part<'a> {
 }
 
 impl<'a> Part<'a> {
-    /// Distinct texts numbered locally, with each one's canonical key.
-    fn fold(texts: &TextList<'a>) -> (Part<'a>, Keys) {
-        let mut by_text: HashMap<(&'a str, Canon), u32> = HashMap::default();
-        let mut keys = Keys::default();
-        let mut by_address = HashMap::default();
-        by_address.reserve(texts.texts.len());
-        for &(t, c) in &texts.texts {
-            let place = *by_text
-                .entry((t, c))
-                .or_insert_with(|| keys.push(&c.apply(t)));
-            if !t.is_empty() {
-                by_address.insert((t.as_ptr() as usize, c), place);
-            }
-        }
-        let part = Part {
-            by_address,
-            by_text,
-            syms: Vec::new(),
-        };
-        (part, keys)
-    }
-
     fn get(&self, t: &str, c: Canon) -> Sym {
         let local = if !t.is_empty()
             && let Some(&s) = self.by_address.get(&(t.as_ptr() as usize, c))
@@ -469,10 +450,9 @@ impl<'a> Part<'a> {
 }
 
 impl<'a> SymbolMap<'a> {
-    fn build(lists: Vec<TextList<'a>>, part_of_table: Vec<u32>, symbols: &mut Symbols) -> Self {
-        use rayon::prelude::*;
+    fn build(folded: Vec<PartBuilder<'a>>, part_of_table: Vec<u32>, symbols: &mut Symbols) -> Self {
         let (mut parts, keys): (Vec<Part<'a>>, Vec<Keys>) =
-            lists.par_iter().map(Part::fold).unzip();
+            folded.into_iter().map(PartBuilder::finish).unzip();
         // Numbered part by part, in first-seen order.
         for (part, keys) in parts.iter_mut().zip(&keys) {
             part.syms = keys.iter().map(|k| symbols.intern_str(k)).collect();
@@ -494,18 +474,39 @@ impl<'a> SymbolMap<'a> {
     }
 }
 
-/// Texts to fold, each allocation once.
+/// A part's texts as they are met: each allocation is looked up once by its
+/// address; a text not met before gets a local number (shared by equal texts)
+/// and its canonical key.
 #[derive(Default)]
-struct TextList<'a> {
-    texts: Vec<(&'a str, Canon)>,
-    seen: FxHashSet<(usize, Canon)>,
+struct PartBuilder<'a> {
+    by_address: HashMap<(usize, Canon), u32>,
+    by_text: HashMap<(&'a str, Canon), u32>,
+    keys: Keys,
 }
 
-impl<'a> TextList<'a> {
+impl<'a> PartBuilder<'a> {
     fn add(&mut self, t: &'a str, c: Canon) {
-        if t.is_empty() || self.seen.insert((t.as_ptr() as usize, c)) {
-            self.texts.push((t, c));
+        let address = (t.as_ptr() as usize, c);
+        if !t.is_empty() && self.by_address.contains_key(&address) {
+            return;
         }
+        let keys = &mut self.keys;
+        let place = *self
+            .by_text
+            .entry((t, c))
+            .or_insert_with(|| keys.push(&c.apply(t)));
+        if !t.is_empty() {
+            self.by_address.insert(address, place);
+        }
+    }
+
+    fn finish(self) -> (Part<'a>, Keys) {
+        let part = Part {
+            by_address: self.by_address,
+            by_text: self.by_text,
+            syms: Vec::new(),
+        };
+        (part, self.keys)
     }
 
     /// Every text an order line has the ledger fold.
@@ -553,7 +554,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
 
     // Every text the ledger folds, once per allocation: the masters' first,
     // then each order table's, folded in parallel.
-    let mut texts = TextList::default();
+    let mut texts = PartBuilder::default();
     for p in &ds.products {
         texts.add(&p.product, Canon::Name);
         texts.add(&p.class, Canon::Class);
@@ -580,7 +581,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let (groups, part_of_table) = lines_by_table(ds, &distinct);
     let mut lists = vec![texts];
     lists.par_extend(groups.par_iter().map(|lines| {
-        let mut list = TextList::default();
+        let mut list = PartBuilder::default();
         for &i in lines {
             list.add_line(&ds.orders[i]);
         }
@@ -665,13 +666,20 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         })
         .unwrap_or_else(|| (vec![0; n], vec![None; n]));
     let churn = config.churn_quarters as i32;
-    let mut entries: Vec<Entry> = distinct
+    // The lines in quarter order, stable (line order within a quarter): their
+    // positions are sorted, then the entries are built in that order.
+    let mut in_order: Vec<(Period, u32)> = distinct
         .par_iter()
-        .zip(customers.par_iter())
-        .map(|(&i, &customer)| {
+        .enumerate()
+        .map(|(k, &i)| (Period::of(ds.orders[i].date), k as u32))
+        .collect();
+    in_order.par_sort_by_key(|&(period, _)| period);
+    let entries: Vec<Entry> = in_order
+        .par_iter()
+        .map(|&(period, k)| {
+            let (i, customer) = (distinct[k as usize], customers[k as usize]);
             let o = &ds.orders[i];
             let syms = map.of_line(o);
-            let period = Period::of(o.date);
             let lifecycle = match &o.customer_type {
                 Some(t) => Lifecycle::parse(t).ok_or(LifecycleIssue::UnknownType),
                 None => {
@@ -699,6 +707,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             let master = person.and_then(|p| team[p as usize]);
             Entry {
                 order: i,
+                amount: o.amount,
                 period,
                 month: Month::of(o.date),
                 customer,
@@ -724,9 +733,6 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             }
         })
         .collect();
-    // Entries come in line order; a stable sort by quarter keeps that order
-    // within each quarter.
-    entries.par_sort_by_key(|e| e.period);
     let mut by_period: BTreeMap<Period, (usize, usize)> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
         by_period.entry(e.period).or_insert((i, i)).1 = i + 1;

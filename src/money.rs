@@ -153,7 +153,13 @@ pub fn decimal_from_f64(v: f64) -> Result<Decimal, NumberError> {
     if v.abs() < 1e11 {
         let scaled = (v * 1e4).round();
         if scaled / 1e4 == v {
-            return Ok(Decimal::new(scaled as i64, 4).normalize());
+            // Without trailing zeros, as `normalize` would give.
+            let (mut units, mut places) = (scaled as i64, 4);
+            while places > 0 && units % 10 == 0 {
+                units /= 10;
+                places -= 1;
+            }
+            return Ok(Decimal::new(units, places));
         }
     }
     // Rust's `Display` for f64 prints the shortest string that round-trips.

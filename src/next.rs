@@ -25,7 +25,7 @@ use crate::analyze::{Review, Status, UnitReview};
 use crate::calendar::{Month, Period};
 use crate::config::Config;
 use crate::ledger::Ledger;
-use crate::money::{allocate, format_percent};
+use crate::money::{ExactSum, allocate, format_percent};
 use crate::records::{Dataset, Dimension, Measure};
 use crate::text::match_key;
 use crate::tree::{ParentRef, TargetLine, TargetTree};
@@ -404,8 +404,9 @@ pub fn previous_completions(x: &Inputs) -> HashMap<usize, (Decimal, bool)> {
         .ledger
         .in_period(prev_period)
         .iter()
-        .map(|e| x.dataset.orders[e.order].amount)
-        .sum();
+        .map(|e| e.amount)
+        .sum::<ExactSum>()
+        .total();
     let deflator = x
         .tree
         .total(&Measure::Sales)
@@ -626,7 +627,7 @@ fn product_levers(x: &Inputs, short: &[(usize, &UnitReview)]) -> Vec<Suggestion>
                 .iter()
                 .filter(|e| e.matches(&Dimension::Region, region))
             {
-                let amount = x.dataset.orders[e.order].amount;
+                let amount = e.amount;
                 in_region += amount;
                 if e.matches(&Dimension::Product, class) {
                     of_class += amount;
@@ -813,7 +814,7 @@ fn month_weights(x: &Inputs, next: Period) -> Option<[Decimal; 3]> {
     let mut w = [Decimal::ZERO; 3];
     for e in x.ledger.in_period(year_before) {
         if let Some(k) = months.iter().position(|m| *m == e.month) {
-            w[k] += x.dataset.orders[e.order].amount;
+            w[k] += e.amount;
         }
     }
     let sum: Decimal = w.iter().sum();

@@ -447,8 +447,7 @@ fn team(
     let mut sales: BTreeMap<String, Decimal> = BTreeMap::new();
     for e in ledger.in_period(prev) {
         if let Some(p) = e.person {
-            *sales.entry(ledger.symbols.name(p).to_string()).or_default() +=
-                ds.orders[e.order].amount;
+            *sales.entry(ledger.symbols.name(p).to_string()).or_default() += e.amount;
         }
     }
     let history = !sales.is_empty();

@@ -1208,22 +1208,24 @@ fn display_raw(d: &DataRef) -> String {
 
 /// Reads a number cell. `Ok(None)` for an empty cell; `Err(text found)` otherwise.
 fn read_number(d: &DataRef, c: &ColumnMap, scaled: bool) -> Result<Option<Decimal>, String> {
-    let scale = if scaled { c.scale } else { Decimal::ONE };
-    let percent = if c.percent {
-        Decimal::new(1, 2)
-    } else {
-        Decimal::ONE
+    // The column's unit and per-cent, skipped when they are 1 (most cells):
+    // multiplying by 1 would give the same value at the same scale.
+    let unit = |v: Decimal| {
+        let v = if scaled && c.scale != Decimal::ONE {
+            v * c.scale
+        } else {
+            v
+        };
+        if c.percent { v * Decimal::new(1, 2) } else { v }
     };
     let v = match (d, cell_str(d)) {
         (DataRef::Empty, _) => return Ok(None),
         (_, Some(s)) if clean(s).is_empty() => return Ok(None),
-        (DataRef::Int(i), _) => Decimal::from(*i) * scale * percent,
-        (DataRef::Float(f), _) => {
-            decimal_from_f64(*f).map_err(|e| e.to_string())? * scale * percent
-        }
+        (DataRef::Int(i), _) => unit(Decimal::from(*i)),
+        (DataRef::Float(f), _) => unit(decimal_from_f64(*f).map_err(|e| e.to_string())?),
         (_, Some(s)) => match parse_amount_parts(s) {
             Ok((v, true)) => v,
-            Ok((v, false)) => v * scale * percent,
+            Ok((v, false)) => unit(v),
             Err(NumberError::Empty) => return Ok(None),
             Err(_) => return Err(clean(s).to_string()),
         },

@@ -852,7 +852,7 @@ fn fold_by<'a>(
     let mut out: BTreeMap<String, (usize, usize, Decimal)> = BTreeMap::new();
     for e in ctx.ledger.in_period(ctx.period) {
         if let Some(v) = value(e) {
-            let amount = ctx.dataset.orders[e.order].amount;
+            let amount = e.amount;
             let slot = out.entry(v).or_insert((e.order, 0, Decimal::ZERO));
             slot.1 += 1;
             slot.2 += amount;

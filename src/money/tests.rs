@@ -143,6 +143,16 @@ proptest! {
         prop_assert_eq!(back, v);
     }
 
+    /// The fast path for short decimals gives the decimal of the formatted
+    /// double, scale included (no trailing zeros).
+    #[test]
+    fn f64_fast_path_matches_the_formatted_double(units in -999_999_999_999_999i64..999_999_999_999_999i64) {
+        let v = units as f64 / 1e4;
+        let fast = decimal_from_f64(v).unwrap();
+        let slow = Decimal::from_str(&format!("{v}")).unwrap().normalize();
+        prop_assert_eq!(fast.to_string(), slow.to_string());
+    }
+
     /// A `万` suffix scales by exactly 10,000.
     #[test]
     fn wan_scales_exactly(cents in 0i64..1_000_000_000i64) {
