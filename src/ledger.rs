@@ -110,40 +110,118 @@ pub type Sym = u32;
 /// Canonical keys stored once; entries refer to them by [`Sym`].
 #[derive(Debug, Clone, Default)]
 pub struct Symbols {
-    ids: HashMap<String, Sym>,
+    /// The symbol of each key, in one map per shard of the keys' hashes (so
+    /// the maps are built in parallel); empty when there are no symbols.
+    ids: Vec<HashMap<String, Sym>>,
     names: Vec<String>,
 }
 
+/// How many shards the keys are numbered in, in parallel.
+const SHARDS: usize = 16;
+
+fn shard_of(key: &str) -> usize {
+    use std::hash::BuildHasher;
+    (rustc_hash::FxBuildHasher.hash_one(key) >> 32) as usize % SHARDS
+}
+
 impl Symbols {
-    /// The symbol of a canonical key, adding it when new.
-    pub fn intern(&mut self, key: String) -> Sym {
-        let next = self.names.len() as Sym;
-        match self.ids.entry(key) {
-            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                self.names.push(e.key().clone());
-                e.insert(next);
-                next
-            }
-        }
-    }
-
-    /// [`Symbols::intern`] for a borrowed key, copied only when new.
-    pub fn intern_str(&mut self, key: &str) -> Sym {
-        if let Some(&s) = self.ids.get(key) {
-            return s;
-        }
-        self.intern(key.to_string())
-    }
-
     /// The symbol of a canonical key, when any line uses it.
     pub fn get(&self, key: &str) -> Option<Sym> {
-        self.ids.get(key).copied()
+        self.ids.get(shard_of(key))?.get(key).copied()
     }
 
     /// The canonical key of a symbol.
     pub fn name(&self, s: Sym) -> &str {
         &self.names[s as usize]
+    }
+
+    /// Numbers the keys of every part as one pass over the parts in order
+    /// would: a key's symbol is the number of distinct keys first met before
+    /// it. Keys are split into shards by hash, each shard finds its distinct
+    /// keys and where each was first met, in parallel; the first meetings,
+    /// sorted by place, give the numbers. Returns each part's symbols by key.
+    fn number(parts: &[Keys]) -> (Symbols, Vec<Vec<Sym>>) {
+        use rayon::prelude::*;
+        // Per part, per shard: the numbers of the part's keys in that shard.
+        let buckets: Vec<Vec<Vec<u32>>> = parts
+            .par_iter()
+            .map(|keys| {
+                let mut b = vec![Vec::new(); SHARDS];
+                for (i, k) in keys.iter().enumerate() {
+                    b[shard_of(k)].push(i as u32);
+                }
+                b
+            })
+            .collect();
+        struct Shard<'k> {
+            /// Distinct keys with the place (part, key number) first met.
+            firsts: Vec<((u32, u32), &'k str)>,
+            /// Per part, the shard's number of each key in its bucket.
+            locals: Vec<Vec<u32>>,
+        }
+        let shards: Vec<Shard> = (0..SHARDS)
+            .into_par_iter()
+            .map(|shard| {
+                let mut seen: HashMap<&str, u32> = HashMap::default();
+                let mut firsts = Vec::new();
+                let locals = parts
+                    .iter()
+                    .zip(&buckets)
+                    .enumerate()
+                    .map(|(p, (keys, b))| {
+                        b[shard]
+                            .iter()
+                            .map(|&i| {
+                                let k = keys.get(i as usize);
+                                *seen.entry(k).or_insert_with(|| {
+                                    firsts.push(((p as u32, i), k));
+                                    (firsts.len() - 1) as u32
+                                })
+                            })
+                            .collect()
+                    })
+                    .collect();
+                Shard { firsts, locals }
+            })
+            .collect();
+        let mut met: Vec<((u32, u32), u32, u32)> = shards
+            .iter()
+            .enumerate()
+            .flat_map(|(s, sh)| {
+                let firsts = sh.firsts.iter().enumerate();
+                firsts.map(move |(l, &(place, _))| (place, s as u32, l as u32))
+            })
+            .collect();
+        met.par_sort_unstable();
+        let mut global: Vec<Vec<Sym>> = shards.iter().map(|s| vec![0; s.firsts.len()]).collect();
+        for (n, &(_, s, l)) in met.iter().enumerate() {
+            global[s as usize][l as usize] = n as Sym;
+        }
+        let names = met
+            .par_iter()
+            .map(|&(_, s, l)| shards[s as usize].firsts[l as usize].1.to_string())
+            .collect();
+        let ids = shards
+            .par_iter()
+            .zip(&global)
+            .map(|(sh, g)| {
+                let firsts = sh.firsts.iter().zip(g);
+                firsts.map(|(&(_, k), &sym)| (k.to_string(), sym)).collect()
+            })
+            .collect();
+        let syms = (0..parts.len())
+            .into_par_iter()
+            .map(|p| {
+                let mut syms = vec![0; parts[p].len()];
+                for (shard, sh) in shards.iter().enumerate() {
+                    for (&i, &l) in buckets[p][shard].iter().zip(&sh.locals[p]) {
+                        syms[i as usize] = global[shard][l as usize];
+                    }
+                }
+                syms
+            })
+            .collect();
+        (Symbols { ids, names }, syms)
     }
 }
 
@@ -423,8 +501,17 @@ impl Keys {
     }
 
     fn iter(&self) -> impl Iterator<Item = &str> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
-        starts.zip(&self.ends).map(|(a, &b)| &self.text[a..b])
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Key number `i`.
+    fn get(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        &self.text[start..self.ends[i]]
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
     }
 }
 
@@ -450,17 +537,18 @@ impl<'a> Part<'a> {
 }
 
 impl<'a> SymbolMap<'a> {
-    fn build(folded: Vec<PartBuilder<'a>>, part_of_table: Vec<u32>, symbols: &mut Symbols) -> Self {
+    fn build(folded: Vec<PartBuilder<'a>>, part_of_table: Vec<u32>) -> (Self, Symbols) {
         let (mut parts, keys): (Vec<Part<'a>>, Vec<Keys>) =
             folded.into_iter().map(PartBuilder::finish).unzip();
-        // Numbered part by part, in first-seen order.
-        for (part, keys) in parts.iter_mut().zip(&keys) {
-            part.syms = keys.iter().map(|k| symbols.intern_str(k)).collect();
+        let (symbols, syms) = Symbols::number(&keys);
+        for (part, syms) in parts.iter_mut().zip(syms) {
+            part.syms = syms;
         }
-        SymbolMap {
+        let map = SymbolMap {
             parts,
             part_of_table,
-        }
+        };
+        (map, symbols)
     }
 
     /// The masters' symbols.
@@ -592,8 +680,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         .into_iter()
         .map(|p| p.wrapping_add(1))
         .collect();
-    let mut symbols = Symbols::default();
-    let map = SymbolMap::build(lists, part_of_table, &mut symbols);
+    let (map, symbols) = SymbolMap::build(lists, part_of_table);
     let n = symbols.names.len();
 
     let masters = map.masters();

@@ -185,3 +185,46 @@ mod across_tables {
         assert_eq!(ledger.entries[0].person, so2.person);
     }
 }
+
+mod numbering {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Numbering keys shard by shard in parallel gives the numbers one
+        /// pass over the parts in order gives, and finds every key back.
+        #[test]
+        fn keys_are_numbered_in_first_seen_order(
+            parts in prop::collection::vec(prop::collection::vec("[a-e]{1,3}", 0..40), 0..12)
+        ) {
+            let keys: Vec<Keys> = parts
+                .iter()
+                .map(|p| {
+                    let mut k = Keys::default();
+                    for s in p {
+                        k.push(s);
+                    }
+                    k
+                })
+                .collect();
+            let (symbols, syms) = Symbols::number(&keys);
+            let mut seen: std::collections::HashMap<&str, Sym> = Default::default();
+            let mut names: Vec<&str> = Vec::new();
+            for (p, part) in parts.iter().enumerate() {
+                for (i, key) in part.iter().enumerate() {
+                    let next = seen.len() as Sym;
+                    let expected = *seen.entry(key.as_str()).or_insert_with(|| {
+                        names.push(key);
+                        next
+                    });
+                    prop_assert_eq!(syms[p][i], expected);
+                    prop_assert_eq!(symbols.get(key), Some(expected));
+                }
+            }
+            for (n, name) in names.iter().enumerate() {
+                prop_assert_eq!(symbols.name(n as Sym), *name);
+            }
+            prop_assert_eq!(symbols.get("zzzz"), None);
+        }
+    }
+}
