@@ -635,13 +635,9 @@ fn lines_by_table(ds: &Dataset, distinct: &[usize]) -> (Vec<Vec<usize>>, Vec<u32
 /// Bit `i` set: the customer ordered in the `i`-th quarter from the first one.
 type QuarterBits = u128;
 
-/// Builds the ledger: removes duplicates, then attributes every line.
-pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
-    use rayon::prelude::*;
-    let (distinct, duplicates) = find_duplicates(ds);
-
-    // Every text the ledger folds, once per allocation: the masters' first,
-    // then each order table's, folded in parallel.
+/// The texts of the master data: products, people, customers, then the
+/// masters' custom dimension values.
+fn master_texts(ds: &Dataset) -> PartBuilder<'_> {
     let mut texts = PartBuilder::default();
     for p in &ds.products {
         texts.add(&p.product, Canon::Name);
@@ -666,8 +662,19 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             texts.add(t, Canon::Name);
         }
     }
+    texts
+}
+
+/// Builds the ledger: removes duplicates, then attributes every line.
+pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
+    use rayon::prelude::*;
+    // Every text the ledger folds, once per allocation: the masters' (while
+    // duplicates are found), then each order table's, folded in parallel.
+    let ((distinct, duplicates), masters) =
+        rayon::join(|| find_duplicates(ds), || master_texts(ds));
+
     let (groups, part_of_table) = lines_by_table(ds, &distinct);
-    let mut lists = vec![texts];
+    let mut lists = vec![masters];
     lists.par_extend(groups.par_iter().map(|lines| {
         let mut list = PartBuilder::default();
         for &i in lines {
