@@ -287,3 +287,15 @@ fn shared_strings_are_cleaned_once_and_stored_once() {
     assert_eq!((&a.salesperson, &b.salesperson), (&None, &None));
     assert_eq!(a.amount + b.amount, d("21.0"));
 }
+
+/// A million order lines are held in memory at once: their size is part of
+/// the speed (docs/performance.md). Nine texts of one pointer each.
+#[test]
+fn order_lines_stay_compact() {
+    assert_eq!(std::mem::size_of::<Option<Text>>(), 8);
+    assert!(
+        std::mem::size_of::<OrderLine>() <= 168,
+        "an order line takes {} bytes",
+        std::mem::size_of::<OrderLine>()
+    );
+}
