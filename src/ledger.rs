@@ -475,8 +475,8 @@ impl Canon {
 /// masters are one part, each order table another. Within a part, canonical
 /// keys are computed once per distinct text and found by the text's address
 /// (order-line texts are shared per table), so every part is folded in
-/// parallel with small maps; symbols are then numbered part by part in
-/// first-seen order, the same numbering a single pass would give.
+/// parallel with small maps; symbols are then numbered in first-seen order
+/// over the parts, the same numbering a single pass would give.
 struct SymbolMap<'a> {
     /// Part 0 is the masters; then one part per order table.
     parts: Vec<Part<'a>>,
@@ -516,7 +516,8 @@ impl Keys {
 }
 
 /// The symbols of one part's texts: each distinct text has a local number,
-/// found by the text's address or its content, and the local number its symbol.
+/// found by the text's address or by its content, and `syms` gives the
+/// symbol of each local number.
 struct Part<'a> {
     by_address: HashMap<(usize, Canon), u32>,
     by_text: HashMap<(&'a str, Canon), u32>,
