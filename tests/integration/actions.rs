@@ -230,6 +230,11 @@ fn targets_without_a_plan_are_listed() {
         [("product", "核心产品"), ("product", "新品")],
         "{unplanned:?}"
     );
+    // The report's heading counts them.
+    assert!(
+        r.read("review-2026Q3.html")
+            .contains("没有行动计划的目标 (2)")
+    );
 }
 
 #[test]
