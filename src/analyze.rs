@@ -621,12 +621,11 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
     let needs_line = matches!(m, Measure::Units | Measure::Collections);
     for e in ctx.ledger.in_period(ctx.period) {
         // Units and collections are read from the order line, only when asked.
-        let (quantity, collected) = match needs_line {
-            true => {
-                let o = &ctx.ds.orders[e.order];
-                (o.quantity, o.collected)
-            }
-            false => (None, None),
+        let (quantity, collected) = if needs_line {
+            let o = &ctx.ds.orders[e.order];
+            (o.quantity, o.collected)
+        } else {
+            (None, None)
         };
         credited.clear();
         matched.clear();
