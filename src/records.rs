@@ -419,7 +419,7 @@ pub struct Dataset {
     pub stats: Vec<TableStats>,
     pub targets: Vec<TargetRow>,
     /// Stored compactly in the parse cache (each distinct text once, amounts
-    /// as exact 16-byte decimals): see [`compact_orders`].
+    /// as exact decimals): see [`compact_orders`].
     #[serde(with = "compact_orders")]
     pub orders: Vec<OrderLine>,
     pub products: Vec<ProductRec>,
@@ -618,7 +618,7 @@ impl Dataset {
 
 /// The order lines of one parsed workbook in the parse cache: every distinct
 /// text once, lines referring to it by index (0 = none), dates as days and
-/// amounts as `Decimal`'s exact 16-byte form. Decoding shares each text
+/// amounts as `Decimal`'s exact 16-byte form read as one integer. Decoding shares each text
 /// again, as reading a table does.
 mod compact_orders {
     use super::{OrderLine, RowRef, Text};
@@ -634,9 +634,11 @@ mod compact_orders {
         date: i32,
         texts: [u32; 9],
         custom: Vec<u32>,
-        amount: [u8; 16],
-        quantity: Option<[u8; 16]>,
-        collected: Option<[u8; 16]>,
+        /// `Decimal`'s exact 16-byte form as one number (one varint to
+        /// decode, not sixteen bytes).
+        amount: u128,
+        quantity: Option<u128>,
+        collected: Option<u128>,
     }
 
     #[derive(Serialize, Deserialize)]
@@ -664,6 +666,15 @@ mod compact_orders {
         }
     }
 
+    /// A decimal's exact form as one integer, and back.
+    fn exact(d: Decimal) -> u128 {
+        u128::from_le_bytes(d.serialize())
+    }
+
+    fn decimal(n: u128) -> Decimal {
+        Decimal::deserialize(n.to_le_bytes())
+    }
+
     pub fn serialize<S: Serializer>(orders: &[OrderLine], s: S) -> Result<S::Ok, S::Error> {
         let mut t = Texts::default();
         let lines = orders
@@ -683,9 +694,9 @@ mod compact_orders {
                     t.id(o.group.as_ref()),
                 ],
                 custom: o.custom.iter().map(|c| t.id(c.as_ref())).collect(),
-                amount: o.amount.serialize(),
-                quantity: o.quantity.map(|d| d.serialize()),
-                collected: o.collected.map(|d| d.serialize()),
+                amount: exact(o.amount),
+                quantity: o.quantity.map(exact),
+                collected: o.collected.map(exact),
             })
             .collect();
         Compact {
@@ -721,14 +732,14 @@ mod compact_orders {
                         .ok_or_else(|| D::Error::custom("bad date"))?,
                     customer: required(l.texts[2])?,
                     product: required(l.texts[3])?,
-                    amount: Decimal::deserialize(l.amount),
-                    quantity: l.quantity.map(Decimal::deserialize),
+                    amount: decimal(l.amount),
+                    quantity: l.quantity.map(decimal),
                     salesperson: text(l.texts[4])?,
                     customer_type: text(l.texts[5])?,
                     product_class: text(l.texts[6])?,
                     region: text(l.texts[7])?,
                     group: text(l.texts[8])?,
-                    collected: l.collected.map(Decimal::deserialize),
+                    collected: l.collected.map(decimal),
                     custom: l
                         .custom
                         .iter()
