@@ -564,22 +564,23 @@ fn monthly(ledger: &Ledger) -> Vec<(Month, Decimal)> {
 }
 
 fn inputs(ctx: &Ctx, files: usize) -> Inputs {
-    let in_period = ctx.ledger.in_period(ctx.period);
     let dups: Vec<_> = ctx
         .ledger
         .duplicates
         .iter()
         .filter(|d| ctx.period.contains(ctx.ds.orders[d.dropped].date))
         .collect();
+    // The period's lines and amount are the accounting's: summed once.
+    let accounting = accounting(ctx.ds, ctx.ledger, ctx.period);
     Inputs {
         files,
-        order_lines: in_period.len(),
-        order_amount: in_period.iter().map(|e| e.amount).sum::<ExactSum>().total(),
+        order_lines: accounting.in_period.lines,
+        order_amount: accounting.in_period.amount,
         duplicate_lines: dups.len(),
         duplicate_amount: dups.iter().map(|d| ctx.ds.orders[d.dropped].amount).sum(),
         rejected_rows: ctx.ds.stats.iter().map(|s| s.rows_rejected).sum(),
-        history_lines: ctx.ledger.before(ctx.period).len(),
-        accounting: accounting(ctx.ds, ctx.ledger, ctx.period),
+        history_lines: accounting.history.lines,
+        accounting,
     }
 }
 
