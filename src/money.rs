@@ -35,6 +35,17 @@ pub struct ExactSum {
     spilled: Option<Decimal>,
 }
 
+/// 10⁰ ..= 10²⁸: the factors between two `Decimal` scales.
+const POW10: [i128; 29] = {
+    let mut t = [1i128; 29];
+    let mut i = 1;
+    while i < 29 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 impl ExactSum {
     /// Adds one value.
     #[inline]
@@ -44,17 +55,16 @@ impl ExactSum {
             return;
         }
         let (scale, mantissa) = (value.scale(), value.mantissa());
+        // Decimal scales run 0..=28, so the factor is a table lookup.
         let added = if scale == self.scale {
             self.units.checked_add(mantissa)
         } else if scale > self.scale {
-            10i128
-                .checked_pow(scale - self.scale)
-                .and_then(|f| self.units.checked_mul(f))
+            self.units
+                .checked_mul(POW10[(scale - self.scale) as usize])
                 .and_then(|u| u.checked_add(mantissa))
         } else {
-            10i128
-                .checked_pow(self.scale - scale)
-                .and_then(|f| mantissa.checked_mul(f))
+            mantissa
+                .checked_mul(POW10[(self.scale - scale) as usize])
                 .and_then(|m| self.units.checked_add(m))
         };
         match added {
