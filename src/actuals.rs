@@ -63,11 +63,15 @@ pub fn additive_actuals(
     queries: &[UnitQuery],
 ) -> Vec<Option<Decimal>> {
     use rayon::prelude::*;
-    let matches: Vec<UnitMatch> = queries
-        .iter()
-        .map(|q| ledger.resolve(q.dimension, q.key))
-        .collect();
-    let index = QueryIndex::new(queries, &matches);
+    // Queries of other measures are left out of the index: they never hit.
+    let index = UnitIndex::new(queries.iter().map(|q| {
+        let m = if is_additive(q.measure) {
+            ledger.resolve(q.dimension, q.key)
+        } else {
+            UnitMatch::Nothing
+        };
+        (q.dimension, m)
+    }));
     let sums = if index.is_empty() {
         Partial::new(queries.len())
     } else {
@@ -108,27 +112,30 @@ enum Probe {
     Person,
 }
 
-/// The additive queries, found for a line by its symbols rather than by
-/// trying every unit on every line.
-struct QueryIndex<'q> {
+/// Units resolved against the ledger, found for a line by its symbols rather
+/// than by trying every unit on every line: a line hits the same units as
+/// [`Entry::matches`] says, each once. The review's dimensions and
+/// [`additive_actuals`] both find a line's units through it.
+pub(crate) struct UnitIndex<'q> {
     by_symbol: rustc_hash::FxHashMap<(Probe, Sym), Vec<usize>>,
     probes: Vec<Probe>,
-    /// Queries matched otherwise (the total, lifecycle, month, custom values).
+    /// Units matched otherwise (the total, lifecycle, month, custom values).
     others: Vec<(usize, &'q Dimension, UnitMatch)>,
 }
 
-impl<'q> QueryIndex<'q> {
-    fn new(queries: &[UnitQuery<'q>], matches: &[UnitMatch]) -> Self {
-        let mut index = QueryIndex {
+impl<'q> UnitIndex<'q> {
+    /// Indexes units by their position; a unit matching [`UnitMatch::Nothing`] is left out.
+    pub(crate) fn new(units: impl IntoIterator<Item = (&'q Dimension, UnitMatch)>) -> Self {
+        let mut index = UnitIndex {
             by_symbol: Default::default(),
             probes: Vec::new(),
             others: Vec::new(),
         };
-        for (i, (q, &m)) in queries.iter().zip(matches).enumerate() {
-            if !is_additive(q.measure) || m == UnitMatch::Nothing {
+        for (i, (dimension, m)) in units.into_iter().enumerate() {
+            if m == UnitMatch::Nothing {
                 continue;
             }
-            let probes: &[Probe] = match (q.dimension, m) {
+            let probes: &[Probe] = match (dimension, m) {
                 (Dimension::Product, UnitMatch::Sym(_)) => &[Probe::ProductClass, Probe::Product],
                 (Dimension::Region, UnitMatch::Sym(_)) => &[Probe::Region],
                 (Dimension::Group, UnitMatch::Sym(_)) => &[Probe::Group],
@@ -144,7 +151,7 @@ impl<'q> QueryIndex<'q> {
                         }
                     }
                 }
-                _ => index.others.push((i, q.dimension, m)),
+                _ => index.others.push((i, dimension, m)),
             }
         }
         index
@@ -154,8 +161,8 @@ impl<'q> QueryIndex<'q> {
         self.by_symbol.is_empty() && self.others.is_empty()
     }
 
-    /// The queries a line belongs to, each once.
-    fn hits(&self, e: &Entry, hits: &mut Vec<usize>) {
+    /// The units a line belongs to, each once, in no particular order.
+    pub(crate) fn hits(&self, e: &Entry, hits: &mut Vec<usize>) {
         hits.clear();
         for &p in &self.probes {
             let sym = match p {
@@ -306,5 +313,82 @@ mod tests {
         let q2 = q3.offset(-1);
         let none = additive_actual(&ledger, &ds, q2, &Dimension::Total, "", &Measure::Sales);
         assert_eq!(none, Some(Decimal::ZERO));
+    }
+
+    mod index {
+        use super::super::UnitIndex;
+        use crate::calendar::Month;
+        use crate::ledger::{Entry, Lifecycle, Sym, UnitMatch};
+        use crate::records::Dimension;
+        use proptest::prelude::*;
+
+        const DIMENSIONS: [Dimension; 7] = [
+            Dimension::Total,
+            Dimension::Customer,
+            Dimension::Product,
+            Dimension::Region,
+            Dimension::Group,
+            Dimension::Person,
+            Dimension::Month,
+        ];
+
+        /// A unit: any dimension, any kind of match, over a few symbols so that they collide.
+        fn unit() -> impl Strategy<Value = (usize, UnitMatch)> {
+            let m = prop_oneof![
+                Just(UnitMatch::All),
+                Just(UnitMatch::Nothing),
+                Just(UnitMatch::Lifecycle(Lifecycle::New)),
+                Just(UnitMatch::Lifecycle(Lifecycle::Returning)),
+                (7u8..=9).prop_map(|month| UnitMatch::Month(Month { year: 2026, month })),
+                (0u32..4).prop_map(UnitMatch::Sym),
+                (0usize..2, 0u32..4).prop_map(|(d, s)| UnitMatch::Custom(d, s)),
+            ];
+            (0..DIMENSIONS.len(), m)
+        }
+
+        fn sym() -> impl Strategy<Value = Option<Sym>> {
+            proptest::option::of(0u32..4)
+        }
+
+        prop_compose! {
+            fn entry()(product in 0u32..4, class in sym(), region in sym(), group in sym(),
+                       person in sym(), month in 7u8..=9, new in any::<bool>(),
+                       custom in proptest::collection::vec(sym(), 0..3)) -> Entry {
+                Entry {
+                    order: 0,
+                    amount: rust_decimal::Decimal::ONE,
+                    period: crate::calendar::parse_period("2026Q3").unwrap(),
+                    month: Month { year: 2026, month },
+                    customer: 0,
+                    product,
+                    lifecycle: Ok(if new { Lifecycle::New } else { Lifecycle::Returning }),
+                    product_class: class,
+                    person,
+                    group,
+                    region,
+                    custom: custom.into_boxed_slice(),
+                }
+            }
+        }
+
+        proptest! {
+            /// The index finds, each once, exactly the units `Entry::matches` accepts.
+            #[test]
+            fn hits_are_the_units_a_line_matches(
+                units in proptest::collection::vec(unit(), 0..12),
+                entries in proptest::collection::vec(entry(), 1..8),
+            ) {
+                let index = UnitIndex::new(units.iter().map(|&(d, m)| (&DIMENSIONS[d], m)));
+                let mut hits = Vec::new();
+                for e in &entries {
+                    index.hits(e, &mut hits);
+                    hits.sort_unstable();
+                    let expected: Vec<usize> = (0..units.len())
+                        .filter(|&i| e.matches(&DIMENSIONS[units[i].0], units[i].1))
+                        .collect();
+                    prop_assert_eq!(&hits, &expected);
+                }
+            }
+        }
     }
 }

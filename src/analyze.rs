@@ -10,6 +10,7 @@
 //! unassigned. [`Review::reconcile`] proves, per dimension, that leaf actuals
 //! plus unassigned equal the period's order amount, to the cent and beyond.
 
+use crate::actuals::UnitIndex;
 use crate::calendar::{Month, Period};
 use crate::config::Config;
 use crate::ledger::{Duplicate, Entry, Ledger, Lifecycle, Sym, UnitMatch};
@@ -612,6 +613,7 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
         .iter()
         .map(|&n| ctx.ledger.resolve(&d, &tree.nodes[n].key))
         .collect();
+    let index = UnitIndex::new(matchers.iter().map(|&m| (&d, m)));
     let mut accs: Vec<Acc> = (0..nodes.len()).map(|_| Acc::default()).collect();
     let mut unassigned = Unassigned::default();
     let mut unassigned_amount = ExactSum::default();
@@ -629,8 +631,8 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
             (None, None)
         };
         credited.clear();
-        matched.clear();
-        matched.extend((0..nodes.len()).filter(|&l| e.matches(&d, matchers[l])));
+        index.hits(e, &mut matched);
+        matched.sort_unstable();
         // The one leaf this line counts in: the first matching leaf.
         let leaf = matched.iter().copied().find(|&l| is_leaf[l]);
         starts.clear();
