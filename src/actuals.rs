@@ -322,15 +322,8 @@ mod tests {
         use crate::records::Dimension;
         use proptest::prelude::*;
 
-        const DIMENSIONS: [Dimension; 7] = [
-            Dimension::Total,
-            Dimension::Customer,
-            Dimension::Product,
-            Dimension::Region,
-            Dimension::Group,
-            Dimension::Person,
-            Dimension::Month,
-        ];
+        /// Every built-in dimension.
+        const DIMENSIONS: &[Dimension] = crate::analyze::DIMENSION_ORDER;
 
         /// A unit: any dimension, any kind of match, over a few symbols so that they collide.
         fn unit() -> impl Strategy<Value = (usize, UnitMatch)> {

@@ -6,7 +6,7 @@
 //! S4 07-15 R1 300 甲 · S5 09-01 R2 250 乙 — 900 in all; 东 = 甲 = 600, 西 = 乙 = 300.
 //! Leads: 甲 30 (07-06) + 30 (08-03), 乙 10 (07-06).
 
-use crate::support::{inbox, review_inbox, sheet};
+use crate::support::{check_inbox, inbox, review_inbox, sheet, write_review};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -308,11 +308,7 @@ fn an_unknown_target_and_reversed_dates_are_diagnosed_at_their_cells() {
         ]],
         &[],
     );
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
+    let checked = check_inbox(dir.path(), None);
     let found: Vec<(String, String)> = checked
         .loaded
         .diagnostics
@@ -350,11 +346,7 @@ const PROPOSALS: &[&[&str]] = &[
 #[test]
 fn check_sets_each_proposal_beside_its_top_down_target() {
     let dir = team_inbox(&[], PROPOSALS);
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
+    let checked = check_inbox(dir.path(), None);
     let text = qbr::check_report_text(&checked, false);
     assert!(
         text.contains("区域 / region / 销售额 / sales / 东: top-down 500.00, proposed 450.00 by 甲; gap -50.00 (-10.00%) — 大客户流失"),
@@ -480,17 +472,12 @@ fn the_blended_plan_checks_clean_and_explains_both_sources() {
 #[test]
 fn a_regions_own_report_holds_only_its_own_actions() {
     let dir = team_inbox(ACTIONS, &[]);
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
+    let checked = check_inbox(dir.path(), None);
     let opts = qbr::ReviewOptions {
         split_by: Some(qbr::split::SplitBy::Region),
         ..Default::default()
     };
-    let (_, w) = qbr::write_review(&checked, out.path(), &opts).unwrap();
+    let (_out, _, w) = write_review(&checked, &opts);
     let west = std::fs::read_to_string(w.join("split/region/西/review-2026Q3.html")).unwrap();
     // 西's thank-you event and 乙's recall mails; not 东's trade show or the ads.
     assert!(west.contains("客户答谢会"), "{west}");

@@ -2,7 +2,7 @@
 //! the same summary as the xlsx path to the cent, with `file!row:column`
 //! locations.
 
-use crate::support::inbox;
+use crate::support::{check_clean, inbox, write_review};
 use qbr::sample::sheet::{Cell, SheetSpec};
 use serde_json::Value;
 
@@ -65,19 +65,8 @@ pub(crate) fn targets() -> Vec<SheetSpec> {
 }
 
 fn summary(dir: &std::path::Path) -> Value {
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
-    assert_eq!(
-        checked.loaded.diagnostics.count(qbr::diag::Severity::Error),
-        0,
-        "{}",
-        qbr::check_report_text(&checked, false)
-    );
-    let out = tempfile::tempdir().unwrap();
-    let (_, w) = qbr::write_review(&checked, out.path(), &Default::default()).unwrap();
+    let checked = check_clean(dir, None);
+    let (_out, _, w) = write_review(&checked, &Default::default());
     let mut v: Value =
         serde_json::from_str(&std::fs::read_to_string(w.join("summary.json")).unwrap()).unwrap();
     v["diagnostics"] = Value::Null;

@@ -2,7 +2,7 @@
 //! product names — in every output of a review: never a formula cell, never
 //! live markup.
 
-use crate::support::inbox;
+use crate::support::{check_inbox, inbox, write_review};
 use qbr::sample::sheet::SheetSpec;
 use std::io::Read;
 
@@ -60,21 +60,14 @@ fn hostile_inbox() -> tempfile::TempDir {
 #[test]
 fn hostile_names_stay_text_in_every_output() {
     let dir = hostile_inbox();
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let (_, written) = qbr::write_review(
+    let checked = check_inbox(dir.path(), None);
+    let (_out, _, written) = write_review(
         &checked,
-        out.path(),
         &qbr::ReviewOptions {
             split_by: Some(qbr::split::SplitBy::Person),
             ..Default::default()
         },
-    )
-    .unwrap();
+    );
     let escaped = |s: &str| {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")

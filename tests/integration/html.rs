@@ -2,7 +2,7 @@
 //! or external, the email fits mail clients' limits, and both render in
 //! headless Chromium at desktop and phone widths.
 
-use crate::support::sample_data;
+use crate::support::{check_inbox, sample_data, write_review};
 use std::path::{Path, PathBuf};
 
 /// Reviews an inbox; returns (report html, email html).
@@ -13,17 +13,12 @@ fn render(dir: &Path, lang: Option<qbr::i18n::Lang>) -> (String, String) {
 
 /// Reviews an inbox; returns (report html, email html, email plain text).
 fn render_all(dir: &Path, lang: Option<qbr::i18n::Lang>) -> [String; 3] {
-    let out = tempfile::tempdir().unwrap();
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
+    let checked = check_inbox(dir, None);
     let opts = qbr::ReviewOptions {
         lang,
         ..Default::default()
     };
-    let (review, written) = qbr::write_review(&checked, out.path(), &opts).unwrap();
+    let (_out, review, written) = write_review(&checked, &opts);
     let read = |name: String| std::fs::read_to_string(written.join(name)).unwrap();
     [
         read(format!("review-{}.html", review.period)),

@@ -2,6 +2,7 @@
 //! candidates; salaries and payouts in no other output; owner-only file.
 
 use crate::next::{Team, team_inbox};
+use crate::support::{check_inbox, write_review};
 use calamine::{Data, Reader};
 use std::path::Path;
 
@@ -9,23 +10,15 @@ const SALARIES: [&str; 4] = ["12345.67", "8765.43", "6543.21", "6000.5"];
 
 fn review(team: &Team, no_incentives: bool) -> (tempfile::TempDir, qbr::Written) {
     let inbox = team_inbox(team);
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: inbox.path().to_path_buf(),
-        period: qbr::calendar::parse_period("2026Q3"),
-        ..Default::default()
-    })
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let (_, written) = qbr::write_review(
+    let checked = check_inbox(inbox.path(), Some("2026Q3"));
+    let (out, _, written) = write_review(
         &checked,
-        out.path(),
         &qbr::ReviewOptions {
             split_by: Some(qbr::split::SplitBy::Person),
             no_incentives,
             ..Default::default()
         },
-    )
-    .unwrap();
+    );
     (out, written)
 }
 

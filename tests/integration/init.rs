@@ -1,6 +1,7 @@
 //! `qbr init`: the templates are recognised, their examples never read, and
 //! once filled in `qbr check` accepts them.
 
+use crate::support::check_inbox;
 use qbr::i18n::Lang;
 use qbr::sample::sheet::{Cell, write_workbook};
 
@@ -103,11 +104,7 @@ fn filled(lang: Lang) -> tempfile::TempDir {
 fn filled_templates_pass_check_and_examples_are_never_read() {
     for lang in [Lang::Zh, Lang::En] {
         let dir = filled(lang);
-        let checked = qbr::check(&qbr::LoadOptions {
-            inbox: dir.path().to_path_buf(),
-            ..Default::default()
-        })
-        .unwrap();
+        let checked = check_inbox(dir.path(), None);
         let text = qbr::check_report_text(&checked, false);
         assert_eq!(
             checked.loaded.diagnostics.count(qbr::diag::Severity::Error),

@@ -2,7 +2,7 @@
 //! and when it does not, with hand-computed next targets; and the round trip
 //! of `targets-<next>.xlsx` through `qbr check`.
 
-use crate::support::{inbox, sample_data};
+use crate::support::{check_clean, check_inbox, inbox, sample_data, write_review};
 use proptest::prelude::*;
 use qbr::sample::sheet::{Cell, SheetSpec};
 use rust_decimal::Decimal;
@@ -125,28 +125,16 @@ fn review(
     dir: &Path,
     next_total: Option<i64>,
 ) -> (BTreeMap<(String, String), String>, qbr::Written) {
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.to_path_buf(),
-        period: qbr::calendar::parse_period("2026Q3"),
-        ..Default::default()
-    })
-    .unwrap();
-    assert_eq!(
-        checked.loaded.diagnostics.count(qbr::diag::Severity::Error),
-        0,
-        "{}",
-        qbr::check_report_text(&checked, false)
-    );
-    let out = tempfile::tempdir().unwrap().keep();
-    let (review, written) = qbr::write_review(
+    let checked = check_clean(dir, Some("2026Q3"));
+    let (out, review, written) = write_review(
         &checked,
-        &out,
         &qbr::ReviewOptions {
             next_total: next_total.map(Decimal::from),
             ..Default::default()
         },
-    )
-    .unwrap();
+    );
+    // The written folder outlives this function: callers read it.
+    let _kept = out.keep();
     let fired = review
         .suggestions
         .iter()
@@ -294,17 +282,7 @@ fn share_mismatch_from_five_points() {
 /// Every (parent, measure) sibling set of a targets workbook, read back by
 /// qbr: children's targets add up to the parent's exactly.
 pub(crate) fn assert_adds_up(dir: &Path) -> qbr::Checked {
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
-    let text = qbr::check_report_text(&checked, false);
-    assert_eq!(
-        checked.loaded.diagnostics.count(qbr::diag::Severity::Error),
-        0,
-        "{text}"
-    );
+    let checked = check_clean(dir, None);
     let ds = &checked.loaded.dataset;
     let tree = &checked.tree;
     for (i, n) in tree.nodes.iter().enumerate() {
@@ -486,23 +464,16 @@ proptest! {
 
 #[test]
 fn every_evidence_figure_has_a_name_in_both_languages() {
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: team_inbox(&Team {
-            q3: [3000, 3000, 1900, 1000],
-            q2: Some([2900, 2900, 1500, 1900]),
-            q2_targets: true,
-            activity: Some([(100, 60), (100, 60), (100, 10), (10, 5)]),
-            new_product: Some([100, 100, 200, 200]),
-            salaries: None,
-        })
-        .path()
-        .to_path_buf(),
-        period: qbr::calendar::parse_period("2026Q3"),
-        ..Default::default()
-    })
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let (review, _) = qbr::write_review(&checked, out.path(), &Default::default()).unwrap();
+    let inbox = team_inbox(&Team {
+        q3: [3000, 3000, 1900, 1000],
+        q2: Some([2900, 2900, 1500, 1900]),
+        q2_targets: true,
+        activity: Some([(100, 60), (100, 60), (100, 10), (10, 5)]),
+        new_product: Some([100, 100, 200, 200]),
+        salaries: None,
+    });
+    let checked = check_inbox(inbox.path(), Some("2026Q3"));
+    let (_out, review, _) = write_review(&checked, &Default::default());
     let rules: std::collections::BTreeSet<&str> =
         review.suggestions.iter().map(|s| s.rule.id()).collect();
     assert!(rules.len() >= 5, "{rules:?}");

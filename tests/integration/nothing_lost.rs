@@ -3,7 +3,7 @@
 //! with its location — line for line and cent for cent — and summary.json
 //! carries the three.
 
-use crate::support::inbox;
+use crate::support::{check_inbox, inbox, write_review};
 use calamine::{Data, Reader};
 use qbr::sample::sheet::{Cell, SheetSpec};
 use rust_decimal::Decimal;
@@ -98,14 +98,8 @@ fn every_order_row_is_counted_set_aside_or_rejected_with_its_location() {
     let (rows, amount, subtotals) = independent_tally(dir.path());
     assert_eq!((rows, amount, subtotals), (8, d("860.86"), 1));
 
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let (_, written) =
-        qbr::write_review(&checked, out.path(), &qbr::ReviewOptions::default()).unwrap();
+    let checked = check_inbox(dir.path(), None);
+    let (_out, _, written) = write_review(&checked, &Default::default());
     let s: Value =
         serde_json::from_str(&std::fs::read_to_string(written.join("summary.json")).unwrap())
             .unwrap();
@@ -153,13 +147,8 @@ fn every_order_row_is_counted_set_aside_or_rejected_with_its_location() {
 
 #[test]
 fn sample_data_accounting_adds_up() {
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: crate::support::sample_data(),
-        ..Default::default()
-    })
-    .unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let (review, _) = qbr::write_review(&checked, out.path(), &Default::default()).unwrap();
+    let checked = check_inbox(&crate::support::sample_data(), None);
+    let (_out, review, _) = write_review(&checked, &Default::default());
     let a = &review.inputs.accounting;
     assert_eq!(a.read.lines, 19_861);
     assert_eq!(a.read.amount, d("46923635.958"));

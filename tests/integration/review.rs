@@ -1,19 +1,14 @@
 //! `qbr review`: hand-computed figures on a small inbox, the sample data's
 //! summary.json as a snapshot, and shuffling inputs leaves it unchanged.
 
-use crate::support::{inbox, sample_data};
+use crate::support::{check_inbox, inbox, sample_data, write_review};
 use proptest::prelude::*;
 use qbr::sample::sheet::{Cell, SheetSpec};
 use serde_json::Value;
 
 fn summary(dir: &std::path::Path) -> Value {
-    let out = tempfile::tempdir().unwrap();
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
-    let (_, written) = qbr::write_review(&checked, out.path(), &Default::default()).unwrap();
+    let checked = check_inbox(dir, None);
+    let (_out, _, written) = write_review(&checked, &Default::default());
     let text = std::fs::read_to_string(written.join("summary.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
@@ -375,13 +370,8 @@ proptest! {
 fn manifest_traces_every_input_and_output_by_sha256() {
     use sha2::{Digest, Sha256};
     let hex = |b: &[u8]| qbr::inbox::hex(&Sha256::digest(b));
-    let out = tempfile::tempdir().unwrap();
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: sample_data(),
-        ..Default::default()
-    })
-    .unwrap();
-    let (_, written) = qbr::write_review(&checked, out.path(), &Default::default()).unwrap();
+    let checked = check_inbox(&sample_data(), None);
+    let (_out, _, written) = write_review(&checked, &Default::default());
     let m: Value =
         serde_json::from_str(&std::fs::read_to_string(written.join("manifest.json")).unwrap())
             .unwrap();

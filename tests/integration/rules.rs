@@ -2,7 +2,7 @@
 //! severity and the exact cell; the sample data checks clean; the human output
 //! is a snapshot.
 
-use crate::support::{inbox, sample_data};
+use crate::support::{check_inbox, inbox, sample_data};
 use qbr::diag::Severity;
 use qbr::sample::sheet::{Cell, SheetSpec};
 
@@ -107,11 +107,7 @@ fn people() -> SheetSpec {
 /// Runs check on an inbox of the given workbooks and returns (code, severity, location).
 fn run(files: &[(&str, Vec<SheetSpec>)]) -> Vec<(String, Severity, Option<String>)> {
     let dir = inbox(files);
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
+    let checked = check_inbox(dir.path(), None);
     let l = &checked.loaded;
     l.diagnostics
         .items()
@@ -280,11 +276,7 @@ fn children_that_do_not_add_up() {
         ("小组", "三组", "华南", "销售额", 400, "", "x"),
     ]);
     let dir = inbox(&[("t.xlsx", vec![targets(&rows)])]);
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
+    let checked = check_inbox(dir.path(), None);
     let l = &checked.loaded;
     let sums: Vec<_> = l
         .diagnostics
@@ -324,11 +316,7 @@ fn sum_tolerance_from_config() {
     ];
     let dir = inbox(&[("t.xlsx", vec![targets(&rows)])]);
     std::fs::write(dir.path().join("qbr.toml"), "sum_tolerance = 1\n").unwrap();
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
+    let checked = check_inbox(dir.path(), None);
     assert!(!checked.loaded.diagnostics.has_errors());
 }
 
@@ -478,11 +466,7 @@ fn duplicate_lines_with_both_locations() {
         ("o.xlsx", vec![o]),
         ("p.xlsx", vec![people()]),
     ]);
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
+    let checked = check_inbox(dir.path(), None);
     let l = &checked.loaded;
     let d: Vec<_> = l
         .diagnostics
@@ -572,11 +556,7 @@ fn lines_after_the_period() {
 
 #[test]
 fn sample_data_checks_clean() {
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: sample_data(),
-        ..Default::default()
-    })
-    .unwrap();
+    let checked = check_inbox(&sample_data(), None);
     let d = &checked.loaded.diagnostics;
     assert_eq!(
         checked.period.map(|p| p.to_string()).as_deref(),
@@ -618,10 +598,6 @@ fn human_output_snapshot() {
         ("目标.xlsx", vec![targets(&rows)]),
         ("订单/7月.xlsx", vec![o]),
     ]);
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.path().to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
+    let checked = check_inbox(dir.path(), None);
     insta::assert_snapshot!(qbr::check_report_text(&checked, false));
 }

@@ -1,7 +1,7 @@
 //! `--split-by`: every unit's reports hold its own subtree and the company
 //! headline, and never another unit's people or figures.
 
-use crate::support::sample_data;
+use crate::support::{check_inbox, sample_data, write_review};
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use qbr::split::SplitBy;
 use std::collections::BTreeMap;
@@ -33,18 +33,13 @@ fn team() -> Vec<(String, String, String)> {
 }
 
 fn split(by: SplitBy) -> (tempfile::TempDir, std::path::PathBuf) {
-    let out = tempfile::tempdir().unwrap();
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: sample_data(),
-        ..Default::default()
-    })
-    .unwrap();
+    let checked = check_inbox(&sample_data(), None);
     let opts = qbr::ReviewOptions {
         split_by: Some(by),
         ..Default::default()
     };
-    let (_, dir) = qbr::write_review(&checked, out.path(), &opts).unwrap();
-    (out, dir.dir)
+    let (out, _, written) = write_review(&checked, &opts);
+    (out, written.dir)
 }
 
 fn texts(folder: &Path) -> Vec<(String, String)> {

@@ -182,20 +182,49 @@ impl Reviewed {
     }
 }
 
+/// Loads and checks an inbox for a quarter (`Some("2026Q3")`), or for the
+/// one the inbox decides (`None`).
+pub fn check_inbox(dir: &Path, period: Option<&str>) -> qbr::Checked {
+    qbr::check(&qbr::LoadOptions {
+        inbox: dir.to_path_buf(),
+        period: period.map(|p| qbr::calendar::parse_period(p).expect("a quarter")),
+        ..Default::default()
+    })
+    .expect("inbox checks")
+}
+
+/// [`check_inbox`], asserting that the inbox holds no errors (the check
+/// report is the failure's message).
+pub fn check_clean(dir: &Path, period: Option<&str>) -> qbr::Checked {
+    let checked = check_inbox(dir, period);
+    assert_eq!(
+        checked.loaded.diagnostics.count(qbr::diag::Severity::Error),
+        0,
+        "{}",
+        qbr::check_report_text(&checked, false)
+    );
+    checked
+}
+
+/// Writes the review of a checked inbox into a temporary folder, which
+/// lives as long as the first value.
+pub fn write_review(
+    checked: &qbr::Checked,
+    opts: &qbr::ReviewOptions,
+) -> (tempfile::TempDir, qbr::analyze::Review, qbr::Written) {
+    let out = tempfile::tempdir().expect("temp dir");
+    let (review, written) = qbr::write_review(checked, out.path(), opts).expect("review written");
+    (out, review, written)
+}
+
 /// Checks an inbox (with `qbr.toml` text when given) and writes its review
 /// into a temporary folder.
 pub fn review_inbox(dir: &Path, config: Option<&str>) -> Reviewed {
     if let Some(c) = config {
         std::fs::write(dir.join("qbr.toml"), c).expect("qbr.toml");
     }
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.to_path_buf(),
-        ..Default::default()
-    })
-    .expect("inbox checks");
-    let out = tempfile::tempdir().expect("temp dir");
-    let (_, written) =
-        qbr::write_review(&checked, out.path(), &Default::default()).expect("review written");
+    let checked = check_inbox(dir, None);
+    let (out, _, written) = write_review(&checked, &Default::default());
     let summary = serde_json::from_str(
         &std::fs::read_to_string(written.join("summary.json")).expect("summary.json"),
     )

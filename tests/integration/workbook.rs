@@ -2,7 +2,7 @@
 //! calamine; a `Sheet!A1 = value` dump is a snapshot; two runs give the same
 //! bytes; text from inputs never becomes a formula; LibreOffice opens it.
 
-use crate::support::sample_data;
+use crate::support::{check_inbox, sample_data, write_review};
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use serde_json::Value;
 use std::io::Cursor;
@@ -10,13 +10,8 @@ use std::path::{Path, PathBuf};
 
 /// Reviews an inbox; returns (summary.json, workbook bytes).
 fn review(dir: &Path, opts: &qbr::ReviewOptions) -> (Value, Vec<u8>) {
-    let out = tempfile::tempdir().unwrap();
-    let checked = qbr::check(&qbr::LoadOptions {
-        inbox: dir.to_path_buf(),
-        ..Default::default()
-    })
-    .unwrap();
-    let (review, written) = qbr::write_review(&checked, out.path(), opts).unwrap();
+    let checked = check_inbox(dir, None);
+    let (_out, review, written) = write_review(&checked, opts);
     let summary =
         serde_json::from_str(&std::fs::read_to_string(written.join("summary.json")).unwrap())
             .unwrap();
