@@ -270,7 +270,10 @@ pub fn accounting(ds: &Dataset, ledger: &Ledger, period: Period) -> Accounting {
     let before = ledger.before(period);
     let during = ledger.in_period(period);
     let after = &ledger.entries[before.len() + during.len()..];
-    a.read = tally(&mut ds.orders.iter().map(|o| o.amount));
+    a.read = Tally {
+        lines: ds.orders.len(),
+        amount: ds.orders.iter().map(|o| o.amount).sum::<ExactSum>().total(),
+    };
     a.history = tally(&mut before.iter().map(|e| e.amount));
     a.in_period = tally(&mut during.iter().map(|e| e.amount));
     a.after_period = tally(&mut after.iter().map(|e| e.amount));

@@ -416,8 +416,7 @@ fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
     use rayon::prelude::*;
     let mut hashed: Vec<(u64, usize)> = ds
         .orders
-        .par_iter()
-        .enumerate()
+        .par_indexed()
         .map(|(i, o)| (key_hash(&line_key(o)), i))
         .collect();
     hashed.par_sort_unstable();

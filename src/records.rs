@@ -421,7 +421,7 @@ pub struct Dataset {
     /// Stored compactly in the parse cache (each distinct text once, amounts
     /// as exact decimals): see [`compact_orders`].
     #[serde(with = "compact_orders")]
-    pub orders: Vec<OrderLine>,
+    pub orders: Lines,
     pub products: Vec<ProductRec>,
     pub people: Vec<PersonRec>,
     pub customers: Vec<CustomerRec>,
@@ -533,7 +533,7 @@ impl Dataset {
             tables: Vec::with_capacity(total(|d| d.tables.len())),
             stats: Vec::with_capacity(total(|d| d.stats.len())),
             targets: Vec::with_capacity(total(|d| d.targets.len())),
-            orders: Vec::with_capacity(total(|d| d.orders.len())),
+            orders: Lines::default(),
             products: Vec::with_capacity(total(|d| d.products.len())),
             people: Vec::with_capacity(total(|d| d.people.len())),
             customers: Vec::with_capacity(total(|d| d.customers.len())),
@@ -621,7 +621,7 @@ impl Dataset {
 /// amounts as `Decimal`'s exact 16-byte form read as one integer. Decoding shares each text
 /// again, as reading a table does.
 mod compact_orders {
-    use super::{OrderLine, RowRef, Text};
+    use super::{Lines, OrderLine, RowRef, Text};
     use chrono::NaiveDate;
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -675,7 +675,7 @@ mod compact_orders {
         Decimal::deserialize(n.to_le_bytes())
     }
 
-    pub fn serialize<S: Serializer>(orders: &[OrderLine], s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(orders: &Lines, s: S) -> Result<S::Ok, S::Error> {
         let mut t = Texts::default();
         let lines = orders
             .iter()
@@ -706,7 +706,7 @@ mod compact_orders {
         .serialize(s)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<OrderLine>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Lines, D::Error> {
         use serde::de::Error;
         let c = Compact::<String>::deserialize(d)?;
         let texts: Vec<Text> = c.texts.into_iter().map(Text::from).collect();
@@ -1246,6 +1246,9 @@ fn read_number(d: &DataRef, c: &ColumnMap, scaled: bool) -> Result<Option<Decima
     };
     Ok(Some(v))
 }
+
+mod lines;
+pub use lines::Lines;
 
 #[cfg(test)]
 mod tests;
