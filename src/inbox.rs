@@ -136,7 +136,7 @@ pub fn scan_inbox(
         root: root.to_path_buf(),
         ..Inbox::default()
     };
-    let mut candidates: Vec<(String, PathBuf, Vec<u8>)> = Vec::new();
+    let mut candidates: Vec<(String, PathBuf)> = Vec::new();
     let mut walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -217,8 +217,24 @@ pub fn scan_inbox(
             });
             continue;
         }
-        let bytes = match std::fs::read(entry.path()) {
-            Ok(b) => b,
+        candidates.push((rel, entry.path().to_path_buf()));
+    }
+    // Read and hash on every core, then keep the first of each content in path order.
+    let read: Vec<std::io::Result<(Vec<u8>, String)>> = {
+        use rayon::prelude::*;
+        candidates
+            .par_iter()
+            .map(|(_, path)| {
+                let bytes = std::fs::read(path)?;
+                let sha256 = hex(&Sha256::digest(&bytes));
+                Ok((bytes, sha256))
+            })
+            .collect()
+    };
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for ((rel, path), read) in candidates.into_iter().zip(read) {
+        let (bytes, sha256) = match read {
+            Ok(r) => r,
             Err(e) => {
                 inbox.skipped.push(Skipped {
                     path: rel,
@@ -229,18 +245,6 @@ pub fn scan_inbox(
                 continue;
             }
         };
-        candidates.push((rel, entry.path().to_path_buf(), bytes));
-    }
-    // Hash on every core, then keep the first of each content in path order.
-    let hashes: Vec<String> = {
-        use rayon::prelude::*;
-        candidates
-            .par_iter()
-            .map(|(_, _, bytes)| hex(&Sha256::digest(bytes)))
-            .collect()
-    };
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for ((rel, path, bytes), sha256) in candidates.into_iter().zip(hashes) {
         if let Some(original) = seen.get(&sha256) {
             inbox.skipped.push(Skipped {
                 path: rel,
