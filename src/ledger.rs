@@ -414,10 +414,10 @@ fn key_hash(k: &LineKey) -> u64 {
 /// equal hashes are compared in full, so a hash collision never merges lines.
 fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
     use rayon::prelude::*;
-    let mut hashed: Vec<(u64, usize)> = ds
-        .orders
-        .par_indexed()
-        .map(|(i, o)| (key_hash(&line_key(o)), i))
+    // An indexed iterator, so the hashes are written in place, not gathered and copied.
+    let mut hashed: Vec<(u64, usize)> = (0..ds.orders.len())
+        .into_par_iter()
+        .map(|i| (key_hash(&line_key(&ds.orders[i])), i))
         .collect();
     hashed.par_sort_unstable();
     let mut duplicates = Vec::new();

@@ -1,7 +1,6 @@
 //! The order lines of a dataset, in the vectors their workbooks were read into.
 
 use super::OrderLine;
-use rayon::prelude::*;
 
 /// Order lines indexed and iterated like one vector, in inbox order, but
 /// kept in the vectors each workbook was read into: joining the workbooks of
@@ -97,19 +96,6 @@ impl Lines {
     /// The lines in order, to change.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut OrderLine> + '_ {
         self.chunks.iter_mut().flatten()
-    }
-
-    /// Each line with its index, in parallel.
-    pub fn par_indexed(&self) -> impl ParallelIterator<Item = (usize, &OrderLine)> + '_ {
-        self.chunks
-            .par_iter()
-            .zip(&self.starts)
-            .flat_map(|(c, &start)| c.par_iter().enumerate().map(move |(j, o)| (start + j, o)))
-    }
-
-    /// The vectors the lines are kept in, in order, each to change in parallel.
-    pub fn par_chunks_mut(&mut self) -> impl ParallelIterator<Item = &mut Vec<OrderLine>> + '_ {
-        self.chunks.par_iter_mut()
     }
 
     /// Points every block that starts below `len` and has no chunk yet at chunk `k`.
@@ -224,7 +210,7 @@ mod tests {
 
     proptest! {
         /// Whatever is pushed, popped and appended, the lines read back as
-        /// one vector would hold them: by index, in order and in parallel.
+        /// one vector would hold them: by index and in order.
         #[test]
         fn lines_behave_as_one_vector(ops in proptest::collection::vec(op(), 0..24)) {
             let (mut lines, mut model) = (Lines::default(), Vec::<u32>::new());
@@ -264,11 +250,6 @@ mod tests {
             }
             let rows: Vec<u32> = lines.iter().map(|l| l.origin.row).collect();
             prop_assert_eq!(&rows, &model);
-            let mut indexed: Vec<(usize, u32)> =
-                lines.par_indexed().map(|(i, l)| (i, l.origin.row)).collect();
-            indexed.sort_unstable();
-            let expected: Vec<(usize, u32)> = model.iter().copied().enumerate().collect();
-            prop_assert_eq!(indexed, expected);
         }
     }
 }
