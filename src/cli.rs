@@ -1,4 +1,8 @@
 //! The command line (clap derive). Each command's help carries an example.
+//!
+//! The doc comments here are the `--help` text, where `OUT/<period>/` is
+//! meant literally, not as HTML.
+#![allow(rustdoc::invalid_html_tags)]
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

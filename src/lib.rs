@@ -11,10 +11,28 @@
 //!    masters, Activities) from the headers alone.
 //! 5. [`records`] turns cells into typed records that remember their cell;
 //!    bad cells reject their row with a diagnostic, never a silent zero.
+//!    [`cache`] keeps each workbook's records, keyed by its content, so a
+//!    re-run reads only what changed. Steps 3–5 run per workbook, in parallel
+//!    ([`load`]).
+//! 6. [`tree`] builds the quarter's target tree; [`ledger`] removes duplicate
+//!    order lines and attributes every line to a unit of every dimension
+//!    (customer lifecycle, product class, region → group → person, month).
+//! 7. [`validate`] runs the decomposition and data rules ([`check`]).
+//! 8. [`analyze`] computes the review — completion, short boards, ranking,
+//!    pace, trend, customer KPIs — with [`actuals`] for figures of any unit in
+//!    any quarter, exact by [`money`]; [`next`] turns it into next quarter's
+//!    suggestions and targets, [`incentives`] into the bonus preview.
+//! 9. [`render`] writes summary.json, the workbooks, the HTML report and the
+//!    email body in the users' language ([`i18n`]); [`split`] cuts per-team
+//!    reports; [`output`] writes them whole or not at all, with a manifest
+//!    ([`write_review`]); [`email`] delivers them.
 //!
 //! Every stage pushes problems in the data into a shared [`diag::Diagnostics`];
-//! only what makes a run impossible is an [`error::Error`]. [`inspect`] renders
-//! what was read for `qbr inspect`, and [`sample`] generates the sample inbox.
+//! only what makes a run impossible is an [`error::Error`]. Beside the review:
+//! [`inspect`] renders what was read for `qbr inspect`, [`plan`] decomposes a
+//! total top-down (`qbr plan`), [`proposals`] sets bottom-up proposals beside
+//! it, [`init`] writes blank workbooks, [`watch`] re-runs on changes, and
+//! [`sample`] generates the sample inbox.
 
 pub mod actuals;
 pub mod analyze;
@@ -530,8 +548,8 @@ pub struct ReviewOptions {
 }
 
 /// Computes the review of a checked inbox, proves it reconciles, and writes
-/// `OUT/<period>/` (summary.json, review-<period>.xlsx, review-<period>.html,
-/// email-<period>.html) whole or not at all.
+/// `OUT/<period>/` (`summary.json`, `review-<period>.xlsx`, `review-<period>.html`,
+/// `email-<period>.html` and the rest) whole or not at all.
 ///
 /// # Errors
 /// [`Error::NothingToReview`] without targets or orders; [`Error::Reconcile`]

@@ -419,7 +419,7 @@ pub struct Dataset {
     pub stats: Vec<TableStats>,
     pub targets: Vec<TargetRow>,
     /// Stored compactly in the parse cache (each distinct text once, amounts
-    /// as exact decimals): see [`compact_orders`].
+    /// as exact decimals): see `compact_orders`.
     #[serde(with = "compact_orders")]
     pub orders: Lines,
     pub products: Vec<ProductRec>,
