@@ -235,8 +235,7 @@ impl Partial {
 mod tests {
     use super::*;
     use crate::config::Config;
-    use crate::diag::{FileId, SheetId};
-    use crate::records::{OrderLine, RowRef, TableId};
+    use crate::records::OrderLine;
     use chrono::NaiveDate;
 
     /// 40,000 lines (more than two of the parallel chunks): line `i` sells
@@ -245,26 +244,13 @@ mod tests {
         let mut ds = Dataset::default();
         for i in 0..40_000u32 {
             ds.orders.push(OrderLine {
-                origin: RowRef {
-                    table: TableId(0),
-                    file: FileId(0),
-                    sheet: SheetId(0),
-                    row: i + 1,
-                },
                 order_id: Some(format!("SO{i}").into()),
-                line_id: None,
                 date: NaiveDate::from_ymd_opt(2026, 7, 1 + i % 31).unwrap(),
                 customer: format!("C{}", i % 1000).into(),
-                product: "门锁".into(),
                 amount: Decimal::new(i64::from(i % 100 + 1), 2),
                 quantity: Some(Decimal::TWO),
-                salesperson: None,
-                customer_type: None,
-                product_class: None,
-                region: None,
-                group: None,
                 collected: (i % 2 == 0).then_some(Decimal::ONE),
-                custom: Box::default(),
+                ..OrderLine::sample(i + 1)
             });
         }
         ds

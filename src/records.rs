@@ -264,6 +264,36 @@ pub struct OrderLine {
     pub custom: Box<[Option<Text>]>,
 }
 
+#[cfg(test)]
+impl OrderLine {
+    /// A line for tests: row `row` of the first table, 门锁 sold to 客户 on
+    /// 2026-07-01 for 1, every optional field empty; tests set what they need.
+    pub(crate) fn sample(row: u32) -> OrderLine {
+        OrderLine {
+            origin: RowRef {
+                table: TableId(0),
+                file: FileId(0),
+                sheet: SheetId(0),
+                row,
+            },
+            order_id: None,
+            line_id: None,
+            date: NaiveDate::from_ymd_opt(2026, 7, 1).expect("a date"),
+            customer: "客户".into(),
+            product: "门锁".into(),
+            amount: Decimal::ONE,
+            quantity: None,
+            salesperson: None,
+            customer_type: None,
+            product_class: None,
+            region: None,
+            group: None,
+            collected: None,
+            custom: Box::default(),
+        }
+    }
+}
+
 /// Stores each distinct text once (per table read).
 #[derive(Debug, Default)]
 struct Interner {

@@ -68,32 +68,16 @@ fn unit_keys_match_across_languages() {
 
 mod duplicates {
     use super::*;
-    use crate::diag::{FileId, SheetId};
-    use crate::records::{OrderLine, RowRef, TableId};
+    use crate::records::OrderLine;
     use proptest::prelude::*;
 
     fn line(i: usize, id: Option<u8>, line_id: Option<u8>, customer: u8, amount: u8) -> OrderLine {
         OrderLine {
-            origin: RowRef {
-                table: TableId(0),
-                file: FileId(0),
-                sheet: SheetId(0),
-                row: i as u32,
-            },
             order_id: id.map(|v| format!("SO{v}").into()),
             line_id: line_id.map(|v| v.to_string().into()),
-            date: NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
             customer: format!("客户{customer}").into(),
-            product: "门锁".into(),
             amount: rust_decimal::Decimal::from(amount),
-            quantity: None,
-            salesperson: None,
-            customer_type: None,
-            product_class: None,
-            region: None,
-            group: None,
-            collected: None,
-            custom: Box::default(),
+            ..OrderLine::sample(i as u32)
         }
     }
 

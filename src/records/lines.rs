@@ -156,34 +156,11 @@ impl<'a> IntoIterator for &'a Lines {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::{FileId, SheetId};
-    use crate::records::{RowRef, TableId};
     use proptest::prelude::*;
 
     /// A line told apart by its row.
     fn line(row: u32) -> OrderLine {
-        OrderLine {
-            origin: RowRef {
-                table: TableId(0),
-                file: FileId(0),
-                sheet: SheetId(0),
-                row,
-            },
-            order_id: None,
-            line_id: None,
-            date: chrono::NaiveDate::from_ymd_opt(2026, 7, 1).unwrap(),
-            customer: "客户".into(),
-            product: "门锁".into(),
-            amount: rust_decimal::Decimal::ONE,
-            quantity: None,
-            salesperson: None,
-            customer_type: None,
-            product_class: None,
-            region: None,
-            group: None,
-            collected: None,
-            custom: Box::default(),
-        }
+        OrderLine::sample(row)
     }
 
     #[derive(Debug, Clone)]
