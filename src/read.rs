@@ -549,33 +549,39 @@ fn read_csv(
         .flexible(true)
         .delimiter(sniff_delimiter(&text))
         .from_reader(text.as_bytes());
-    let mut rows: Vec<Vec<String>> = Vec::new();
+    // Each record keeps its fields in one buffer. The grid borrows them: a
+    // text met before is given as the slice where it was first met, so the
+    // cells share their texts like a workbook's shared strings (typing cleans
+    // and interns each distinct text once), and no cell is copied.
+    let mut records: Vec<csv::StringRecord> = Vec::new();
     let mut width = 0usize;
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| OpenFailure::Broken(format!("line {}: {e}", i + 1)))?;
         width = width.max(record.len());
-        if rows.len() >= limits.max_rows as usize || width > limits.max_columns as usize {
+        if records.len() >= limits.max_rows as usize || width > limits.max_columns as usize {
             return Err(OpenFailure::TooLarge(format!(
                 "the file has more than {} rows or {} columns (max_rows, max_columns)",
                 limits.max_rows, limits.max_columns
             )));
         }
-        rows.push(record.iter().map(str::to_string).collect());
+        records.push(record);
     }
-    let mut range = None;
-    if !rows.is_empty() && width > 0 {
-        let mut r: Range<Data> = Range::new((0, 0), (rows.len() as u32 - 1, width as u32 - 1));
-        for (i, row) in rows.into_iter().enumerate() {
-            for (c, v) in row.into_iter().enumerate() {
-                let v = v.trim();
-                if !v.is_empty() {
-                    r.set_value((i as u32, c as u32), Data::String(v.to_string()));
-                }
+    if records.is_empty() || width == 0 {
+        return Ok(one_sheet(file, input, None, visit));
+    }
+    let last = (records.len() as u32 - 1, width as u32 - 1);
+    let mut range: Range<DataRef> = Range::new((0, 0), last);
+    let mut first_met: rustc_hash::FxHashMap<&str, &str> = Default::default();
+    for (i, record) in records.iter().enumerate() {
+        for (c, v) in record.iter().enumerate() {
+            let v = v.trim();
+            if !v.is_empty() {
+                let shared = *first_met.entry(v).or_insert(v);
+                range.set_value((i as u32, c as u32), DataRef::SharedString(shared));
             }
         }
-        range = Some(r);
     }
-    Ok(one_sheet(file, input, range, visit))
+    Ok(one_sheet(file, input, Some(range), visit))
 }
 
 /// A CSV or Parquet file as a workbook of one sheet named after the file
@@ -583,12 +589,12 @@ fn read_csv(
 fn one_sheet(
     file: FileId,
     input: &InputFile,
-    range: Option<Range<Data>>,
+    range: Option<Range<DataRef>>,
     visit: &mut SheetVisitor,
 ) -> Opened {
     let name = input.file_name();
     if let Some(r) = range {
-        visit(&SheetGrid::owned(file, SheetId(0), name.clone(), r));
+        visit(&SheetGrid::new(file, SheetId(0), name.clone(), r));
     }
     (vec![name], Vec::new())
 }
@@ -609,20 +615,35 @@ fn read_parquet(
     // pool, the worker would run other files' reads while it waits, one
     // inside the other, until the stack overflows (seen with 3,000 files);
     // from a plain thread it just waits.
-    let range = std::thread::scope(|scope| {
+    let (height, columns) = std::thread::scope(|scope| {
         scope
             .spawn(|| {
                 IN_READER.with(|f| f.set(true));
-                parquet_range(&input.bytes, limits)
+                parquet_columns(&input.bytes, limits)
             })
             .join()
             .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
     })?;
+    let range = parquet_range(height, &columns)?;
     Ok(one_sheet(file, input, range, visit))
 }
 
-/// A Parquet file's cells (`None` when it has no columns).
-fn parquet_range(bytes: &[u8], limits: &Limits) -> Result<Option<Range<Data>>, OpenFailure> {
+/// A Parquet column as it is read into cells, already cast (by polars, on
+/// its pool) to the one type its cells take.
+enum ParquetColumn {
+    Bool(polars::prelude::Series),
+    Int(polars::prelude::Series),
+    Float(polars::prelude::Series),
+    Text(polars::prelude::Series),
+}
+
+/// A Parquet file's height and named columns, each cast to what its cells
+/// become: integers to `i64`, floats to `f64`, timestamps to their day, and
+/// everything else to text.
+fn parquet_columns(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(usize, Vec<(String, ParquetColumn)>), OpenFailure> {
     use polars::prelude::{DataType, ParquetReader, SerReader};
     let broken = |e: polars::prelude::PolarsError| OpenFailure::Broken(e.to_string());
     let df = ParquetReader::new(Cursor::new(bytes))
@@ -635,50 +656,80 @@ fn parquet_range(bytes: &[u8], limits: &Limits) -> Result<Option<Range<Data>>, O
             limits.max_rows, limits.max_columns
         )));
     }
-    if width == 0 {
+    let columns = df
+        .columns()
+        .iter()
+        .map(|column| {
+            let s = column.as_materialized_series();
+            let cast = match s.dtype() {
+                DataType::Boolean => ParquetColumn::Bool(s.clone()),
+                d if d.is_integer() => {
+                    ParquetColumn::Int(s.cast(&DataType::Int64).map_err(broken)?)
+                }
+                DataType::Float32 | DataType::Float64 => {
+                    ParquetColumn::Float(s.cast(&DataType::Float64).map_err(broken)?)
+                }
+                other => {
+                    // Timestamps to their day first; then everything as text.
+                    let s = if matches!(other, DataType::Datetime(..)) {
+                        s.cast(&DataType::Date).map_err(broken)?
+                    } else {
+                        s.clone()
+                    };
+                    ParquetColumn::Text(s.cast(&DataType::String).map_err(broken)?)
+                }
+            };
+            Ok((column.name().to_string(), cast))
+        })
+        .collect::<Result<Vec<_>, OpenFailure>>()?;
+    Ok((height, columns))
+}
+
+/// A Parquet file's cells (`None` when it has no columns): the column names
+/// as the header row, then one row per record. Texts are borrowed from the
+/// columns, a text met before given as the slice where it was first met, so
+/// cells share their texts like a workbook's shared strings.
+fn parquet_range(
+    height: usize,
+    columns: &[(String, ParquetColumn)],
+) -> Result<Option<Range<DataRef<'_>>>, OpenFailure> {
+    let broken = |e: polars::prelude::PolarsError| OpenFailure::Broken(e.to_string());
+    if columns.is_empty() {
         return Ok(None);
     }
-    let mut range: Range<Data> = Range::new((0, 0), (height as u32, width as u32 - 1));
-    for (c, column) in df.columns().iter().enumerate() {
+    let mut range: Range<DataRef> = Range::new((0, 0), (height as u32, columns.len() as u32 - 1));
+    let mut first_met: rustc_hash::FxHashMap<&str, &str> = Default::default();
+    for (c, (name, column)) in columns.iter().enumerate() {
         let c = c as u32;
-        range.set_value((0, c), Data::String(column.name().to_string()));
-        let s = column.as_materialized_series();
-        let mut put = |r: usize, v: Data| range.set_value((r as u32 + 1, c), v);
-        match s.dtype() {
-            DataType::Boolean => {
+        range.set_value((0, c), DataRef::SharedString(name));
+        let mut put = |r: usize, v: DataRef<'static>| range.set_value((r as u32 + 1, c), v);
+        match column {
+            ParquetColumn::Bool(s) => {
                 for (r, v) in s.bool().map_err(broken)?.iter().enumerate() {
                     if let Some(v) = v {
-                        put(r, Data::Bool(v));
+                        put(r, DataRef::Bool(v));
                     }
                 }
             }
-            d if d.is_integer() => {
-                let s = s.cast(&DataType::Int64).map_err(broken)?;
+            ParquetColumn::Int(s) => {
                 for (r, v) in s.i64().map_err(broken)?.iter().enumerate() {
                     if let Some(v) = v {
-                        put(r, Data::Int(v));
+                        put(r, DataRef::Int(v));
                     }
                 }
             }
-            DataType::Float32 | DataType::Float64 => {
-                let s = s.cast(&DataType::Float64).map_err(broken)?;
+            ParquetColumn::Float(s) => {
                 for (r, v) in s.f64().map_err(broken)?.iter().enumerate() {
                     if let Some(v) = v {
-                        put(r, Data::Float(v));
+                        put(r, DataRef::Float(v));
                     }
                 }
             }
-            other => {
-                // Timestamps to their day first; then everything as text.
-                let s = if matches!(other, DataType::Datetime(..)) {
-                    s.cast(&DataType::Date).map_err(broken)?
-                } else {
-                    s.clone()
-                };
-                let s = s.cast(&DataType::String).map_err(broken)?;
+            ParquetColumn::Text(s) => {
                 for (r, v) in s.str().map_err(broken)?.iter().enumerate() {
                     if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
-                        put(r, Data::String(v.to_string()));
+                        let shared = *first_met.entry(v).or_insert(v);
+                        range.set_value((r as u32 + 1, c), DataRef::SharedString(shared));
                     }
                 }
             }
@@ -821,6 +872,88 @@ mod tests {
         );
         assert_eq!(names, Some(vec!["明细".to_string()]));
         assert_eq!(seen, ["明细"]);
+    }
+
+    fn input(name: &str, bytes: Vec<u8>) -> InputFile {
+        InputFile {
+            display_path: name.into(),
+            path: name.into(),
+            sha256: String::new(),
+            bytes,
+        }
+    }
+
+    /// Reads a one-sheet file and hands its grid to `check`.
+    fn read_one(input: &InputFile, check: &mut dyn FnMut(&SheetGrid)) {
+        let mut diags = Diagnostics::default();
+        let mut visited = 0;
+        read_workbook(FileId(0), input, &Limits::default(), &mut diags, &mut |g| {
+            visited += 1;
+            check(g)
+        });
+        assert_eq!(
+            (visited, diags.items().len()),
+            (1, 0),
+            "{:?}",
+            diags.items()
+        );
+    }
+
+    /// Rows 1 and 2 of column 0 hold the same text, row 2 of column 1 another.
+    fn assert_texts_shared(g: &SheetGrid, first: &str, other: &str) {
+        let (a, b, c) = (g.cell(1, 0), g.cell(2, 0), g.cell(2, 1));
+        assert_eq!(
+            (cell_str(a), cell_str(b), cell_str(c)),
+            (Some(first), Some(first), Some(other))
+        );
+        // The repeated text is one slice, found again by its address like a
+        // workbook's shared string; a different text is not.
+        assert_eq!(cell_str(a).map(str::as_ptr), cell_str(b).map(str::as_ptr));
+        assert_ne!(cell_str(a).map(str::as_ptr), cell_str(c).map(str::as_ptr));
+    }
+
+    #[test]
+    fn csv_cells_are_trimmed_and_repeated_texts_shared() {
+        let csv = "客户,产品,金额\n 甲公司 ,门锁,1200\n甲公司,甲公司 ,\n";
+        read_one(&input("t.csv", csv.as_bytes().to_vec()), &mut |g| {
+            assert_eq!(cell_str(g.cell(0, 2)), Some("金额"));
+            assert_eq!(cell_str(g.cell(1, 2)), Some("1200"));
+            assert!(matches!(g.cell(2, 2), DataRef::Empty));
+            // Equal after trimming: one slice for all three.
+            let at = |r, c| cell_str(g.cell(r, c)).map(str::as_ptr);
+            assert_eq!(cell_str(g.cell(1, 0)), Some("甲公司"));
+            assert_eq!((at(2, 0), at(2, 1)), (at(1, 0), at(1, 0)));
+        });
+        read_one(
+            &input("t.csv", "客户,产品\n甲公司,门锁\n甲公司,门铃\n".into()),
+            &mut |g| assert_texts_shared(g, "甲公司", "门铃"),
+        );
+    }
+
+    #[test]
+    fn parquet_cells_keep_their_types_and_share_repeated_texts() {
+        use polars::prelude::{DataFrame, NamedFrom, ParquetWriter, Series};
+        let mut df = DataFrame::new_infer_height(vec![
+            Series::new("客户".into(), [Some("甲公司"), Some(" 甲公司 "), None]).into(),
+            Series::new("产品".into(), ["门锁", "门铃", "门锁"]).into(),
+            Series::new("数量".into(), [Some(2i64), None, Some(3)]).into(),
+            Series::new("金额".into(), [1200.5f64, 33.6, 0.0]).into(),
+        ])
+        .unwrap();
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes).finish(&mut df).unwrap();
+        read_one(&input("t.parquet", bytes), &mut |g| {
+            let header: Vec<_> = (0..4).map(|c| cell_str(g.cell(0, c))).collect();
+            assert_eq!(
+                header,
+                [Some("客户"), Some("产品"), Some("数量"), Some("金额")]
+            );
+            assert_texts_shared(g, "甲公司", "门铃");
+            assert!(matches!(g.cell(3, 0), DataRef::Empty));
+            assert!(matches!(g.cell(1, 2), DataRef::Int(2)));
+            assert!(matches!(g.cell(2, 2), DataRef::Empty));
+            assert!(matches!(g.cell(2, 3), DataRef::Float(v) if *v == 33.6));
+        });
     }
 
     #[test]
