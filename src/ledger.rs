@@ -514,25 +514,26 @@ impl Keys {
     }
 }
 
-/// The symbols of one part's texts: each distinct text has a local number,
-/// found by the text's address or by its content, and `syms` gives the
-/// symbol of each local number.
+/// The symbols of one part's texts: each text met has a local number, found
+/// by the text's address, and `syms` gives the symbol of each local number.
 struct Part<'a> {
     by_address: HashMap<(usize, Canon), u32>,
-    by_text: HashMap<(&'a str, Canon), u32>,
+    /// The local number of the empty text per canonical form: it has no
+    /// allocation of its own to be found by.
+    empty: [Option<u32>; 2],
     syms: Vec<Sym>,
+    /// The texts are found by address: they must outlive the part.
+    texts: std::marker::PhantomData<&'a str>,
 }
 
 impl<'a> Part<'a> {
     fn get(&self, t: &str, c: Canon) -> Sym {
-        let local = if !t.is_empty()
-            && let Some(&s) = self.by_address.get(&(t.as_ptr() as usize, c))
-        {
-            s
+        let local = if t.is_empty() {
+            self.empty[c as usize]
         } else {
-            self.by_text[&(t, c)]
+            self.by_address.get(&(t.as_ptr() as usize, c)).copied()
         };
-        self.syms[local as usize]
+        self.syms[local.expect("every text looked up was folded") as usize]
     }
 }
 
@@ -563,36 +564,36 @@ impl<'a> SymbolMap<'a> {
 }
 
 /// A part's texts as they are met: each allocation is looked up once by its
-/// address; a text not met before gets a local number (shared by equal texts)
-/// and its canonical key.
+/// address; one not met before gets a local number and its canonical key.
+/// Equal texts in two allocations get two numbers with one key, hence one
+/// symbol; within an order table there are none (its texts are interned
+/// when read), so no map by content is kept.
 #[derive(Default)]
 struct PartBuilder<'a> {
     by_address: HashMap<(usize, Canon), u32>,
-    by_text: HashMap<(&'a str, Canon), u32>,
+    empty: [Option<u32>; 2],
     keys: Keys,
+    texts: std::marker::PhantomData<&'a str>,
 }
 
 impl<'a> PartBuilder<'a> {
     fn add(&mut self, t: &'a str, c: Canon) {
-        let address = (t.as_ptr() as usize, c);
-        if !t.is_empty() && self.by_address.contains_key(&address) {
+        let keys = &mut self.keys;
+        if t.is_empty() {
+            self.empty[c as usize].get_or_insert_with(|| keys.push(&c.apply(t)));
             return;
         }
-        let keys = &mut self.keys;
-        let place = *self
-            .by_text
-            .entry((t, c))
+        self.by_address
+            .entry((t.as_ptr() as usize, c))
             .or_insert_with(|| keys.push(&c.apply(t)));
-        if !t.is_empty() {
-            self.by_address.insert(address, place);
-        }
     }
 
     fn finish(self) -> (Part<'a>, Keys) {
         let part = Part {
             by_address: self.by_address,
-            by_text: self.by_text,
+            empty: self.empty,
             syms: Vec::new(),
+            texts: self.texts,
         };
         (part, self.keys)
     }

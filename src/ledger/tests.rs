@@ -212,3 +212,36 @@ mod numbering {
         }
     }
 }
+
+mod parts {
+    use super::*;
+
+    #[test]
+    fn texts_are_found_by_address_and_equal_texts_share_one_symbol() {
+        let (a, b, c) = (
+            "甲公司".to_string(),
+            "甲公司".to_string(),
+            "乙公司".to_string(),
+        );
+        let empty = String::new();
+        let mut masters = PartBuilder::default();
+        masters.add(&a, Canon::Name);
+        masters.add(&empty, Canon::Name);
+        let mut orders = PartBuilder::default();
+        orders.add(&c, Canon::Name);
+        // The text of `a` in an allocation of its own, then met again.
+        orders.add(&b, Canon::Name);
+        orders.add(&b, Canon::Name);
+        orders.add(&empty, Canon::Name);
+        orders.add(&empty, Canon::Name);
+        assert_eq!((masters.keys.len(), orders.keys.len()), (2, 3));
+        let (map, symbols) = SymbolMap::build(vec![masters, orders], vec![1]);
+        let (m, o) = (&map.parts[0], &map.parts[1]);
+        // Numbered in first-seen order over the parts: 甲公司, "", 乙公司.
+        assert_eq!(m.get(&a, Canon::Name), 0);
+        assert_eq!(o.get(&b, Canon::Name), 0);
+        assert_eq!((m.get("", Canon::Name), o.get(&empty, Canon::Name)), (1, 1));
+        assert_eq!(o.get(&c, Canon::Name), 2);
+        assert_eq!(symbols.get(&match_key("乙公司")), Some(2));
+    }
+}
