@@ -110,29 +110,45 @@ pub type Sym = u32;
 /// Canonical keys stored once; entries refer to them by [`Sym`].
 #[derive(Debug, Clone, Default)]
 pub struct Symbols {
-    /// The symbol of each key, in one map per shard of the keys' hashes (so
-    /// the maps are built in parallel); empty when there are no symbols.
-    ids: Vec<HashMap<String, Sym>>,
-    names: Vec<String>,
+    /// Every symbol by its key's hash, sorted: a key is found by searching
+    /// its hash, then comparing names (lookups are few: one per target unit).
+    by_hash: Vec<(u64, Sym)>,
+    /// The keys end to end, by symbol.
+    names: Keys,
 }
 
 /// How many shards the keys are numbered in, in parallel.
 const SHARDS: usize = 16;
 
-fn shard_of(key: &str) -> usize {
+fn hash_of(key: &str) -> u64 {
     use std::hash::BuildHasher;
-    (rustc_hash::FxBuildHasher.hash_one(key) >> 32) as usize % SHARDS
+    rustc_hash::FxBuildHasher.hash_one(key)
+}
+
+fn shard_of(key: &str) -> usize {
+    (hash_of(key) >> 32) as usize % SHARDS
 }
 
 impl Symbols {
     /// The symbol of a canonical key, when any line uses it.
     pub fn get(&self, key: &str) -> Option<Sym> {
-        self.ids.get(shard_of(key))?.get(key).copied()
+        let h = hash_of(key);
+        let from = self.by_hash.partition_point(|&(x, _)| x < h);
+        self.by_hash[from..]
+            .iter()
+            .take_while(|&&(x, _)| x == h)
+            .map(|&(_, s)| s)
+            .find(|&s| self.name(s) == key)
     }
 
     /// The canonical key of a symbol.
     pub fn name(&self, s: Sym) -> &str {
-        &self.names[s as usize]
+        self.names.get(s as usize)
+    }
+
+    /// How many symbols there are.
+    fn len(&self) -> usize {
+        self.names.len()
     }
 
     /// Numbers the keys of every part as one pass over the parts in order
@@ -197,18 +213,15 @@ impl Symbols {
         for (n, &(_, s, l)) in met.iter().enumerate() {
             global[s as usize][l as usize] = n as Sym;
         }
-        let names = met
-            .par_iter()
-            .map(|&(_, s, l)| shards[s as usize].firsts[l as usize].1.to_string())
+        let mut names = Keys::default();
+        for &(_, s, l) in &met {
+            names.push(shards[s as usize].firsts[l as usize].1);
+        }
+        let mut by_hash: Vec<(u64, Sym)> = (0..met.len())
+            .into_par_iter()
+            .map(|n| (hash_of(names.get(n)), n as Sym))
             .collect();
-        let ids = shards
-            .par_iter()
-            .zip(&global)
-            .map(|(sh, g)| {
-                let firsts = sh.firsts.iter().zip(g);
-                firsts.map(|(&(_, k), &sym)| (k.to_string(), sym)).collect()
-            })
-            .collect();
+        by_hash.par_sort_unstable();
         let syms = (0..parts.len())
             .into_par_iter()
             .map(|p| {
@@ -221,7 +234,7 @@ impl Symbols {
                 syms
             })
             .collect();
-        (Symbols { ids, names }, syms)
+        (Symbols { by_hash, names }, syms)
     }
 }
 
@@ -485,7 +498,7 @@ struct SymbolMap<'a> {
 
 /// Canonical keys stored end to end in one buffer (a part's keys are many
 /// and short).
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct Keys {
     text: String,
     ends: Vec<usize>,
@@ -689,7 +702,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         .map(|p| p.wrapping_add(1))
         .collect();
     let (map, symbols) = SymbolMap::build(lists, part_of_table);
-    let n = symbols.names.len();
+    let n = symbols.len();
 
     let masters = map.masters();
     let mut product_class: Vec<Option<Sym>> = vec![None; n];
