@@ -314,7 +314,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         .iter()
         .map(|f| loaded.sources.add_file(f.display_path.clone()))
         .collect();
-    use std::sync::atomic::Ordering::Relaxed;
+    use std::sync::atomic::Ordering::{Relaxed, Release};
     if let Some(p) = &opts.progress {
         p.total.store(inbox.files.len(), Relaxed);
     }
@@ -341,7 +341,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
             .collect()
     };
     if let Some(p) = &opts.progress {
-        p.finished.store(true, Relaxed);
+        p.finished.store(true, Release);
     }
     let mut datasets = Vec::with_capacity(results.len());
     for r in results {

@@ -271,7 +271,7 @@ impl Ui {
         if self.quiet {
             return read(None);
         }
-        use std::sync::atomic::Ordering::Relaxed;
+        use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
         let progress = std::sync::Arc::new(qbr::Progress::default());
         let shown = progress.clone();
         let started = std::time::Instant::now();
@@ -288,7 +288,7 @@ impl Ui {
                 bar
             });
             let mut logged_quarter = 0;
-            while !shown.finished.load(Relaxed) {
+            while !shown.finished.load(Acquire) {
                 let (done, total) = (shown.done.load(Relaxed), shown.total.load(Relaxed));
                 match &bar {
                     Some(b) => {
@@ -303,12 +303,19 @@ impl Ui {
                 }
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
-            if let Some(b) = bar {
-                b.finish_and_clear();
+            match bar {
+                Some(b) => b.finish_and_clear(),
+                // A read faster than the polling still logs its last quarter.
+                None => {
+                    let (done, total) = (shown.done.load(Relaxed), shown.total.load(Relaxed));
+                    if total > 0 && done * 4 / total > logged_quarter {
+                        eprintln!("qbr: read {done} of {total} workbooks");
+                    }
+                }
             }
         });
         let out = read(Some(progress.clone()));
-        progress.finished.store(true, Relaxed);
+        progress.finished.store(true, Release);
         let _ = display.join();
         let total = progress.total.load(Relaxed);
         if total > 0 && (self.verbose || !terminal) {
