@@ -135,9 +135,10 @@ impl<'w> SheetGrid<'w> {
     }
 }
 
+#[cfg(test)]
 impl SheetGrid<'static> {
-    /// A grid of owned cells (the formats without shared strings; tests).
-    pub fn owned(
+    /// A grid of owned cells, for tests.
+    pub(crate) fn owned(
         file: FileId,
         sheet: SheetId,
         name: impl Into<String>,
@@ -549,10 +550,7 @@ fn read_csv(
         .flexible(true)
         .delimiter(sniff_delimiter(&text))
         .from_reader(text.as_bytes());
-    // Each record keeps its fields in one buffer. The grid borrows them: a
-    // text met before is given as the slice where it was first met, so the
-    // cells share their texts like a workbook's shared strings (typing cleans
-    // and interns each distinct text once), and no cell is copied.
+    // Each record keeps its fields in one buffer; the grid borrows them.
     let mut records: Vec<csv::StringRecord> = Vec::new();
     let mut width = 0usize;
     for (i, record) in reader.records().enumerate() {
@@ -571,17 +569,35 @@ fn read_csv(
     }
     let last = (records.len() as u32 - 1, width as u32 - 1);
     let mut range: Range<DataRef> = Range::new((0, 0), last);
-    let mut first_met: rustc_hash::FxHashMap<&str, &str> = Default::default();
+    let mut texts = FirstMet::default();
     for (i, record) in records.iter().enumerate() {
         for (c, v) in record.iter().enumerate() {
-            let v = v.trim();
-            if !v.is_empty() {
-                let shared = *first_met.entry(v).or_insert(v);
-                range.set_value((i as u32, c as u32), DataRef::SharedString(shared));
+            if let Some(cell) = texts.cell(v) {
+                range.set_value((i as u32, c as u32), cell);
             }
         }
     }
     Ok(one_sheet(file, input, Some(range), visit))
+}
+
+/// The text cells of a file without shared strings (CSV, Parquet), borrowed
+/// from what was parsed: trimmed, and each text given as the slice where it
+/// was first met, so equal cells share one address like a workbook's shared
+/// strings. Typing then cleans and interns each distinct text once, found
+/// again by its address, and no cell is copied.
+#[derive(Default)]
+struct FirstMet<'t>(rustc_hash::FxHashMap<&'t str, &'t str>);
+
+impl<'t> FirstMet<'t> {
+    /// The cell of a text; `None` when it is blank.
+    fn cell(&mut self, text: &'t str) -> Option<DataRef<'t>> {
+        let t = text.trim();
+        if t.is_empty() {
+            return None;
+        }
+        let first = *self.0.entry(t).or_insert(t);
+        Some(DataRef::SharedString(first))
+    }
 }
 
 /// A CSV or Parquet file as a workbook of one sheet named after the file
@@ -686,23 +702,22 @@ fn parquet_columns(
 }
 
 /// A Parquet file's cells (`None` when it has no columns): the column names
-/// as the header row, then one row per record. Texts are borrowed from the
-/// columns, a text met before given as the slice where it was first met, so
-/// cells share their texts like a workbook's shared strings.
-fn parquet_range(
+/// as the header row, then one row per record; texts are borrowed from the
+/// columns ([`FirstMet`]).
+fn parquet_range<'c>(
     height: usize,
-    columns: &[(String, ParquetColumn)],
-) -> Result<Option<Range<DataRef<'_>>>, OpenFailure> {
+    columns: &'c [(String, ParquetColumn)],
+) -> Result<Option<Range<DataRef<'c>>>, OpenFailure> {
     let broken = |e: polars::prelude::PolarsError| OpenFailure::Broken(e.to_string());
     if columns.is_empty() {
         return Ok(None);
     }
     let mut range: Range<DataRef> = Range::new((0, 0), (height as u32, columns.len() as u32 - 1));
-    let mut first_met: rustc_hash::FxHashMap<&str, &str> = Default::default();
+    let mut texts = FirstMet::default();
     for (c, (name, column)) in columns.iter().enumerate() {
         let c = c as u32;
         range.set_value((0, c), DataRef::SharedString(name));
-        let mut put = |r: usize, v: DataRef<'static>| range.set_value((r as u32 + 1, c), v);
+        let mut put = |r: usize, v: DataRef<'c>| range.set_value((r as u32 + 1, c), v);
         match column {
             ParquetColumn::Bool(s) => {
                 for (r, v) in s.bool().map_err(broken)?.iter().enumerate() {
@@ -727,9 +742,8 @@ fn parquet_range(
             }
             ParquetColumn::Text(s) => {
                 for (r, v) in s.str().map_err(broken)?.iter().enumerate() {
-                    if let Some(v) = v.map(str::trim).filter(|v| !v.is_empty()) {
-                        let shared = *first_met.entry(v).or_insert(v);
-                        range.set_value((r as u32 + 1, c), DataRef::SharedString(shared));
+                    if let Some(cell) = v.and_then(|v| texts.cell(v)) {
+                        put(r, cell);
                     }
                 }
             }
