@@ -527,25 +527,48 @@ impl Keys {
     }
 }
 
-/// The symbols of one part's texts: each text met has a local number, found
-/// by the text's address, and `syms` gives the symbol of each local number.
-struct Part<'a> {
+/// A part's texts by their local number: each allocation is found by its
+/// address; the empty text, which has no allocation of its own, by its
+/// canonical form.
+#[derive(Default)]
+struct Locals<'a> {
     by_address: HashMap<(usize, Canon), u32>,
-    /// The local number of the empty text per canonical form: it has no
-    /// allocation of its own to be found by.
     empty: [Option<u32>; 2],
-    syms: Vec<Sym>,
-    /// The texts are found by address: they must outlive the part.
+    /// The texts are found by address: they must outlive the map.
     texts: std::marker::PhantomData<&'a str>,
+}
+
+impl<'a> Locals<'a> {
+    /// The local number of a text, given the next one if it is new.
+    fn get_or_add(&mut self, t: &'a str, c: Canon, add: impl FnOnce() -> u32) -> u32 {
+        if t.is_empty() {
+            *self.empty[c as usize].get_or_insert_with(add)
+        } else {
+            *self
+                .by_address
+                .entry((t.as_ptr() as usize, c))
+                .or_insert_with(add)
+        }
+    }
+
+    fn get(&self, t: &str, c: Canon) -> Option<u32> {
+        if t.is_empty() {
+            self.empty[c as usize]
+        } else {
+            self.by_address.get(&(t.as_ptr() as usize, c)).copied()
+        }
+    }
+}
+
+/// The symbols of one part's texts: `syms` gives the symbol of each local number.
+struct Part<'a> {
+    locals: Locals<'a>,
+    syms: Vec<Sym>,
 }
 
 impl<'a> Part<'a> {
     fn get(&self, t: &str, c: Canon) -> Sym {
-        let local = if t.is_empty() {
-            self.empty[c as usize]
-        } else {
-            self.by_address.get(&(t.as_ptr() as usize, c)).copied()
-        };
+        let local = self.locals.get(t, c);
         self.syms[local.expect("every text looked up was folded") as usize]
     }
 }
@@ -576,37 +599,26 @@ impl<'a> SymbolMap<'a> {
     }
 }
 
-/// A part's texts as they are met: each allocation is looked up once by its
-/// address; one not met before gets a local number and its canonical key.
-/// Equal texts in two allocations get two numbers with one key, hence one
-/// symbol; within an order table there are none (its texts are interned
-/// when read), so no map by content is kept.
+/// A part's texts as they are met: a text not met before gets a local number
+/// and its canonical key. Equal texts in two allocations get two numbers with
+/// one key, hence one symbol; within an order table there are none (its texts
+/// are interned when read), so no map by content is kept.
 #[derive(Default)]
 struct PartBuilder<'a> {
-    by_address: HashMap<(usize, Canon), u32>,
-    empty: [Option<u32>; 2],
+    locals: Locals<'a>,
     keys: Keys,
-    texts: std::marker::PhantomData<&'a str>,
 }
 
 impl<'a> PartBuilder<'a> {
     fn add(&mut self, t: &'a str, c: Canon) {
         let keys = &mut self.keys;
-        if t.is_empty() {
-            self.empty[c as usize].get_or_insert_with(|| keys.push(&c.apply(t)));
-            return;
-        }
-        self.by_address
-            .entry((t.as_ptr() as usize, c))
-            .or_insert_with(|| keys.push(&c.apply(t)));
+        self.locals.get_or_add(t, c, || keys.push(&c.apply(t)));
     }
 
     fn finish(self) -> (Part<'a>, Keys) {
         let part = Part {
-            by_address: self.by_address,
-            empty: self.empty,
+            locals: self.locals,
             syms: Vec::new(),
-            texts: self.texts,
         };
         (part, self.keys)
     }
