@@ -115,9 +115,9 @@ pub enum Command {
     ///
     /// Exit codes: 0 everything read, 1 rows were rejected, 2 the inbox or a
     /// workbook could not be read.
-    ///
-    /// Example: qbr inspect sample-data
-    ///          qbr inspect ~/shared/q3-inbox --format json > inspect.json
+    #[command(
+        after_long_help = "Examples:\n  qbr inspect sample-data\n  qbr inspect ~/shared/q3-inbox --format json > inspect.json"
+    )]
     Inspect {
         /// The folder holding the workbooks (searched at any depth).
         inbox: PathBuf,
@@ -134,9 +134,9 @@ pub enum Command {
     ///
     /// Exit codes: 0 clean (warnings allowed), 1 errors found, 2 input
     /// unreadable or a usage error.
-    ///
-    /// Example: qbr check sample-data
-    ///          qbr check ~/shared/q3-inbox --period 2026Q3 --format json
+    #[command(
+        after_long_help = "Examples:\n  qbr check sample-data\n  qbr check ~/shared/q3-inbox --period 2026Q3 --format json"
+    )]
     Check {
         /// The folder holding the workbooks (searched at any depth).
         inbox: PathBuf,
@@ -164,9 +164,9 @@ pub enum Command {
     ///
     /// Exit codes: 0 written, 1 data errors (nothing written), 2 unreadable input
     /// or usage error, 3 qbr's own consistency check failed (nothing written).
-    ///
-    /// Example: qbr review sample-data --out out
-    ///          qbr review ~/shared/q3-inbox --out ~/reviews --as-of 2026-08-15
+    #[command(
+        after_long_help = "Examples:\n  qbr review sample-data --out out\n  qbr review ~/shared/q3-inbox --out ~/reviews --as-of 2026-08-15"
+    )]
     Review {
         #[command(flatten)]
         target: ReviewTarget,
@@ -198,8 +198,7 @@ pub enum Command {
     /// once changed files have stopped growing, so a file still being copied is
     /// not read half-written. Logs each run with its trigger and outcome and
     /// keeps watching after a bad file. Stop with Ctrl-C.
-    ///
-    /// Example: qbr watch ~/shared/q3-inbox --out ~/reviews
+    #[command(after_long_help = "Examples:\n  qbr watch ~/shared/q3-inbox --out ~/reviews")]
     Watch {
         #[command(flatten)]
         target: ReviewTarget,
@@ -213,8 +212,9 @@ pub enum Command {
     /// (level weights and last quarter's sales), months by seasonality. Writes a
     /// Targets workbook with the share column and a sheet saying how each
     /// number was derived; `qbr check` reads it back.
-    ///
-    /// Example: qbr plan sample-data --total 12000000 --period 2026Q4 --out plan-2026Q4.xlsx
+    #[command(
+        after_long_help = "Examples:\n  qbr plan sample-data --total 12000000 --period 2026Q4 --out plan-2026Q4.xlsx"
+    )]
     Plan {
         /// The folder holding the workbooks (history, masters).
         inbox: PathBuf,
@@ -248,8 +248,7 @@ pub enum Command {
     /// drop-down lists, example rows (above the header, never read), an
     /// instruction sheet, and a qbr.toml listing every setting. `qbr check`
     /// accepts the folder once the rows are filled in.
-    ///
-    /// Example: qbr init ~/shared/q4-inbox --lang zh
+    #[command(after_long_help = "Examples:\n  qbr init ~/shared/q4-inbox --lang zh")]
     Init {
         /// The folder to create (must be empty or absent).
         dir: PathBuf,
@@ -265,9 +264,9 @@ pub enum Command {
     ///
     /// Exit codes: 0 all written or sent, 1 addresses refused (nothing sent) or
     /// some deliveries failed, 2 not a review folder or a configuration error.
-    ///
-    /// Example: qbr email out/2026Q3 --dry-run
-    ///          QBR_SMTP_PASSWORD=… qbr email out/2026Q3
+    #[command(
+        after_long_help = "Examples:\n  qbr email out/2026Q3 --dry-run\n  QBR_SMTP_PASSWORD=… qbr email out/2026Q3"
+    )]
     Email {
         /// The review folder: OUT/<period> as written by `qbr review`.
         review: PathBuf,
@@ -285,9 +284,9 @@ pub enum Command {
     /// order history plus 2026Q3, master data and activities, as workbooks.
     ///
     /// The output is deterministic: the same --seed and --scale give the same files.
-    ///
-    /// Example: qbr sample-data /tmp/inbox
-    ///          qbr sample-data /tmp/big --scale 40
+    #[command(
+        after_long_help = "Examples:\n  qbr sample-data /tmp/inbox\n  qbr sample-data /tmp/big --scale 40"
+    )]
     SampleData {
         /// Folder to write into (created; must be empty or absent).
         dir: PathBuf,

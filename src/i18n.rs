@@ -45,6 +45,46 @@ impl Lang {
         }
     }
 
+    /// A key's text with `{0}`, `{1}` … replaced by `args` (a language may
+    /// order them differently).
+    ///
+    /// ```
+    /// use qbr::i18n::{Key, Lang};
+    /// assert_eq!(Lang::En.fill(Key::SumWrote, &["out/a.html"]), "Wrote out/a.html");
+    /// assert_eq!(Lang::Zh.fill(Key::SumPaceUnit, &["林燕", "个人", "60%"]), "林燕（个人）完成率 60%");
+    /// ```
+    pub fn fill(self, key: Key, args: &[&str]) -> String {
+        let mut out = String::new();
+        let mut rest = self.t(key);
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let arg = after
+                .find('}')
+                .and_then(|close| Some((after[..close].parse::<usize>().ok()?, close)));
+            match arg.and_then(|(i, close)| Some((args.get(i)?, close))) {
+                Some((value, close)) => {
+                    out.push_str(value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Items in a run-on list: `a、b` in Chinese, `a, b` in English.
+    pub fn join(self, items: &[String]) -> String {
+        items.join(match self {
+            Lang::Zh => "、",
+            Lang::En => ", ",
+        })
+    }
+
     /// A dimension's name.
     pub fn dimension(self, d: &Dimension) -> String {
         let key = match d {
@@ -419,6 +459,28 @@ keys! {
     Blended => "加权", "blended";
     FittedToParent => "按上级调整后", "fitted to its parent";
     ProposalNotInPlan => "规划中没有该单元，未采用", "not a unit of the plan; left out";
+    // The terminal summary of `qbr review`: lines with `{0}`, `{1}` … filled by [`Lang::fill`].
+    SumTitle => "qbr 复盘 {0}（数据截至 {1}，{2}）", "qbr review {0} (as of {1}, {2})";
+    SumInProgress => "季度进行中，已过 {0}", "in progress, {0} of the quarter elapsed";
+    SumComplete => "季度已结束", "quarter complete";
+    SumTotal => "总销售额：目标 {0}，实际 {1}，完成率 {2}，差额 {3} — {4}", "Total sales: target {0}, actual {1}, completion {2}, gap {3} — {4}";
+    SumUnit => "{0} 目标 {1}  实际 {2}  {3}  {4}", "{0} target {1}  actual {2}  {3}  {4}";
+    SumUnassigned => "未归属：{0} 行，{1}", "unassigned: {0} line(s), {1}";
+    SumShortBoards => "短板（缺口金额从大到小；* = 帕累托 80% 集合）", "Short boards (money left on the table first; * = Pareto 80% set)";
+    SumShortBoard => "{0}（{1} · {2}）完成率 {3}", "{0} ({1} · {2}): {3}";
+    SumShortfall => "，缺口 {0}", ", {0} short";
+    SumMore => "…… 另有 {0} 项，见 summary.json", "… {0} more in summary.json";
+    SumRanking => "{0}：优秀：{1}；待改进：{2}", "{0}: excellent: {1}; needs improvement: {2}";
+    SumNone => "无", "none";
+    SumNotAvailable => "无", "n/a";
+    SumCustomers => "客户：新客户 {0}，老客户 {1}，召回客户 {2}", "Customers: {0} new, {1} returning, {2} recalled";
+    SumNoHistory => "（本期之前没有订单历史：所有客户都计为新客户）", " (no order history before the period: every customer counts as new)";
+    SumRates => "复购率 {0}（此前活跃 {1} 家）；召回率 {2}（期初流失 {3} 家）；新客户转化率 {4}", "repurchase rate {0} of {1} active before; recall rate {2} of {3} churned; new-customer conversion {4}";
+    SumBehindPace => "落后进度（此时应完成 {0}）", "Behind pace (expected {0} by now)";
+    SumPaceUnit => "{0}（{1}）完成率 {2}", "{0} ({1}): {2}";
+    SumBuiltFrom => "数据来源：{0} 个工作簿；{2} 订单 {1} 行，金额 {3}；重复 {4} 行只计一次（{5}）；被拒绝 {6} 行；历史订单 {7} 行", "Built from {0} workbook(s): {1} order line(s) in {2}, {3}; {4} duplicate line(s) counted once ({5}); {6} row(s) rejected; {7} history line(s)";
+    SumWrote => "已写入 {0}", "Wrote {0}";
+    SumWroteSplits => "已写入 {0} 套分单元报告，位于 {1}", "Wrote {0} per-unit report set(s) under {1}";
 }
 
 #[cfg(test)]
@@ -435,6 +497,38 @@ mod tests {
                 "{k:?} zh is not Chinese"
             );
         }
+    }
+
+    /// Every placeholder of a key is in both languages, so no argument is
+    /// dropped in one of them.
+    #[test]
+    fn both_languages_use_the_same_placeholders() {
+        let placeholders = |t: &str| {
+            let mut p: Vec<usize> = (0..10)
+                .filter(|i| t.contains(&format!("{{{i}}}")))
+                .collect();
+            p.sort_unstable();
+            p
+        };
+        for k in Key::ALL {
+            let (zh, en) = k.text();
+            assert_eq!(placeholders(zh), placeholders(en), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn fill_replaces_placeholders_in_the_language_order() {
+        let args = ["3", "100", "2026Q3", "9.00", "1", "2.00", "0", "50"];
+        assert_eq!(
+            Lang::Zh.fill(Key::SumBuiltFrom, &args),
+            "数据来源：3 个工作簿；2026Q3 订单 100 行，金额 9.00；重复 1 行只计一次（2.00）；被拒绝 0 行；历史订单 50 行"
+        );
+        assert_eq!(
+            Lang::En.fill(Key::SumBuiltFrom, &args),
+            "Built from 3 workbook(s): 100 order line(s) in 2026Q3, 9.00; 1 duplicate line(s) counted once (2.00); 0 row(s) rejected; 50 history line(s)"
+        );
+        // Braces that are not a placeholder of a given argument stay as they are.
+        assert_eq!(Lang::En.fill(Key::SumWrote, &[]), "Wrote {0}");
     }
 
     #[test]

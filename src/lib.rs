@@ -521,6 +521,8 @@ pub struct Written {
     pub dir: PathBuf,
     /// Every file, relative to `dir`.
     pub files: Vec<String>,
+    /// The language the reports were written in.
+    pub lang: i18n::Lang,
 }
 
 impl Written {
@@ -649,7 +651,7 @@ pub fn write_review(
     output::add_manifest(&mut set, loaded, options);
     let dir = output::write_outputs(out, &period.to_string(), &set)?;
     let files = set.files.into_iter().map(|(name, _)| name).collect();
-    Ok((review, Written { dir, files }))
+    Ok((review, Written { dir, files, lang }))
 }
 
 /// `file!sheet!row` of every rejected order row, in inbox order.

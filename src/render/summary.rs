@@ -3,9 +3,10 @@
 //! pace warnings and what the review was built from.
 
 use crate::analyze::{Review, Status};
+use crate::i18n::{Key, Lang};
 use crate::money::format_money;
 use crate::records::{Dimension, Measure};
-use crate::validate::{dimension_label, format_value, measure_label};
+use crate::validate::format_value;
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
@@ -17,32 +18,37 @@ fn pad(s: &str, width: usize) -> String {
 
 use crate::money::format_percent as pct;
 
-/// The status word, from the one translation table (the terminal speaks English).
-fn status(s: Option<Status>) -> &'static str {
-    s.map_or("-", |s| crate::i18n::Lang::En.status(s))
-}
-
-/// Renders the summary, ending with the files that were written.
+/// Renders the summary in the reports' language, ending with the files that
+/// were written.
 pub fn render_summary(r: &Review, written: &crate::Written) -> String {
+    let lang = written.lang;
+    let fill = |key: Key, args: &[&str]| lang.fill(key, args);
+    let status = |s: Option<Status>| s.map_or("-", |s| lang.status(s));
     let mut o = String::new();
     let state = if r.in_progress {
-        format!("in progress, {} of the quarter elapsed", pct(r.elapsed))
+        fill(Key::SumInProgress, &[&pct(r.elapsed)])
     } else {
-        "quarter complete".to_string()
+        lang.t(Key::SumComplete).to_string()
     };
-    let _ = writeln!(o, "qbr review {} (as of {}, {state})", r.period, r.as_of);
+    let title = fill(
+        Key::SumTitle,
+        &[&r.period.to_string(), &r.as_of.to_string(), &state],
+    );
+    let _ = writeln!(o, "{title}");
     if let Some(t) = &r.total
         && let (Some(a), Some(c), Some(g)) = (t.actual, t.completion, t.gap)
     {
-        let _ = writeln!(
-            o,
-            "\nTotal sales: target {}, actual {}, completion {}, gap {} — {}",
-            format_money(t.target),
-            format_money(a),
-            pct(c),
-            format_money(g),
-            status(t.status)
+        let line = fill(
+            Key::SumTotal,
+            &[
+                &format_money(t.target),
+                &format_money(a),
+                &pct(c),
+                &format_money(g),
+                status(t.status),
+            ],
         );
+        let _ = writeln!(o, "\n{line}");
     }
     for d in r
         .dimensions
@@ -52,133 +58,160 @@ pub fn render_summary(r: &Review, written: &crate::Written) -> String {
         let _ = writeln!(
             o,
             "\n{} — {}",
-            dimension_label(&d.dimension),
-            measure_label(&d.measure)
+            lang.dimension(&d.dimension),
+            lang.measure(&d.measure)
         );
         for u in &d.units {
             let indent = if u.leaf { "  " } else { "  ▸ " };
-            let _ = writeln!(
-                o,
-                "{indent}{} target {:>16}  actual {:>16}  {:>8}  {}",
-                pad(&u.unit, 12),
-                format_value(&d.measure, u.target),
-                u.actual
-                    .map(|a| format_value(&d.measure, a))
-                    .unwrap_or_else(|| "n/a".into()),
-                u.completion.map(pct).unwrap_or_else(|| "-".into()),
-                status(u.status)
+            let actual = u
+                .actual
+                .map(|a| format_value(&d.measure, a))
+                .unwrap_or_else(|| lang.t(Key::SumNotAvailable).into());
+            let row = fill(
+                Key::SumUnit,
+                &[
+                    &pad(&u.unit, 12),
+                    &format!("{:>16}", format_value(&d.measure, u.target)),
+                    &format!("{actual:>16}"),
+                    &format!("{:>8}", u.completion.map(pct).unwrap_or_else(|| "-".into())),
+                    status(u.status),
+                ],
             );
+            let _ = writeln!(o, "{indent}{row}");
         }
         if d.measure == Measure::Sales && d.unassigned.lines > 0 {
-            let _ = writeln!(
-                o,
-                "  unassigned: {} line(s), {}",
-                d.unassigned.lines,
-                format_money(d.unassigned.amount)
+            let line = fill(
+                Key::SumUnassigned,
+                &[
+                    &d.unassigned.lines.to_string(),
+                    &format_money(d.unassigned.amount),
+                ],
             );
+            let _ = writeln!(o, "  {line}");
         }
     }
-    if !r.short_boards.is_empty() {
-        let _ = writeln!(
-            o,
-            "\nShort boards (money left on the table first; * = Pareto 80% set)"
-        );
-        for s in r.short_boards.iter().take(15) {
-            let _ = writeln!(
-                o,
-                "  {}{} ({} / {}): {}{}",
-                if s.pareto { "* " } else { "  " },
-                s.unit,
-                s.dimension.key(),
-                s.measure.key(),
-                pct(s.completion),
-                s.shortfall
-                    .map(|v| format!(", {} short", format_money(v)))
-                    .unwrap_or_default()
-            );
-        }
-        if r.short_boards.len() > 15 {
-            let _ = writeln!(o, "  … {} more in summary.json", r.short_boards.len() - 15);
-        }
-    }
+    short_boards(&mut o, r, lang);
     for k in &r.ranking {
-        let pick = |st: Status| -> Vec<String> {
-            k.units
+        let pick = |st: Status| -> String {
+            let units: Vec<String> = k
+                .units
                 .iter()
                 .filter(|u| u.2 == st)
                 .map(|u| format!("{} {}", u.0, pct(u.1)))
-                .collect()
-        };
-        let (best, worst) = (pick(Status::Excellent), pick(Status::ShortBoard));
-        let _ = writeln!(
-            o,
-            "\n{}: excellent: {}; needs improvement: {}",
-            dimension_label(&k.dimension),
-            if best.is_empty() {
-                "none".into()
+                .collect();
+            if units.is_empty() {
+                lang.t(Key::SumNone).into()
             } else {
-                best.join(", ")
-            },
-            if worst.is_empty() {
-                "none".into()
-            } else {
-                worst.join(", ")
+                lang.join(&units)
             }
+        };
+        let line = fill(
+            Key::SumRanking,
+            &[
+                &lang.dimension(&k.dimension),
+                &pick(Status::Excellent),
+                &pick(Status::ShortBoard),
+            ],
         );
+        let _ = writeln!(o, "\n{line}");
     }
     let c = &r.customers;
-    let _ = writeln!(
-        o,
-        "\nCustomers: {} new, {} returning, {} recalled{}",
-        c.new_customers,
-        c.returning_customers,
-        c.recalled_customers,
-        if c.no_history {
-            " (no order history before the period: every customer counts as new)"
-        } else {
-            ""
-        }
+    let customers = fill(
+        Key::SumCustomers,
+        &[
+            &c.new_customers.to_string(),
+            &c.returning_customers.to_string(),
+            &c.recalled_customers.to_string(),
+        ],
     );
-    let opt = |v: Option<Decimal>| v.map(pct).unwrap_or_else(|| "n/a".into());
-    let _ = writeln!(
-        o,
-        "  repurchase rate {} of {} active before; recall rate {} of {} churned; new-customer conversion {}",
-        opt(c.repurchase_rate),
-        c.active_before,
-        opt(c.recall_rate),
-        c.churned_at_start,
-        opt(c.new_customer_conversion)
+    let no_history = if c.no_history {
+        lang.t(Key::SumNoHistory)
+    } else {
+        ""
+    };
+    let _ = writeln!(o, "\n{customers}{no_history}");
+    let opt = |v: Option<Decimal>| {
+        v.map(pct)
+            .unwrap_or_else(|| lang.t(Key::SumNotAvailable).into())
+    };
+    let rates = fill(
+        Key::SumRates,
+        &[
+            &opt(c.repurchase_rate),
+            &c.active_before.to_string(),
+            &opt(c.recall_rate),
+            &c.churned_at_start.to_string(),
+            &opt(c.new_customer_conversion),
+        ],
     );
+    let _ = writeln!(o, "  {rates}");
     let warnings: Vec<_> = r.pace.iter().filter(|p| p.warning).collect();
     if r.in_progress && !warnings.is_empty() {
         let _ = writeln!(
             o,
-            "\nBehind pace (expected {} by now)",
-            pct(warnings[0].expected)
+            "\n{}",
+            fill(Key::SumBehindPace, &[&pct(warnings[0].expected)])
         );
         for p in warnings {
-            let _ = writeln!(
-                o,
-                "  {} ({}): {}",
-                p.unit,
-                p.dimension.key(),
-                pct(p.completion)
+            let line = fill(
+                Key::SumPaceUnit,
+                &[&p.unit, &lang.dimension(&p.dimension), &pct(p.completion)],
             );
+            let _ = writeln!(o, "  {line}");
         }
     }
     let i = &r.inputs;
-    let _ = writeln!(
-        o,
-        "\nBuilt from {} workbook(s): {} order line(s) in {}, {}; {} duplicate line(s) counted once ({}); {} row(s) rejected; {} history line(s)",
-        i.files,
-        i.order_lines,
-        r.period,
-        format_money(i.order_amount),
-        i.duplicate_lines,
-        format_money(i.duplicate_amount),
-        i.rejected_rows,
-        i.history_lines
+    let built_from = fill(
+        Key::SumBuiltFrom,
+        &[
+            &i.files.to_string(),
+            &i.order_lines.to_string(),
+            &r.period.to_string(),
+            &format_money(i.order_amount),
+            &i.duplicate_lines.to_string(),
+            &format_money(i.duplicate_amount),
+            &i.rejected_rows.to_string(),
+            &i.history_lines.to_string(),
+        ],
     );
+    let _ = writeln!(o, "\n{built_from}");
+    written_files(&mut o, written);
+    o
+}
+
+/// The short boards, largest shortfall first, at most 15 of them.
+fn short_boards(o: &mut String, r: &Review, lang: Lang) {
+    const SHOWN: usize = 15;
+    if r.short_boards.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\n{}", lang.t(Key::SumShortBoards));
+    for s in r.short_boards.iter().take(SHOWN) {
+        let shortfall = s
+            .shortfall
+            .map(|v| lang.fill(Key::SumShortfall, &[&format_money(v)]))
+            .unwrap_or_default();
+        let line = lang.fill(
+            Key::SumShortBoard,
+            &[
+                &s.unit,
+                &lang.dimension(&s.dimension),
+                &lang.measure(&s.measure),
+                &pct(s.completion),
+            ],
+        );
+        let mark = if s.pareto { "* " } else { "  " };
+        let _ = writeln!(o, "  {mark}{line}{shortfall}");
+    }
+    if r.short_boards.len() > SHOWN {
+        let more = (r.short_boards.len() - SHOWN).to_string();
+        let _ = writeln!(o, "  {}", lang.fill(Key::SumMore, &[&more]));
+    }
+}
+
+/// One line per written file; the per-unit report sets one line per level.
+fn written_files(o: &mut String, written: &crate::Written) {
+    let lang = written.lang;
     let mut split_sets: std::collections::BTreeMap<&str, usize> = Default::default();
     for name in &written.files {
         match name.strip_prefix("split/") {
@@ -189,17 +222,17 @@ pub fn render_summary(r: &Review, written: &crate::Written) -> String {
             }
             Some(_) => {}
             None => {
-                let _ = writeln!(o, "Wrote {}", written.join(name).display());
+                let path = written.join(name).display().to_string();
+                let _ = writeln!(o, "{}", lang.fill(Key::SumWrote, &[&path]));
             }
         }
     }
     for (level, n) in split_sets {
-        let dir = written.join(format!("split/{level}"));
+        let dir = written.join(format!("split/{level}")).display().to_string();
         let _ = writeln!(
             o,
-            "Wrote {n} per-unit report set(s) under {}",
-            dir.display()
+            "{}",
+            lang.fill(Key::SumWroteSplits, &[&n.to_string(), &dir])
         );
     }
-    o
 }

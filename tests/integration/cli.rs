@@ -88,9 +88,14 @@ fn usage_error_exits_2() {
 fn help_explains_each_command_with_an_example() {
     let o = qbr(&["inspect", "--help"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("Example: qbr inspect sample-data"));
+    // One example per line, not wrapped into one paragraph.
+    assert!(stdout(&o).contains(
+        "Examples:\n  qbr inspect sample-data\n  qbr inspect ~/shared/q3-inbox --format json > inspect.json\n"
+    ));
     let o = qbr(&["sample-data", "--help"]);
-    assert!(stdout(&o).contains("Example: qbr sample-data /tmp/inbox"));
+    assert!(stdout(&o).contains(
+        "Examples:\n  qbr sample-data /tmp/inbox\n  qbr sample-data /tmp/big --scale 40\n"
+    ));
 }
 
 #[test]
@@ -265,7 +270,7 @@ fn review_writes_summary_json_and_leaves_inputs_alone() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(
-        text.contains("Total sales: target 12,000,000.00, actual 11,021,320.98, completion 91.84%"),
+        text.contains("总销售额：目标 12,000,000.00，实际 11,021,320.98，完成率 91.84%"),
         "{text}"
     );
     let summary = std::fs::read_to_string(out.path().join("2026Q3/summary.json")).unwrap();
@@ -480,12 +485,38 @@ fn quiet_verbose_and_progress_lines_when_not_a_terminal() {
         "{}",
         stderr(&plain)
     );
-    assert!(stdout(&plain).contains("Total sales"));
+    assert!(stdout(&plain).contains("总销售额"));
     let verbose = run("-v");
     assert!(
         stderr(&verbose).contains("qbr: computed and wrote"),
         "{}",
         stderr(&verbose)
+    );
+}
+
+/// The terminal summary speaks the reports' language: Chinese for the sample's
+/// Chinese headers, English with `--lang en`; the whole text is a snapshot.
+#[test]
+fn review_summary_speaks_the_reports_language() {
+    let out = tempfile::tempdir().unwrap();
+    let inbox = sample_data();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "review",
+            inbox.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--no-cache",
+        ];
+        args.extend_from_slice(extra);
+        let o = qbr(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o).replace(out.path().to_str().unwrap(), "OUT")
+    };
+    insta::assert_snapshot!("review_summary_zh", run(&[]));
+    insta::assert_snapshot!(
+        "review_summary_en_in_progress",
+        run(&["--lang", "en", "--as-of", "2026-08-15"])
     );
 }
 
