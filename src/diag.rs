@@ -279,6 +279,8 @@ codes! {
     OrderCustomerTypeUnknown = "order.customer_type_unknown", Warning;
     /// Order lines dated after the period under review.
     OrderOutsidePeriod = "order.outside_period", Warning;
+    /// Order lines of the period dated after `--as-of`: counted, while pace expects only what was due by that day.
+    OrderAfterAsOf = "order.after_as_of", Warning;
     /// Order lines without a value of a custom dimension (blank cell, or not in its master).
     OrderDimensionUnmapped = "order.dimension_unmapped", Warning;
     /// A custom dimension whose column no sheet of its source carries.

@@ -83,6 +83,8 @@ pub struct LoadOptions {
     pub exclude: Option<PathBuf>,
     /// `--period`: overrides `qbr.toml` and the targets.
     pub period: Option<calendar::Period>,
+    /// `--as-of`: the period's lines dated after it are named (`order.after_as_of`).
+    pub as_of: Option<chrono::NaiveDate>,
     /// Counts the workbooks read, for a progress display.
     pub progress: Option<std::sync::Arc<Progress>>,
     /// A folder caching parsed workbooks by content hash (`OUT/.qbr-cache`):
@@ -398,6 +400,7 @@ pub fn check(opts: &LoadOptions) -> Result<Checked, Error> {
             ledger: &ledger,
             config: &loaded.config,
             period,
+            as_of: opts.as_of,
         };
         validate::validate(&ctx, &mut diags);
     }

@@ -393,6 +393,7 @@ impl ReviewRun {
             inbox: self.inbox.clone(),
             config: self.config.clone(),
             period,
+            as_of: self.opts.as_of,
             exclude: Some(self.out.clone()),
             progress: None,
             cache: self.cache.clone(),

@@ -23,6 +23,8 @@ pub struct Context<'a> {
     pub ledger: &'a Ledger,
     pub config: &'a Config,
     pub period: Period,
+    /// `--as-of`: the day the review is as of, when one was given.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// A validation rule.
@@ -50,6 +52,7 @@ pub const RULES: &[Rule] = &[
     check_products,
     check_customer_types,
     check_outside_period,
+    check_after_as_of,
     check_custom_dimensions,
     check_actions,
     check_proposals,
@@ -953,17 +956,27 @@ fn check_customer_types(ctx: &Context, diags: &mut Diagnostics) {
     }
 }
 
-fn check_outside_period(ctx: &Context, diags: &mut Diagnostics) {
-    let mut per_sheet: BTreeMap<(u32, u16), (usize, usize, Decimal)> = BTreeMap::new();
-    for e in ctx.ledger.entries.iter().filter(|e| e.period > ctx.period) {
+/// Lines grouped by the sheet they were read from, in order of first
+/// appearance: each sheet's first line, its line count and its amount.
+fn per_sheet<'a>(
+    ctx: &Context,
+    entries: impl Iterator<Item = &'a crate::ledger::Entry>,
+) -> Vec<(usize, usize, Decimal)> {
+    let mut sheets: BTreeMap<(u32, u16), (usize, usize, Decimal)> = BTreeMap::new();
+    for e in entries {
         let o = &ctx.dataset.orders[e.order];
-        let slot = per_sheet
+        let slot = sheets
             .entry((o.origin.file.0, o.origin.sheet.0))
             .or_insert((e.order, 0, Decimal::ZERO));
         slot.1 += 1;
         slot.2 += o.amount;
     }
-    for (_, (first, lines, amount)) in per_sheet {
+    sheets.into_values().collect()
+}
+
+fn check_outside_period(ctx: &Context, diags: &mut Diagnostics) {
+    let later = ctx.ledger.entries.iter().filter(|e| e.period > ctx.period);
+    for (first, lines, amount) in per_sheet(ctx, later) {
         diags.push(
             Diagnostic::new(
                 Code::OrderOutsidePeriod,
@@ -975,6 +988,39 @@ fn check_outside_period(ctx: &Context, diags: &mut Diagnostics) {
                 ),
             )
             .with_help("check the dates, or review a later period with --period"),
+        );
+    }
+}
+
+/// With `--as-of` inside the period, the period's lines dated after it: they
+/// are counted, while pace expects only what was due by that day.
+fn check_after_as_of(ctx: &Context, diags: &mut Diagnostics) {
+    // Clamped to the period, as the review clamps it.
+    let (first_day, last_day) = (ctx.period.first_day(), ctx.period.last_day());
+    let Some(as_of) = ctx
+        .as_of
+        .map(|d| d.clamp(first_day, last_day))
+        .filter(|&d| d < last_day)
+    else {
+        return;
+    };
+    let after = ctx
+        .ledger
+        .in_period(ctx.period)
+        .iter()
+        .filter(|e| ctx.dataset.orders[e.order].date > as_of);
+    for (first, lines, amount) in per_sheet(ctx, after) {
+        diags.push(
+            Diagnostic::new(
+                Code::OrderAfterAsOf,
+                Some(order_cell(ctx, first, Field::OrderDate)),
+                format!(
+                    "{lines} line(s), {}, are dated after --as-of {as_of}; they are counted in {}'s actuals, while pace expects only what was due by {as_of}",
+                    format_money(amount),
+                    ctx.period
+                ),
+            )
+            .with_help("leave out --as-of to review as of the latest order date"),
         );
     }
 }

@@ -554,6 +554,53 @@ fn lines_after_the_period() {
     );
 }
 
+/// `--as-of` inside the period: the lines dated after it are named, per
+/// sheet, with their count and amount; as of the period's last day, none.
+#[test]
+fn lines_after_the_as_of_date() {
+    let o = orders(&[
+        ("S1", "1", "2026-08-15", "甲", "门锁", 5, "张伟"),
+        ("S2", "1", "2026-08-16", "甲", "门锁", 7, "张伟"),
+        ("S3", "1", "2026-09-30", "甲", "门锁", 11, "张伟"),
+    ]);
+    let dir = inbox(&[
+        ("t.xlsx", vec![targets(&base())]),
+        ("o.xlsx", vec![o]),
+        ("p.xlsx", vec![people()]),
+    ]);
+    let check = |as_of: &str| {
+        let checked = qbr::check(&qbr::LoadOptions {
+            inbox: dir.path().to_path_buf(),
+            as_of: Some(as_of.parse().unwrap()),
+            ..Default::default()
+        })
+        .unwrap();
+        let l = &checked.loaded;
+        l.diagnostics
+            .items()
+            .iter()
+            .filter(|d| d.code.as_str() == "order.after_as_of")
+            .map(|d| {
+                (
+                    d.severity,
+                    d.location.map(|x| l.sources.locate(x)),
+                    d.message.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        check("2026-08-15"),
+        vec![(
+            Severity::Warning,
+            Some("o.xlsx!明细!C3".to_string()),
+            "2 line(s), 18.00, are dated after --as-of 2026-08-15; they are counted in 2026Q3's actuals, while pace expects only what was due by 2026-08-15".to_string()
+        )]
+    );
+    assert_eq!(check("2026-09-30"), vec![]);
+    assert_eq!(check("2026-12-31"), vec![]);
+}
+
 #[test]
 fn sample_data_checks_clean() {
     let checked = check_inbox(&sample_data(), None);
