@@ -479,6 +479,7 @@ keys! {
     SumBehindPace => "落后进度（此时应完成 {0}）", "Behind pace (expected {0} by now)";
     SumPaceUnit => "{0}（{1}）完成率 {2}", "{0} ({1}): {2}";
     SumBuiltFrom => "数据来源：{0} 个工作簿；{2} 订单 {1} 行，金额 {3}；重复 {4} 行只计一次（{5}）；被拒绝 {6} 行；历史订单 {7} 行", "Built from {0} workbook(s): {1} order line(s) in {2}, {3}; {4} duplicate line(s) counted once ({5}); {6} row(s) rejected; {7} history line(s)";
+    SumDataIssues => "数据问题：{0} 个错误，{1} 个警告，详见报告的「数据问题」部分", "Data issues: {0} error(s), {1} warning(s); see the reports' Data issues section";
     SumWrote => "已写入 {0}", "Wrote {0}";
     SumWroteSplits => "已写入 {0} 套分单元报告，位于 {1}", "Wrote {0} per-unit report set(s) under {1}";
 }

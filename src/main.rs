@@ -489,7 +489,11 @@ impl ReviewRun {
         if !self.ui.quiet {
             print!(
                 "{}",
-                qbr::render::summary::render_summary(&review, &written)
+                qbr::render::summary::render_summary(
+                    &review,
+                    &written,
+                    &checked.loaded.diagnostics
+                )
             );
         }
         if exits_next {

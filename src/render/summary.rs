@@ -18,9 +18,14 @@ fn pad(s: &str, width: usize) -> String {
 
 use crate::money::format_percent as pct;
 
-/// Renders the summary in the reports' language, ending with the files that
-/// were written.
-pub fn render_summary(r: &Review, written: &crate::Written) -> String {
+/// Renders the summary in the reports' language: the review, a count of the
+/// data issues when there are any (`diagnostics`: the run's findings), then
+/// the files that were written.
+pub fn render_summary(
+    r: &Review,
+    written: &crate::Written,
+    diagnostics: &crate::diag::Diagnostics,
+) -> String {
     let lang = written.lang;
     let fill = |key: Key, args: &[&str]| lang.fill(key, args);
     let status = |s: Option<Status>| s.map_or("-", |s| lang.status(s));
@@ -175,6 +180,18 @@ pub fn render_summary(r: &Review, written: &crate::Written) -> String {
         ],
     );
     let _ = writeln!(o, "\n{built_from}");
+    use crate::diag::Severity;
+    let (errors, warnings) = (
+        diagnostics.count(Severity::Error),
+        diagnostics.count(Severity::Warning),
+    );
+    if errors + warnings > 0 {
+        let issues = fill(
+            Key::SumDataIssues,
+            &[&errors.to_string(), &warnings.to_string()],
+        );
+        let _ = writeln!(o, "{issues}");
+    }
     written_files(&mut o, written);
     o
 }
