@@ -139,17 +139,12 @@ fn derived_total(ctx: &Context) -> Option<(Decimal, &'static Dimension)> {
 
 /// `区域 / region`
 pub fn dimension_label(d: &Dimension) -> String {
+    use crate::i18n::Lang;
     match d {
-        Dimension::Total => "总计 / total".into(),
-        Dimension::Customer => "客户 / customer".into(),
-        Dimension::Product => "产品 / product".into(),
-        Dimension::Region => "区域 / region".into(),
-        Dimension::Group => "小组 / group".into(),
-        Dimension::Person => "个人 / person".into(),
-        Dimension::Month => "月份 / month".into(),
         Dimension::Custom(c) if c.zh == c.en => c.zh.clone(),
         Dimension::Custom(c) => format!("{} / {}", c.zh, c.en),
         Dimension::Other(s) => s.clone(),
+        _ => format!("{} / {}", Lang::Zh.dimension(d), d.key()),
     }
 }
 
