@@ -509,9 +509,11 @@ fn overview(
         t.num(row, 1, v, fmt)?;
     }
     t.ws.set_column_width(0, 28).map_err(xerr)?;
-    for c in 1..5 {
+    for c in 1..4 {
         t.ws.set_column_width(c, 18).map_err(xerr)?;
     }
+    // Wide enough for the short boards' "Money left on the table" on one line.
+    t.ws.set_column_width(4, 24).map_err(xerr)?;
     print_setup(t.ws)
 }
 
@@ -784,7 +786,7 @@ fn short_boards_sheet(wb: &mut Workbook, r: &Review, f: &Formats, lang: Lang) ->
     t.finish(
         row,
         cols.len() as u16,
-        &[7.0, 18.0, 10.0, 12.0, 11.0, 18.0, 12.0],
+        &[7.0, 18.0, 10.0, 12.0, 11.0, 24.0, 12.0],
     )
 }
 
