@@ -379,6 +379,9 @@ pub struct Checked {
     pub period: Option<calendar::Period>,
     pub tree: tree::TargetTree,
     pub ledger: ledger::Ledger,
+    /// `--as-of` as loaded: the day the review is as of (default: the latest
+    /// order date in the period), for the rules and the review's pace alike.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// Loads an inbox and runs every validation rule on the chosen period.
@@ -411,6 +414,7 @@ pub fn check(opts: &LoadOptions) -> Result<Checked, Error> {
         period,
         tree,
         ledger,
+        as_of: opts.as_of,
     })
 }
 
@@ -538,8 +542,6 @@ impl Written {
 /// How to render the review.
 #[derive(Debug, Clone, Default)]
 pub struct ReviewOptions {
-    /// The day the review is as of (default: the latest order date in the period).
-    pub as_of: Option<chrono::NaiveDate>,
     /// The report language (default: detected from the inputs' headers).
     pub lang: Option<i18n::Lang>,
     /// How money is displayed in the workbook.
@@ -565,7 +567,7 @@ pub fn write_review(
     out: &std::path::Path,
     opts: &ReviewOptions,
 ) -> Result<(analyze::Review, Written), Error> {
-    let as_of = opts.as_of;
+    let as_of = checked.as_of;
     let period = checked.period.ok_or(Error::NothingToReview)?;
     let loaded = &checked.loaded;
     let mut review = analyze::analyze(

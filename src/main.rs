@@ -95,8 +95,8 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
                 target,
                 ui,
                 use_color(color),
+                as_of,
                 qbr::ReviewOptions {
-                    as_of,
                     money_unit,
                     next_total,
                     no_incentives,
@@ -122,7 +122,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             target,
             debounce_ms,
         } => {
-            let run = ReviewRun::new(target, ui, false, qbr::ReviewOptions::default());
+            let run = ReviewRun::new(target, ui, false, None, qbr::ReviewOptions::default());
             run.guard_out()?;
             qbr::watch::watch(
                 &run.inbox,
@@ -346,12 +346,20 @@ struct ReviewRun {
     allow_errors: bool,
     out_in_inbox: bool,
     color: bool,
+    /// `--as-of`, for the rules and the review alike.
+    as_of: Option<chrono::NaiveDate>,
     opts: qbr::ReviewOptions,
 }
 
 impl ReviewRun {
     /// The run of the shared arguments, with the command's own options.
-    fn new(t: qbr::cli::ReviewTarget, ui: Ui, color: bool, opts: qbr::ReviewOptions) -> Self {
+    fn new(
+        t: qbr::cli::ReviewTarget,
+        ui: Ui,
+        color: bool,
+        as_of: Option<chrono::NaiveDate>,
+        opts: qbr::ReviewOptions,
+    ) -> Self {
         let cache = (!t.no_cache).then(|| t.cache.unwrap_or_else(|| t.out.join(".qbr-cache")));
         ReviewRun {
             ui,
@@ -362,6 +370,7 @@ impl ReviewRun {
             allow_errors: t.allow_errors,
             out_in_inbox: t.out_in_inbox,
             color,
+            as_of,
             opts: qbr::ReviewOptions {
                 lang: t.lang,
                 split_by: t.split_by,
@@ -393,7 +402,7 @@ impl ReviewRun {
             inbox: self.inbox.clone(),
             config: self.config.clone(),
             period,
-            as_of: self.opts.as_of,
+            as_of: self.as_of,
             exclude: Some(self.out.clone()),
             progress: None,
             cache: self.cache.clone(),
