@@ -5,6 +5,7 @@
 //! decide how they look. A location is a [`CellRef`] (or a whole file or sheet) that
 //! indexes the [`Sources`] table, so records never clone paths.
 
+use crate::i18n::{Key, Lang};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -328,11 +329,60 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Other places involved: the first of two duplicates, the rows of a sum.
     pub related: Vec<Location>,
+    /// The message and help in Chinese, for the Chinese reports (`message`
+    /// and `help` are English, as summary.json and the terminal give them).
+    pub zh: Option<Box<Zh>>,
+}
+
+/// A text in both report languages, before it becomes (part of) a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    pub en: String,
+    pub zh: String,
+}
+
+impl Words {
+    /// `key` of the translation table filled with `args` in both languages.
+    pub fn of(key: Key, args: &[&str]) -> Words {
+        Words::each(key, args, args)
+    }
+
+    /// `key` filled with arguments that differ by language (a field's name,
+    /// a list joined in each language's way).
+    pub fn each(key: Key, en: &[&str], zh: &[&str]) -> Words {
+        Words {
+            en: Lang::En.fill(key, en),
+            zh: Lang::Zh.fill(key, zh),
+        }
+    }
+
+    /// `key` filled with a first argument that differs by language (a
+    /// field's or a unit's name), then `args`.
+    pub fn naming(key: Key, en: &str, zh: &str, args: &[&str]) -> Words {
+        let with =
+            |first| -> Vec<&str> { std::iter::once(first).chain(args.iter().copied()).collect() };
+        Words::each(key, &with(en), &with(zh))
+    }
+
+    /// A text that reads the same in both (a library's own error message).
+    pub fn same(text: impl Into<String>) -> Words {
+        let en = text.into();
+        Words { zh: en.clone(), en }
+    }
+}
+
+/// A finding's words in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Zh {
+    pub message: String,
+    pub help: Option<String>,
 }
 
 impl Diagnostic {
-    /// A diagnostic with the code's default severity.
-    pub fn new(code: Code, location: Option<Location>, message: impl Into<String>) -> Self {
+    /// A diagnostic with the code's default severity and an English message
+    /// only; every finding is made through [`Self::said`] or [`Self::worded`],
+    /// so the Chinese reports have its words too.
+    fn new(code: Code, location: Option<Location>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: code.severity(),
@@ -340,18 +390,43 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             related: Vec::new(),
+            zh: None,
         }
+    }
+
+    /// A diagnostic whose message is `key` of the translation table, filled
+    /// with `args` (the same in both languages: numbers, cell texts, names).
+    pub fn said(code: Code, location: Option<Location>, key: Key, args: &[&str]) -> Self {
+        Self::worded(code, location, Words::of(key, args))
+    }
+
+    /// A diagnostic with a message already in both languages.
+    pub fn worded(code: Code, location: Option<Location>, words: Words) -> Self {
+        let mut d = Self::new(code, location, words.en);
+        d.zh = Some(Box::new(Zh {
+            message: words.zh,
+            help: None,
+        }));
+        d
+    }
+
+    /// Adds a hint from the translation table saying what to do.
+    pub fn advise(self, key: Key) -> Self {
+        self.advise_with(key, &[])
+    }
+
+    /// [`Self::advise`] with `args` filled in.
+    pub fn advise_with(mut self, key: Key, args: &[&str]) -> Self {
+        self.help = Some(Lang::En.fill(key, args));
+        if let Some(zh) = &mut self.zh {
+            zh.help = Some(Lang::Zh.fill(key, args));
+        }
+        self
     }
 
     /// Adds places involved besides the main location.
     pub fn with_related(mut self, related: impl IntoIterator<Item = Location>) -> Self {
         self.related.extend(related);
-        self
-    }
-
-    /// Adds a hint saying what to do.
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
         self
     }
 }

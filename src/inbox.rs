@@ -5,7 +5,9 @@
 //! folders, non-workbooks, byte-identical copies of another workbook), and the
 //! optional `qbr.toml` at the root. Nothing is ever written to the inbox.
 
+use crate::diag::Words;
 use crate::error::Error;
+use crate::i18n::Key;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -67,26 +69,24 @@ pub enum SkipReason {
 impl SkipReason {
     /// A short English explanation, for the terminal.
     pub fn describe(&self) -> String {
+        self.words().en
+    }
+
+    /// The explanation in both report languages.
+    pub fn words(&self) -> Words {
+        let mb = |b: u64| (b / (1024 * 1024)).to_string();
         match self {
-            SkipReason::LockFile => "Excel lock file (the workbook is open somewhere)".into(),
-            SkipReason::Hidden => "hidden file or folder".into(),
-            SkipReason::NotAWorkbook => {
-                "not a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) or CSV export".into()
+            SkipReason::LockFile => Words::of(Key::FdSkipLockFile, &[]),
+            SkipReason::Hidden => Words::of(Key::FdSkipHidden, &[]),
+            SkipReason::NotAWorkbook => Words::of(Key::FdSkipNotAWorkbook, &[]),
+            SkipReason::DuplicateOf { original } => Words::of(Key::FdSkipDuplicateOf, &[original]),
+            SkipReason::Symlink => Words::of(Key::FdSkipSymlink, &[]),
+            SkipReason::Unreadable { error } => Words::of(Key::FdSkipUnreadable, &[error]),
+            SkipReason::OutputFolder => Words::of(Key::FdSkipOutputFolder, &[]),
+            SkipReason::NotARegularFile => Words::of(Key::FdSkipNotARegularFile, &[]),
+            SkipReason::TooLarge { bytes, limit } => {
+                Words::of(Key::FdSkipTooLarge, &[&mb(*bytes), &mb(*limit)])
             }
-            SkipReason::DuplicateOf { original } => {
-                format!("byte-identical copy of {original}; read once")
-            }
-            SkipReason::Symlink => "symbolic link; not followed".into(),
-            SkipReason::Unreadable { error } => format!("cannot be read: {error}"),
-            SkipReason::OutputFolder => "inside qbr's output folder".into(),
-            SkipReason::NotARegularFile => {
-                "not a regular file (a pipe, socket or device); not read".into()
-            }
-            SkipReason::TooLarge { bytes, limit } => format!(
-                "{} MB, larger than the limit of {} MB (max_unpacked_mb in qbr.toml); not read",
-                bytes / (1024 * 1024),
-                limit / (1024 * 1024)
-            ),
         }
     }
 }

@@ -302,10 +302,11 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
             inbox::SkipReason::Unreadable { .. } => diag::Code::InboxUnreadable,
             _ => diag::Code::InboxSkippedFile,
         };
-        loaded.diagnostics.push(diag::Diagnostic::new(
+        let why = skipped.reason.words();
+        loaded.diagnostics.push(diag::Diagnostic::worded(
             code,
             Some(diag::Location::File(id)),
-            format!("skipped: {}", skipped.reason.describe()),
+            diag::Words::each(i18n::Key::FdSkipped, &[&why.en], &[&why.zh]),
         ));
     }
     loaded.skipped = inbox.skipped;

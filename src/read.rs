@@ -11,7 +11,8 @@
 //! from the extension; encrypted and broken workbooks become diagnostics.
 
 use crate::config::Limits;
-use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Location, SheetId};
+use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Location, SheetId, Words};
+use crate::i18n::Key;
 use crate::inbox::InputFile;
 use calamine::{
     Data, DataRef, Ods, Range, Reader, ReaderRef, SheetType, SheetVisible, Xls, Xlsb, Xlsx,
@@ -231,14 +232,13 @@ pub fn read_workbook(
                 .or_else(|| payload.downcast_ref::<&str>().copied())
                 .unwrap_or("no detail");
             diags.push(
-                Diagnostic::new(
+                Diagnostic::said(
                     Code::WorkbookUnreadable,
                     loc,
-                    format!(
-                        "the workbook's structure is broken and the reader gave up on it ({detail})"
-                    ),
+                    Key::FdReaderGaveUp,
+                    &[detail],
                 )
-                .with_help("open it in Excel or LibreOffice and save a new copy"),
+                .advise(Key::FhSaveNewCopy),
             );
             None
         }
@@ -264,34 +264,34 @@ pub fn install_quiet_reader_panics() {
 
 enum OpenFailure {
     Encrypted,
-    TooLarge(String),
-    NotAWorkbook(String),
-    Broken(String),
+    TooLarge(Words),
+    /// What the content is instead.
+    NotAWorkbook(Words),
+    Broken(Words),
 }
 
 impl OpenFailure {
     fn into_diagnostic(self, loc: Option<Location>) -> Diagnostic {
         match self {
-            OpenFailure::Encrypted => Diagnostic::new(
-                Code::WorkbookEncrypted,
-                loc,
-                "this workbook is password-protected or encrypted and cannot be read",
-            )
-            .with_help("save a copy without a password and put that in the inbox"),
-            OpenFailure::TooLarge(what) => Diagnostic::new(Code::WorkbookTooLarge, loc, what)
-                .with_help("check where the file came from; if it is a real export, raise max_unpacked_mb in qbr.toml"),
-            OpenFailure::NotAWorkbook(what) => Diagnostic::new(
+            OpenFailure::Encrypted => {
+                Diagnostic::said(Code::WorkbookEncrypted, loc, Key::FdEncrypted, &[])
+                    .advise(Key::FhRemovePassword)
+            }
+            OpenFailure::TooLarge(what) => {
+                Diagnostic::worded(Code::WorkbookTooLarge, loc, what).advise(Key::FhCheckSource)
+            }
+            OpenFailure::NotAWorkbook(what) => Diagnostic::worded(
                 Code::WorkbookUnreadable,
                 loc,
-                format!("the file has a workbook extension but its content is {what}"),
+                Words::each(Key::FdNotAWorkbook, &[&what.en], &[&what.zh]),
             )
-            .with_help("export it again from the source system as .xlsx"),
-            OpenFailure::Broken(err) => Diagnostic::new(
+            .advise(Key::FhExportAgain),
+            OpenFailure::Broken(err) => Diagnostic::worded(
                 Code::WorkbookUnreadable,
                 loc,
-                format!("the workbook cannot be opened: {err}"),
+                Words::each(Key::FdCannotOpen, &[&err.en], &[&err.zh]),
             )
-            .with_help("open it in Excel or LibreOffice and save a new copy"),
+            .advise(Key::FhSaveNewCopy),
         }
     }
 }
@@ -311,11 +311,13 @@ fn check_zip_size(bytes: &[u8], limits: &Limits) -> Result<(), OpenFailure> {
     }
     if total > limits.max_unpacked_bytes {
         let mb = |b: u64| b / (1024 * 1024);
-        return Err(OpenFailure::TooLarge(format!(
-            "the workbook ({} KB on disk) would unpack to {} MB, more than the limit of {} MB (max_unpacked_mb); refused before unpacking",
-            bytes.len() / 1024,
-            mb(total),
-            mb(limits.max_unpacked_bytes)
+        return Err(OpenFailure::TooLarge(Words::of(
+            Key::FdUnpackTooLarge,
+            &[
+                &(bytes.len() / 1024).to_string(),
+                &mb(total).to_string(),
+                &mb(limits.max_unpacked_bytes).to_string(),
+            ],
         )));
     }
     Ok(())
@@ -329,7 +331,7 @@ fn detect_format(input: &InputFile, limits: &Limits) -> Result<Vec<Format>, Open
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     if b.is_empty() {
-        return Err(OpenFailure::NotAWorkbook("empty (0 bytes)".into()));
+        return Err(OpenFailure::NotAWorkbook(Words::of(Key::FdEmptyFile, &[])));
     }
     if ext == "csv" {
         return Ok(vec![Format::Csv]);
@@ -361,19 +363,17 @@ fn detect_format(input: &InputFile, limits: &Limits) -> Result<Vec<Format>, Open
     }
     // BIFF2–BIFF5 streams saved without a container start with a BOF record.
     if b.len() >= 4 && b[0] == 0x09 && matches!(b[1], 0x00 | 0x02 | 0x04 | 0x08) {
-        return Err(OpenFailure::Broken(
-            "it is a pre-1997 Excel file (BIFF2–BIFF4), which qbr cannot read".into(),
-        ));
+        return Err(OpenFailure::Broken(Words::of(Key::FdBiff4, &[])));
     }
     let head = &b[..b.len().min(512)];
     let what = if head.starts_with(b"<?xml") || head.starts_with(b"<") {
-        "XML or HTML text (a web export saved with an Excel extension)"
+        Key::FdWebExport
     } else if std::str::from_utf8(head).is_ok() {
-        "plain text (perhaps CSV saved with an Excel extension)"
+        Key::FdPlainText
     } else {
-        "not a spreadsheet format qbr knows"
+        Key::FdUnknownFormat
     };
-    Err(OpenFailure::NotAWorkbook(what.into()))
+    Err(OpenFailure::NotAWorkbook(Words::of(what, &[])))
 }
 
 /// The most cells a BIFF8 sheet can hold: 65,536 rows × 256 columns.
@@ -389,11 +389,8 @@ fn check_xls_dimensions(bytes: &[u8]) -> Result<(), OpenFailure> {
     use std::io::Read;
     // calamine follows sector chains without cycle checks (a looping chain grows
     // memory without end); the cfb crate validates the container first.
-    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
-        OpenFailure::Broken(format!(
-            "the file's container (OLE compound file) is damaged: {e}"
-        ))
-    })?;
+    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| OpenFailure::Broken(Words::of(Key::FdOleDamaged, &[&e.to_string()])))?;
     let stream_name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
         .into_iter()
         .find(|n| cfb.is_stream(n));
@@ -433,8 +430,9 @@ fn check_xls_dimensions(bytes: &[u8]) -> Result<(), OpenFailure> {
                 _ => (0, 0),
             };
             if rows > XLS_MAX_ROWS || cols > XLS_MAX_COLS {
-                return Err(OpenFailure::Broken(format!(
-                    "a sheet declares {rows} rows × {cols} columns, more than an .xls can hold (65,536 × 256); the file is damaged"
+                return Err(OpenFailure::Broken(Words::of(
+                    Key::FdXlsTooBig,
+                    &[&rows.to_string(), &cols.to_string()],
                 )));
             }
         }
@@ -491,7 +489,7 @@ fn open_and_read(
             }
         }
     }
-    Err(first_error.unwrap_or_else(|| OpenFailure::Broken("unknown format".into())))
+    Err(first_error.unwrap_or_else(|| OpenFailure::Broken(Words::of(Key::FdNoFormat, &[]))))
 }
 
 /// Decodes a CSV export: UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's
@@ -544,7 +542,7 @@ fn read_csv(
     visit: &mut SheetVisitor,
 ) -> Result<Opened, OpenFailure> {
     let (text, _) = decode_csv(&input.bytes)
-        .ok_or_else(|| OpenFailure::NotAWorkbook("text in neither UTF-8, UTF-16 nor GBK".into()))?;
+        .ok_or_else(|| OpenFailure::NotAWorkbook(Words::of(Key::FdUnknownEncoding, &[])))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -554,12 +552,20 @@ fn read_csv(
     let mut records: Vec<csv::StringRecord> = Vec::new();
     let mut width = 0usize;
     for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| OpenFailure::Broken(format!("line {}: {e}", i + 1)))?;
+        let record = record.map_err(|e| {
+            OpenFailure::Broken(Words::of(
+                Key::FdCsvLine,
+                &[&(i + 1).to_string(), &e.to_string()],
+            ))
+        })?;
         width = width.max(record.len());
         if records.len() >= limits.max_rows as usize || width > limits.max_columns as usize {
-            return Err(OpenFailure::TooLarge(format!(
-                "the file has more than {} rows or {} columns (max_rows, max_columns)",
-                limits.max_rows, limits.max_columns
+            return Err(OpenFailure::TooLarge(Words::of(
+                Key::FdCsvTooLarge,
+                &[
+                    &limits.max_rows.to_string(),
+                    &limits.max_columns.to_string(),
+                ],
             )));
         }
         records.push(record);
@@ -661,15 +667,20 @@ fn parquet_columns(
     limits: &Limits,
 ) -> Result<(usize, Vec<(String, ParquetColumn)>), OpenFailure> {
     use polars::prelude::{DataType, ParquetReader, SerReader};
-    let broken = |e: polars::prelude::PolarsError| OpenFailure::Broken(e.to_string());
+    let broken = |e: polars::prelude::PolarsError| OpenFailure::Broken(Words::same(e.to_string()));
     let df = ParquetReader::new(Cursor::new(bytes))
         .finish()
         .map_err(broken)?;
     let (height, width) = (df.height(), df.width());
     if height >= limits.max_rows as usize || width > limits.max_columns as usize {
-        return Err(OpenFailure::TooLarge(format!(
-            "the file has {height} rows and {width} columns; the limits are {} rows and {} columns (max_rows, max_columns)",
-            limits.max_rows, limits.max_columns
+        return Err(OpenFailure::TooLarge(Words::of(
+            Key::FdParquetTooLarge,
+            &[
+                &height.to_string(),
+                &width.to_string(),
+                &limits.max_rows.to_string(),
+                &limits.max_columns.to_string(),
+            ],
         )));
     }
     let columns = df
@@ -708,7 +719,7 @@ fn parquet_range<'c>(
     height: usize,
     columns: &'c [(String, ParquetColumn)],
 ) -> Result<Option<Range<DataRef<'c>>>, OpenFailure> {
-    let broken = |e: polars::prelude::PolarsError| OpenFailure::Broken(e.to_string());
+    let broken = |e: polars::prelude::PolarsError| OpenFailure::Broken(Words::same(e.to_string()));
     if columns.is_empty() {
         return Ok(None);
     }
@@ -756,7 +767,7 @@ fn classify(password: bool, e: impl std::fmt::Display) -> OpenFailure {
     if password {
         OpenFailure::Encrypted
     } else {
-        OpenFailure::Broken(e.to_string())
+        OpenFailure::Broken(Words::same(e.to_string()))
     }
 }
 
@@ -790,30 +801,29 @@ where
     let mut diags = Vec::new();
     for (i, meta) in metas.iter().enumerate() {
         let Ok(index) = u16::try_from(i) else {
-            diags.push(Diagnostic::new(
+            diags.push(Diagnostic::said(
                 Code::SheetSkipped,
                 Some(Location::File(file)),
-                format!(
-                    "the workbook has {} sheets; only the first 65,535 are read",
-                    metas.len()
-                ),
+                Key::FdTooManySheets,
+                &[&metas.len().to_string()],
             ));
             break;
         };
         let sheet = SheetId(index);
         let loc = Some(Location::Sheet(file, sheet));
         if meta.typ != SheetType::WorkSheet {
-            diags.push(Diagnostic::new(
+            diags.push(Diagnostic::said(
                 Code::SheetSkipped,
                 loc,
-                "not a worksheet (a chart, dialog or macro sheet); skipped",
+                Key::FdNotAWorksheet,
+                &[],
             ));
             continue;
         }
         if meta.visible != SheetVisible::Visible {
             diags.push(
-                Diagnostic::new(Code::SheetSkipped, loc, "hidden sheet; skipped")
-                    .with_help("unhide the sheet if its rows belong in the review"),
+                Diagnostic::said(Code::SheetSkipped, loc, Key::FdHiddenSheet, &[])
+                    .advise(Key::FhUnhide),
             );
             continue;
         }
@@ -822,24 +832,28 @@ where
                 let (rows, cols) = range.get_size();
                 if rows > limits.max_rows as usize || cols > limits.max_columns as usize {
                     diags.push(
-                        Diagnostic::new(
+                        Diagnostic::said(
                             Code::SheetTooLarge,
                             loc,
-                            format!(
-                                "the sheet spans {rows} rows × {cols} columns, more than the limit of {} × {} (max_rows, max_columns); not read",
-                                limits.max_rows, limits.max_columns
-                            ),
+                            Key::FdSheetTooLarge,
+                            &[
+                                &rows.to_string(),
+                                &cols.to_string(),
+                                &limits.max_rows.to_string(),
+                                &limits.max_columns.to_string(),
+                            ],
                         )
-                        .with_help("split the export, or raise max_rows / max_columns in qbr.toml if the size is real"),
+                        .advise(Key::FhSplitExport),
                     );
                 } else {
                     visit(&SheetGrid::new(file, sheet, meta.name.clone(), range));
                 }
             }
-            Err(e) => diags.push(Diagnostic::new(
+            Err(e) => diags.push(Diagnostic::said(
                 Code::SheetUnreadable,
                 loc,
-                format!("the sheet cannot be read: {e}"),
+                Key::FdSheetUnreadable,
+                &[&e.to_string()],
             )),
         }
     }

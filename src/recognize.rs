@@ -11,7 +11,8 @@
 //! differences and a trailing unit in brackets (`目标（万元）`, `Target (CNY)`).
 
 use crate::config::Config;
-use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Location, SheetId};
+use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Location, SheetId, Words};
+use crate::i18n::{Key, Lang};
 use crate::money::unit_scale;
 use crate::read::{SheetGrid, cell_str};
 use crate::text::{fold_width, match_key};
@@ -218,6 +219,12 @@ impl Role {
             Role::ActionPlans => "行动计划 / Action plans",
             Role::Proposals => "一线建议目标 / Bottom-up proposals",
         }
+    }
+
+    /// The Chinese half of [`Self::label`].
+    pub fn zh(self) -> &'static str {
+        let label = self.label();
+        label.split(" / ").next().unwrap_or(label)
     }
 
     /// Requirements: every inner list needs at least one of its fields.
@@ -640,27 +647,30 @@ fn unrecognized_diagnostic(u: &Unrecognized) -> Diagnostic {
     let loc = Some(Location::Sheet(u.file, u.sheet));
     match u.closest_role {
         Some(role) => {
-            let missing: Vec<String> = u.missing.iter().map(|f| f.label()).collect();
-            Diagnostic::new(
+            let missing_en: Vec<String> = u.missing.iter().map(|f| f.label()).collect();
+            let missing_zh: Vec<String> = u.missing.iter().map(|f| f.zh().to_string()).collect();
+            let (rows, at) = (
+                HEADER_SEARCH_ROWS.to_string(),
+                u.closest_row.unwrap_or(0).to_string(),
+            );
+            Diagnostic::worded(
                 Code::SheetUnrecognized,
                 loc,
-                format!(
-                    "no header row with a role's required columns in the first {HEADER_SEARCH_ROWS} rows; closest: {} at row {}, missing {}",
-                    role.label(),
-                    u.closest_row.unwrap_or(0),
-                    missing.join(", ")
+                Words::each(
+                    Key::FdNoHeaderRow,
+                    &[&rows, role.label(), &at, &missing_en.join(", ")],
+                    &[&rows, role.zh(), &at, &Lang::Zh.join(&missing_zh)],
                 ),
             )
-            .with_help("rename the header cells to one of the names in docs/input.md, or add a synonym under [headers] in qbr.toml")
+            .advise(Key::FhRenameHeaders)
         }
         None => {
             // Notes, instructions and pivot sheets: worth a note, not a warning.
-            let mut d = Diagnostic::new(
+            let mut d = Diagnostic::said(
                 Code::SheetUnrecognized,
                 loc,
-                format!(
-                    "no known column headers in the first {HEADER_SEARCH_ROWS} rows; the sheet is not read"
-                ),
+                Key::FdNoKnownHeaders,
+                &[&HEADER_SEARCH_ROWS.to_string()],
             );
             d.severity = crate::diag::Severity::Info;
             d
@@ -704,18 +714,19 @@ fn build_table(
             col: col as u16,
         };
         if let Some(first) = columns.iter().find(|c| c.field == field) {
-            diags.push(
-                Diagnostic::new(
+            diags.push({
+                let used = crate::diag::column_name(first.col as u16);
+                Diagnostic::worded(
                     Code::HeaderDuplicateField,
                     Some(cell.into()),
-                    format!(
-                        "header `{header}` is a second {} column; column {} is used and this one is ignored",
-                        field.label(),
-                        crate::diag::column_name(first.col as u16)
+                    Words::each(
+                        Key::FdHeaderTwice,
+                        &[&header, &field.label(), &used],
+                        &[&header, field.zh(), &used],
                     ),
                 )
-                .with_help("rename or delete one of the two columns"),
-            );
+                .advise(Key::FhRenameOrDelete)
+            });
             continue;
         }
         let (mut scale, mut percent) = (Decimal::ONE, false);
@@ -725,11 +736,15 @@ fn build_table(
             } else if let Some(s) = unit_scale(u) {
                 scale = s;
             } else if field.is_money() && !is_count_unit(u) {
-                diags.push(Diagnostic::new(
-                    Code::HeaderUnknownUnit,
-                    Some(cell.into()),
-                    format!("header `{header}` has the unit `{u}`, which qbr does not know; the column is read as plain 元 (CNY)"),
-                ).with_help("use 元, 千元, 万元, 亿 (or CNY, K) in the brackets"));
+                diags.push(
+                    Diagnostic::said(
+                        Code::HeaderUnknownUnit,
+                        Some(cell.into()),
+                        Key::FdHeaderUnit,
+                        &[&header, u],
+                    )
+                    .advise(Key::FhKnownUnits),
+                );
             }
         }
         columns.push(ColumnMap {

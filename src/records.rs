@@ -9,7 +9,8 @@
 //! note.
 
 use crate::calendar::{Period, date_from_serial, parse_date, parse_period, parse_week};
-use crate::diag::{CellRef, Code, Diagnostic, Diagnostics, FileId, SheetId};
+use crate::diag::{CellRef, Code, Diagnostic, Diagnostics, FileId, SheetId, Words};
+use crate::i18n::Key;
 use crate::money::{NumberError, decimal_from_f64, parse_amount_parts};
 use crate::read::{SheetGrid, cell_str};
 use crate::recognize::{ColumnMap, Field, Role, Table};
@@ -501,10 +502,11 @@ impl Dataset {
                 && let Some(word) = r.summary_word()
             {
                 stats.rows_summary += 1;
-                diags.push(Diagnostic::new(
+                diags.push(Diagnostic::said(
                     Code::RowSummarySkipped,
                     Some(origin.cell(table.columns[0].col).into()),
-                    format!("row {} looks like a `{word}` row (no date); left out so it is not counted twice", row + 1),
+                    Key::FdSummaryRow,
+                    &[&(row + 1).to_string(), &word],
                 ));
                 continue;
             }
@@ -845,24 +847,30 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
         })
     }
 
-    fn problem(&mut self, code: Code, c: &ColumnMap, message: String, help: Option<&str>) {
-        let mut d = Diagnostic::new(code, Some(self.origin.cell(c.col).into()), message);
-        d.help = help.map(str::to_string);
+    /// A problem with cell `c`: `key` filled with the field's name in each
+    /// language, then `args`.
+    fn problem(&mut self, code: Code, c: &ColumnMap, key: Key, args: &[&str], help: Option<Key>) {
+        let mut d = Diagnostic::worded(
+            code,
+            Some(self.origin.cell(c.col).into()),
+            Words::naming(key, &c.field.label(), c.field.zh(), args),
+        );
+        if let Some(help) = help {
+            d = d.advise(help);
+        }
         self.problems.push(d);
     }
 
     /// A formula error in a mapped cell is a problem for the row whatever the field.
     fn formula_error(&mut self, c: &ColumnMap) -> bool {
         if let DataRef::Error(e) = self.raw(c) {
-            let msg = format!(
-                "{} cell holds the formula error {e}; expected a value",
-                c.field.label()
-            );
+            let e = e.to_string();
             self.problem(
                 Code::RowFormulaError,
                 c,
-                msg,
-                Some("fix the formula in the source workbook, or paste the values"),
+                Key::FdFormulaError,
+                &[&e],
+                Some(Key::FhFixFormula),
             );
             return true;
         }
@@ -886,8 +894,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
         }
         let t = self.intern(self.raw(c));
         if t.is_none() {
-            let msg = format!("{} cell is empty; every row needs one", field.label());
-            self.problem(Code::RowRequiredEmpty, c, msg, None);
+            self.problem(Code::RowRequiredEmpty, c, Key::FdTextEmpty, &[], None);
         }
         t
     }
@@ -911,16 +918,12 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
         match read_number(self.raw(c), c, scaled) {
             Ok(v) => v,
             Err(found) => {
-                let what = if field.is_money() {
-                    "an amount"
+                let key = if field.is_money() {
+                    Key::FdAmountInvalid
                 } else {
-                    "a number"
+                    Key::FdNumberInvalid
                 };
-                let msg = format!(
-                    "{} cell holds `{found}`; expected {what} such as 1,200 or ¥1,200.50",
-                    field.label()
-                );
-                self.problem(Code::RowNumberInvalid, c, msg, None);
+                self.problem(Code::RowNumberInvalid, c, key, &[&found], None);
                 None
             }
         }
@@ -930,15 +933,12 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
     fn required_number(&mut self, field: Field, scaled: bool) -> Option<Decimal> {
         let c = self.col(field)?;
         if is_empty(self.raw(c)) {
-            let msg = format!(
-                "{} cell is empty; every row needs a value (an empty cell is never read as 0)",
-                field.label()
-            );
             self.problem(
                 Code::RowRequiredEmpty,
                 c,
-                msg,
-                Some("enter the value, or 0 if it really is zero"),
+                Key::FdNumberEmpty,
+                &[],
+                Some(Key::FhEnterZero),
             );
             return None;
         }
@@ -953,8 +953,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
         let raw = self.raw(c);
         if is_empty(raw) {
             if required {
-                let msg = format!("{} cell is empty; every row needs a date", field.label());
-                self.problem(Code::RowRequiredEmpty, c, msg, None);
+                self.problem(Code::RowRequiredEmpty, c, Key::FdDateEmpty, &[], None);
             }
             return None;
         }
@@ -979,12 +978,8 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
             _ => None,
         };
         if parsed.is_none() {
-            let msg = format!(
-                "{} cell holds `{}`; expected a date such as 2026-07-01, 2026/7/1 or 2026年7月1日",
-                field.label(),
-                display_raw(raw)
-            );
-            self.problem(Code::RowDateInvalid, c, msg, None);
+            let found = display_raw(raw);
+            self.problem(Code::RowDateInvalid, c, Key::FdDateInvalid, &[&found], None);
         }
         parsed
     }
@@ -1041,10 +1036,13 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
         let text = self.text_string(Field::Period)?;
         let p = parse_period(&text);
         if p.is_none() {
-            let msg = format!(
-                "period cell holds `{text}`; expected a quarter such as 2026Q3, 2026-Q3, 2026年第3季度 or Q3 2026"
+            let d = Diagnostic::said(
+                Code::RowPeriodInvalid,
+                Some(self.origin.cell(c.col).into()),
+                Key::FdPeriodInvalid,
+                &[&text],
             );
-            self.problem(Code::RowPeriodInvalid, c, msg, None);
+            self.problems.push(d);
         }
         p
     }
@@ -1067,10 +1065,11 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
             && self.problems.is_empty()
             && let Some(c) = self.col(Field::OrderId)
         {
-            diags.push(Diagnostic::new(
+            diags.push(Diagnostic::said(
                 Code::OrderIdEmpty,
                 Some(self.origin.cell(c.col).into()),
-                "order ID cell is empty; the line is still counted, but it cannot be matched as a duplicate by order",
+                Key::FdOrderIdEmpty,
+                &[],
             ));
         }
         Some(OrderLine {

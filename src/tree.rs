@@ -9,7 +9,8 @@
 
 use crate::calendar::Period;
 use crate::config::Config;
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics, Words};
+use crate::i18n::{Key, Lang};
 use crate::records::{Dataset, Dimension, Measure};
 use crate::text::match_key;
 use rust_decimal::Decimal;
@@ -262,15 +263,16 @@ pub fn select_period(ds: &Dataset, config: &Config, diags: &mut Diagnostics) -> 
         let list: Vec<String> = periods.iter().map(|p| p.to_string()).collect();
         let latest = *periods.iter().next_back().expect("non-empty");
         diags.push(
-            Diagnostic::new(
+            Diagnostic::worded(
                 Code::TargetPeriodsAmbiguous,
                 None,
-                format!(
-                    "the targets cover several periods ({}); checked {latest}, the latest",
-                    list.join(", ")
+                Words::each(
+                    Key::FdPeriodsAmbiguous,
+                    &[&list.join(", "), &latest.to_string()],
+                    &[&Lang::Zh.join(&list), &latest.to_string()],
                 ),
             )
-            .with_help("choose one with --period, or period = \"2026Q3\" in qbr.toml"),
+            .advise(Key::FhChoosePeriod),
         );
         return Some(latest);
     }

@@ -5,9 +5,11 @@
 //! function with the same signature, listed once in [`RULES`]; docs/rules.md
 //! describes each one.
 
+use crate::analyze::Tier;
 use crate::calendar::{Period, parse_month};
 use crate::config::Config;
-use crate::diag::{Code, Diagnostic, Diagnostics, Location};
+use crate::diag::{Code, Diagnostic, Diagnostics, Location, Words};
+use crate::i18n::{Key, Lang};
 use crate::ledger::{Ledger, LifecycleIssue};
 use crate::money::{format_money, round_rate};
 use crate::recognize::Field;
@@ -118,6 +120,18 @@ impl Context<'_> {
             measure_label(&node.measure)
         )
     }
+
+    /// `key` filled with the node's name in each language (`华东 (区域 /
+    /// region / 销售额 / sales)`, `华东（区域 · 销售额）`), then `args`.
+    fn about(&self, node: &Node, key: Key, args: &[&str]) -> Words {
+        let zh = format!(
+            "{}（{} · {}）",
+            node.unit,
+            Lang::Zh.dimension(&node.dimension),
+            Lang::Zh.measure(&node.measure)
+        );
+        Words::naming(key, &self.label(node), &zh, args)
+    }
 }
 
 /// The dimensions whose top-level units can stand in for a missing total, in order.
@@ -171,6 +185,11 @@ pub fn format_value(measure: &Measure, v: Decimal) -> String {
     }
 }
 
+/// Borrows each string, to fill a translation.
+fn strs(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
 fn pct(v: Decimal) -> String {
     format!("{}%", (round_rate(v) * Decimal::from(100)).normalize())
 }
@@ -178,42 +197,51 @@ fn pct(v: Decimal) -> String {
 fn check_dimensions(ctx: &Context, diags: &mut Diagnostics) {
     for n in &ctx.tree.nodes {
         if let Dimension::Other(name) = &n.dimension {
+            let or = declared(ctx.config);
             diags.push(
-                Diagnostic::new(
+                Diagnostic::worded(
                     Code::TargetDimensionUnknown,
                     Some(ctx.at(n, Field::Dimension)),
-                    format!("dimension `{name}` is not one qbr knows; expected total, customer, product, region, group, person or month (总计, 客户, 产品, 区域, 小组, 个人, 月份){}", declared(ctx.config)),
+                    Words::each(Key::FdDimensionUnknown, &[name, &or.en], &[name, &or.zh]),
                 )
-                .with_help("correct the dimension name, or declare it in qbr.toml: [dimensions.<key>] column = \"<header>\" (see docs/config.md)"),
+                .advise(Key::FhDeclareDimension),
             );
         }
     }
 }
 
 /// `, or one declared in qbr.toml: industry, channel` (empty when none is).
-fn declared(config: &Config) -> String {
+fn declared(config: &Config) -> Words {
     if config.custom_dimensions.is_empty() {
-        return String::new();
+        return Words::same("");
     }
-    let names: Vec<&str> = config
+    let names: Vec<String> = config
         .custom_dimensions
         .iter()
-        .map(|c| c.dimension.key.as_str())
+        .map(|c| c.dimension.key.clone())
         .collect();
-    format!(", or one declared in qbr.toml: {}", names.join(", "))
+    Words::each(
+        Key::FdOrDeclared,
+        &[&names.join(", ")],
+        &[&Lang::Zh.join(&names)],
+    )
 }
 
 fn check_measures(ctx: &Context, diags: &mut Diagnostics) {
     for n in &ctx.tree.nodes {
         if let Measure::Other(name) = &n.measure {
-            let known: Vec<String> = Measure::CATALOGUE
+            let (known_en, known_zh): (Vec<String>, Vec<String>) = Measure::CATALOGUE
                 .iter()
-                .map(|(_, k, zh)| format!("{zh} ({k})"))
-                .collect();
-            diags.push(Diagnostic::new(
+                .map(|(_, k, zh)| (format!("{zh} ({k})"), zh.to_string()))
+                .unzip();
+            diags.push(Diagnostic::worded(
                 Code::TargetMeasureUnknown,
                 Some(ctx.at(n, Field::Measure)),
-                format!("measure `{name}` is outside the catalogue, so qbr cannot compute its actuals; known: {}", known.join(", ")),
+                Words::each(
+                    Key::FdMeasureUnknown,
+                    &[name, &known_en.join(", ")],
+                    &[name, &Lang::Zh.join(&known_zh)],
+                ),
             ));
         }
     }
@@ -224,16 +252,13 @@ fn check_duplicate_units(ctx: &Context, diags: &mut Diagnostics) {
     for (i, n) in ctx.tree.nodes.iter().enumerate() {
         match first.get(&(&n.dimension, &n.measure, n.key.as_str())) {
             Some(&j) => diags.push(
-                Diagnostic::new(
+                Diagnostic::worded(
                     Code::TargetDuplicateUnit,
                     Some(ctx.at(n, Field::Unit)),
-                    format!(
-                        "{} appears twice; each unit has one target per measure",
-                        ctx.label(n)
-                    ),
+                    ctx.about(n, Key::FdUnitTwice, &[]),
                 )
                 .with_related([ctx.at(&ctx.tree.nodes[j], Field::Unit)])
-                .with_help("delete one of the two rows, or merge them"),
+                .advise(Key::FhMergeRows),
             ),
             None => {
                 first.insert((&n.dimension, &n.measure, n.key.as_str()), i);
@@ -246,33 +271,44 @@ fn check_parents(ctx: &Context, diags: &mut Diagnostics) {
     for n in &ctx.tree.nodes {
         let parent = ctx.row(n).parent.clone().unwrap_or_default();
         let rule = match n.dimension {
-            Dimension::Group => "; a group's parent must be a region",
-            Dimension::Person => "; a person's parent must be a group",
-            _ => "",
+            Dimension::Group => Words::of(Key::FdGroupParentRule, &[]),
+            Dimension::Person => Words::of(Key::FdPersonParentRule, &[]),
+            _ => Words::same(""),
         };
-        let (code, message) = match &n.parent {
+        let (code, words) = match &n.parent {
             ParentRef::Missing { expected } => (
                 Code::TargetParentMissing,
-                format!(
-                    "parent `{parent}` of {} is not a {} unit{rule}",
-                    n.unit,
-                    dimension_label(expected)
+                Words::each(
+                    Key::FdParentMissing,
+                    &[&parent, &n.unit, &dimension_label(expected), &rule.en],
+                    &[&parent, &n.unit, &Lang::Zh.dimension(expected), &rule.zh],
                 ),
             ),
             ParentRef::WrongDimension { expected, found } => (
                 Code::TargetParentWrongDimension,
-                format!(
-                    "parent `{parent}` of {} is a {} unit, expected a {} unit{rule}",
-                    n.unit,
-                    dimension_label(found),
-                    dimension_label(expected)
+                Words::each(
+                    Key::FdParentWrongDimension,
+                    &[
+                        &parent,
+                        &n.unit,
+                        &dimension_label(found),
+                        &dimension_label(expected),
+                        &rule.en,
+                    ],
+                    &[
+                        &parent,
+                        &n.unit,
+                        &Lang::Zh.dimension(found),
+                        &Lang::Zh.dimension(expected),
+                        &rule.zh,
+                    ],
                 ),
             ),
             _ => continue,
         };
         diags.push(
-            Diagnostic::new(code, Some(ctx.at(n, Field::Parent)), message)
-                .with_help("correct the parent's name, add the parent's own row, or leave it blank to split from the total"),
+            Diagnostic::worded(code, Some(ctx.at(n, Field::Parent)), words)
+                .advise(Key::FhFixParent),
         );
     }
 }
@@ -292,13 +328,19 @@ fn check_cycles(ctx: &Context, diags: &mut Diagnostics) {
                         cycle.iter().map(|&c| nodes[c].unit.as_str()).collect();
                     names.push(nodes[cycle[0]].unit.as_str());
                     diags.push(
-                        Diagnostic::new(
+                        Diagnostic::said(
                             Code::TargetCycle,
                             Some(ctx.at(&nodes[first], Field::Parent)),
-                            format!("the parents loop: {}", names.join(" → ")),
+                            Key::FdParentsLoop,
+                            &[&names.join(" → ")],
                         )
-                        .with_related(cycle.iter().filter(|&&c| c != first).map(|&c| ctx.at(&nodes[c], Field::Parent)))
-                        .with_help("one of these units must be split from a unit outside the loop, or from the total"),
+                        .with_related(
+                            cycle
+                                .iter()
+                                .filter(|&&c| c != first)
+                                .map(|&c| ctx.at(&nodes[c], Field::Parent)),
+                        )
+                        .advise(Key::FhBreakLoop),
                     );
                     for &c in cycle {
                         reported[c] = true;
@@ -320,23 +362,25 @@ fn check_months(ctx: &Context, diags: &mut Diagnostics) {
         .filter(|n| n.dimension == Dimension::Month)
     {
         match parse_month(&n.unit) {
-            None => diags.push(Diagnostic::new(
+            None => diags.push(Diagnostic::said(
                 Code::TargetMonthInvalid,
                 Some(ctx.at(n, Field::Unit)),
-                format!(
-                    "month unit `{}` is not a month; expected 2026-07, 2026/7 or 2026年7月",
-                    n.unit
-                ),
+                Key::FdMonthInvalid,
+                &[&n.unit],
             )),
-            Some(m) if m.period() != ctx.period => diags.push(Diagnostic::new(
-                Code::TargetMonthOutsidePeriod,
-                Some(ctx.at(n, Field::Unit)),
-                format!(
-                    "month {m} lies outside {}; its months are {}",
-                    ctx.period,
-                    ctx.period.months().map(|m| m.to_string()).join(", ")
-                ),
-            )),
+            Some(m) if m.period() != ctx.period => {
+                let (m, period) = (m.to_string(), ctx.period.to_string());
+                let months = ctx.period.months().map(|m| m.to_string()).to_vec();
+                diags.push(Diagnostic::worded(
+                    Code::TargetMonthOutsidePeriod,
+                    Some(ctx.at(n, Field::Unit)),
+                    Words::each(
+                        Key::FdMonthOutside,
+                        &[&m, &period, &months.join(", ")],
+                        &[&m, &period, &Lang::Zh.join(&months)],
+                    ),
+                ))
+            }
             Some(_) => {}
         }
     }
@@ -354,27 +398,29 @@ fn check_total(ctx: &Context, diags: &mut Diagnostics) {
         Location::Sheet(o.file, o.sheet)
     });
     diags.push(
-        Diagnostic::new(
+        Diagnostic::worded(
             Code::TargetTotalMissing,
             loc,
-            format!(
-                "no total row for sales; the total {} is derived from the {} units",
-                format_money(value),
-                dimension_label(dim)
+            Words::each(
+                Key::FdTotalMissing,
+                &[&format_money(value), &dimension_label(dim)],
+                &[&format_money(value), &Lang::Zh.dimension(dim)],
             ),
         )
-        .with_help(
-            "add a row: dimension 总计, unit 公司整体, measure 销售额, with the quarter's target",
-        ),
+        .advise(Key::FhAddTotal),
     );
 }
 
-fn sum_message(what: &str, asserted: Decimal, sum: Decimal, measure: &Measure) -> String {
-    format!(
-        "{what}: asserted {}, the units below add up to {}, difference {}",
-        format_value(measure, asserted),
-        format_value(measure, sum),
-        format_value(measure, asserted - sum)
+fn sum_message(what: Words, asserted: Decimal, sum: Decimal, measure: &Measure) -> Words {
+    Words::naming(
+        Key::FdSumMismatch,
+        &what.en,
+        &what.zh,
+        &[
+            &format_value(measure, asserted),
+            &format_value(measure, sum),
+            &format_value(measure, asserted - sum),
+        ],
     )
 }
 
@@ -398,20 +444,18 @@ fn check_sums(ctx: &Context, diags: &mut Diagnostics) {
         let asserted = ctx.target(i);
         if (asserted - sum).abs() > tol {
             diags.push(
-                Diagnostic::new(
+                Diagnostic::worded(
                     Code::TargetSumMismatch,
                     Some(ctx.at(n, Field::Target)),
                     sum_message(
-                        &format!("{} has {} unit(s) below it", ctx.label(n), children.len()),
+                        ctx.about(n, Key::FdHasBelow, &[&children.len().to_string()]),
                         asserted,
                         sum,
                         &n.measure,
                     ),
                 )
                 .with_related(children.iter().map(|&c| ctx.at(&nodes[c], Field::Target)))
-                .with_help(
-                    "correct the targets so the split adds up, or set sum_tolerance in qbr.toml",
-                ),
+                .advise(Key::FhFixSplit),
             );
         }
     }
@@ -437,18 +481,30 @@ fn check_sums(ctx: &Context, diags: &mut Diagnostics) {
                 .map(|t| ctx.at(&nodes[t], Field::Target))
                 .unwrap_or_else(|| ctx.at(&nodes[top[0]], Field::Target));
             diags.push(
-                Diagnostic::new(
+                Diagnostic::worded(
                     Code::TargetSumMismatch,
                     Some(loc),
                     sum_message(
-                        &format!("the total {} against its {} {} unit(s)", measure_label(&measure), top.len(), dimension_label(&dim)),
+                        Words::each(
+                            Key::FdTotalAgainst,
+                            &[
+                                &measure_label(&measure),
+                                &top.len().to_string(),
+                                &dimension_label(&dim),
+                            ],
+                            &[
+                                &Lang::Zh.measure(&measure),
+                                &top.len().to_string(),
+                                &Lang::Zh.dimension(&dim),
+                            ],
+                        ),
                         total,
                         sum,
                         &measure,
                     ),
                 )
                 .with_related(top.iter().map(|&i| ctx.at(&nodes[i], Field::Target)))
-                .with_help("every dimension must split the whole total: add the missing units or correct the targets"),
+                .advise(Key::FhSplitWholeTotal),
             );
         }
     }
@@ -478,19 +534,16 @@ fn check_shares(ctx: &Context, diags: &mut Diagnostics) {
                 .sum();
             if (sum - Decimal::ONE).abs() > Decimal::new(1, 4) {
                 let first = &nodes[with_share[0]];
+                let units: Vec<String> = members.iter().map(|&i| nodes[i].unit.clone()).collect();
+                let (count, sum) = (members.len().to_string(), pct(sum));
                 diags.push(
-                    Diagnostic::new(
+                    Diagnostic::worded(
                         Code::TargetShareSum,
                         Some(ctx.at(first, Field::Share)),
-                        format!(
-                            "the shares of {} sibling units ({}) add up to {}, expected 100%",
-                            members.len(),
-                            members
-                                .iter()
-                                .map(|&i| nodes[i].unit.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            pct(sum)
+                        Words::each(
+                            Key::FdShareSum,
+                            &[&count, &units.join(", "), &sum],
+                            &[&count, &Lang::Zh.join(&units), &sum],
                         ),
                     )
                     .with_related(
@@ -514,21 +567,19 @@ fn check_shares(ctx: &Context, diags: &mut Diagnostics) {
             let target = ctx.row(n).target;
             if (implied - target).abs() > one_yuan {
                 diags.push(
-                    Diagnostic::new(
+                    Diagnostic::said(
                         Code::TargetShareMismatch,
                         Some(ctx.at(n, Field::Share)),
-                        format!(
-                            "{}: share {} of {} is {}, but the target is {}",
-                            n.unit,
-                            pct(share),
-                            format_value(&measure, parent_target),
-                            format_value(&measure, implied),
-                            format_value(&measure, target)
-                        ),
+                        Key::FdShareMismatch,
+                        &[
+                            &n.unit,
+                            &pct(share),
+                            &format_value(&measure, parent_target),
+                            &format_value(&measure, implied),
+                            &format_value(&measure, target),
+                        ],
                     )
-                    .with_help(
-                        "correct the share or the target; the share is target ÷ parent's target",
-                    ),
+                    .advise(Key::FhFixShare),
                 );
             }
         }
@@ -539,15 +590,12 @@ fn check_owners(ctx: &Context, diags: &mut Diagnostics) {
     for n in &ctx.tree.nodes {
         if ctx.row(n).owner.is_none() {
             diags.push(
-                Diagnostic::new(
+                Diagnostic::worded(
                     Code::TargetOwnerMissing,
                     Some(ctx.at(n, Field::Owner)),
-                    format!(
-                        "{} has no owner; a SMART target names who is accountable",
-                        ctx.label(n)
-                    ),
+                    ctx.about(n, Key::FdOwnerMissing, &[]),
                 )
-                .with_help("fill the 负责人 / Owner column"),
+                .advise(Key::FhFillOwner),
             );
         }
     }
@@ -557,14 +605,10 @@ fn check_positive(ctx: &Context, diags: &mut Diagnostics) {
     for n in &ctx.tree.nodes {
         let t = ctx.row(n).target;
         if t <= Decimal::ZERO {
-            diags.push(Diagnostic::new(
+            diags.push(Diagnostic::worded(
                 Code::TargetNonPositive,
                 Some(ctx.at(n, Field::Target)),
-                format!(
-                    "{} has the target {}; a target must be above zero",
-                    ctx.label(n),
-                    format_value(&n.measure, t)
-                ),
+                ctx.about(n, Key::FdNonPositive, &[&format_value(&n.measure, t)]),
             ));
         }
     }
@@ -576,31 +620,43 @@ fn check_tiers(ctx: &Context, diags: &mut Diagnostics) {
         let tiers = [
             (
                 Field::Stretch,
-                "stretch",
+                Tier::Stretch,
                 r.stretch,
-                "base target",
+                Tier::Base,
                 Some(r.target),
             ),
             (
                 Field::Challenge,
-                "challenge",
+                Tier::Challenge,
                 r.challenge,
-                "stretch target",
+                Tier::Stretch,
                 r.stretch.or(Some(r.target)),
             ),
         ];
-        for (field, name, value, below_name, below) in tiers {
+        for (field, tier, value, below_tier, below) in tiers {
             if let (Some(v), Some(b)) = (value, below)
                 && v < b
             {
-                diags.push(Diagnostic::new(
+                let (v, b) = (format_value(&n.measure, v), format_value(&n.measure, b));
+                let zh = format!(
+                    "{}（{} · {}）",
+                    n.unit,
+                    Lang::Zh.dimension(&n.dimension),
+                    Lang::Zh.measure(&n.measure)
+                );
+                diags.push(Diagnostic::worded(
                     Code::TargetTierBelowBase,
                     Some(ctx.at(n, field)),
-                    format!(
-                        "{}: the {name} tier {} is below the {below_name} {}; tiers must rise",
-                        ctx.label(n),
-                        format_value(&n.measure, v),
-                        format_value(&n.measure, b)
+                    Words::each(
+                        Key::FdTierBelow,
+                        &[
+                            &ctx.label(n),
+                            Lang::En.tier(tier),
+                            &v,
+                            Lang::En.tier(below_tier),
+                            &b,
+                        ],
+                        &[&zh, Lang::Zh.tier(tier), &v, Lang::Zh.tier(below_tier), &b],
                     ),
                 ));
             }
@@ -658,34 +714,40 @@ fn check_growth(ctx: &Context, diags: &mut Diagnostics) {
         let growth = r.target / last - Decimal::ONE;
         if growth > ctx.config.max_growth {
             diags.push(
-                Diagnostic::new(
+                Diagnostic::worded(
                     Code::TargetGrowthTooHigh,
                     Some(ctx.at(n, Field::Target)),
-                    format!(
-                        "{}: the target {} is {} above {prev}'s actual {}; more than +{} is not achievable",
-                        ctx.label(n),
-                        format_value(&n.measure, r.target),
-                        pct(growth),
-                        format_value(&n.measure, last),
-                        pct(ctx.config.max_growth)
+                    ctx.about(
+                        n,
+                        Key::FdGrowthTooHigh,
+                        &[
+                            &format_value(&n.measure, r.target),
+                            &pct(growth),
+                            &prev.to_string(),
+                            &format_value(&n.measure, last),
+                            &pct(ctx.config.max_growth),
+                        ],
                     ),
                 )
-                .with_help("lower the target, or explain the jump in the 备注 / Note column and raise max_growth"),
+                .advise(Key::FhLowerTarget),
             );
         } else if growth < Decimal::ZERO && r.note.is_none() {
             diags.push(
-                Diagnostic::new(
+                Diagnostic::worded(
                     Code::TargetGrowthNegative,
                     Some(ctx.at(n, Field::Target)),
-                    format!(
-                        "{}: the target {} is {} below {prev}'s actual {}, with no note saying why",
-                        ctx.label(n),
-                        format_value(&n.measure, r.target),
-                        pct(-growth),
-                        format_value(&n.measure, last)
+                    ctx.about(
+                        n,
+                        Key::FdGrowthNegative,
+                        &[
+                            &format_value(&n.measure, r.target),
+                            &pct(-growth),
+                            &prev.to_string(),
+                            &format_value(&n.measure, last),
+                        ],
                     ),
                 )
-                .with_help("write the reason in the 备注 / Note column"),
+                .advise(Key::FhWriteReason),
             );
         }
     }
@@ -714,19 +776,25 @@ fn check_new_customer_formula(ctx: &Context, diags: &mut Diagnostics) {
         if expected > Decimal::ZERO
             && ((count - expected) / expected).abs() > ctx.config.new_customer_tolerance
         {
-            diags.push(Diagnostic::new(
-                Code::TargetNewCustomerFormula,
-                Some(ctx.at(n, Field::Target)),
-                format!(
-                    "{}: {} new customers, but new-customer sales {} ÷ average order value {} = {}; off by more than {}",
-                    n.unit,
-                    count.normalize(),
-                    format_money(ctx.target(sales)),
-                    format_money(aov_value),
-                    expected.round_dp(0),
-                    pct(ctx.config.new_customer_tolerance)
-                ),
-            ).with_related([ctx.at(&tree.nodes[sales], Field::Target), ctx.at(&tree.nodes[aov], Field::Target)]));
+            diags.push(
+                Diagnostic::said(
+                    Code::TargetNewCustomerFormula,
+                    Some(ctx.at(n, Field::Target)),
+                    Key::FdNewCustomerFormula,
+                    &[
+                        &n.unit,
+                        &count.normalize().to_string(),
+                        &format_money(ctx.target(sales)),
+                        &format_money(aov_value),
+                        &expected.round_dp(0).to_string(),
+                        &pct(ctx.config.new_customer_tolerance),
+                    ],
+                )
+                .with_related([
+                    ctx.at(&tree.nodes[sales], Field::Target),
+                    ctx.at(&tree.nodes[aov], Field::Target),
+                ]),
+            );
         }
     }
 }
@@ -783,29 +851,52 @@ fn check_fair_share(ctx: &Context, diags: &mut Diagnostics) {
             let target = ctx.target(m);
             let off = (target - model) / model;
             if off.abs() > ctx.config.fair_share_tolerance {
+                let weight = weights[k].normalize().to_string();
                 let basis = if use_history {
-                    format!(
-                        "half level weight {}, half last quarter's actual {}",
-                        weights[k].normalize(),
-                        format_money(lasts[k].unwrap_or_default())
+                    Words::of(
+                        Key::FdBasisHistory,
+                        &[&weight, &format_money(lasts[k].unwrap_or_default())],
                     )
                 } else {
-                    format!("level weight {}", weights[k].normalize())
+                    Words::of(Key::FdBasisLevel, &[&weight])
                 };
-                diags.push(Diagnostic::new(
-                    Code::TargetFairShare,
-                    Some(ctx.at(&nodes[m], Field::Target)),
-                    format!(
-                        "{}: the target {} is {} {} the fair-share model's {} ({basis}, within {} target {})",
-                        nodes[m].unit,
-                        format_money(target),
-                        pct(off.abs()),
-                        if off > Decimal::ZERO { "above" } else { "below" },
-                        format_money(model.round_dp(2)),
-                        group.unit,
-                        format_money(group_target)
-                    ),
-                ).with_help("check the split within the group, or set fair_share_tolerance in qbr.toml"));
+                let side = Words::of(
+                    if off > Decimal::ZERO {
+                        Key::FdAbove
+                    } else {
+                        Key::FdBelow
+                    },
+                    &[],
+                );
+                let (target, off, model, group_target) = (
+                    format_money(target),
+                    pct(off.abs()),
+                    format_money(model.round_dp(2)),
+                    format_money(group_target),
+                );
+                let args = |side: &str, basis: &str| -> Vec<String> {
+                    [
+                        &nodes[m].unit,
+                        &target,
+                        &off,
+                        side,
+                        &model,
+                        basis,
+                        &group.unit,
+                        &group_target,
+                    ]
+                    .map(|a| a.to_string())
+                    .to_vec()
+                };
+                let (en, zh) = (args(&side.en, &basis.en), args(&side.zh, &basis.zh));
+                diags.push(
+                    Diagnostic::worded(
+                        Code::TargetFairShare,
+                        Some(ctx.at(&nodes[m], Field::Target)),
+                        Words::each(Key::FdFairShare, &strs(&en), &strs(&zh)),
+                    )
+                    .advise(Key::FhCheckGroupSplit),
+                );
             }
         }
     }
@@ -819,25 +910,29 @@ fn check_duplicate_lines(ctx: &Context, diags: &mut Diagnostics) {
     for d in &ctx.ledger.duplicates {
         let o = &ctx.dataset.orders[d.dropped];
         let why = if d.by_line_id {
-            format!(
-                "same order ID `{}` and line ID `{}` as an earlier line",
-                o.order_id.as_deref().unwrap_or(""),
-                o.line_id.as_deref().unwrap_or("")
+            Words::of(
+                Key::FdSameIds,
+                &[
+                    o.order_id.as_deref().unwrap_or(""),
+                    o.line_id.as_deref().unwrap_or(""),
+                ],
             )
         } else {
-            "equal in every column to an earlier line".to_string()
+            Words::of(Key::FdEqualLine, &[])
         };
         diags.push(
-            Diagnostic::new(
+            Diagnostic::worded(
                 Code::OrderDuplicate,
                 Some(order_cell(ctx, d.dropped, Field::OrderId)),
-                format!(
-                    "duplicate order line ({why}), amount {}; counted once",
-                    format_money(o.amount)
+                Words::naming(
+                    Key::FdDuplicate,
+                    &why.en,
+                    &why.zh,
+                    &[&format_money(o.amount)],
                 ),
             )
             .with_related([order_cell(ctx, d.kept, Field::OrderId)])
-            .with_help("remove the repeated line or file from the export"),
+            .advise(Key::FhRemoveRepeat),
         );
     }
 }
@@ -875,16 +970,18 @@ fn check_salespeople(ctx: &Context, diags: &mut Diagnostics) {
     });
     for (name, (first, lines, amount)) in unmapped {
         diags.push(
-            Diagnostic::new(
+            Diagnostic::said(
                 Code::OrderSalespersonUnmapped,
                 Some(order_cell(ctx, first, Field::Salesperson)),
-                format!(
-                    "salesperson `{name}` is not in the people master: {lines} line(s) of {}, {}, are unassigned in the group and region dimensions",
-                    ctx.period,
-                    format_money(amount)
-                ),
+                Key::FdSalespersonUnmapped,
+                &[
+                    &name,
+                    &lines.to_string(),
+                    &ctx.period.to_string(),
+                    &format_money(amount),
+                ],
             )
-            .with_help("add the person to the people master (销售员, 小组, 区域), or correct the name"),
+            .advise(Key::FhAddPerson),
         );
     }
     let missing = fold_by(ctx, |e| {
@@ -894,15 +991,19 @@ fn check_salespeople(ctx: &Context, diags: &mut Diagnostics) {
         })
     });
     for (_, (first, lines, amount)) in missing {
-        diags.push(Diagnostic::new(
-            Code::OrderSalespersonMissing,
-            Some(order_cell(ctx, first, Field::Salesperson)),
-            format!(
-                "{lines} line(s) of {} in this sheet, {}, have no salesperson and are unassigned in the region, group and person dimensions",
-                ctx.period,
-                format_money(amount)
-            ),
-        ).with_help("add a 销售员 / Salesperson column to the export"));
+        diags.push(
+            Diagnostic::said(
+                Code::OrderSalespersonMissing,
+                Some(order_cell(ctx, first, Field::Salesperson)),
+                Key::FdSalespersonMissing,
+                &[
+                    &lines.to_string(),
+                    &ctx.period.to_string(),
+                    &format_money(amount),
+                ],
+            )
+            .advise(Key::FhAddSalespersonColumn),
+        );
     }
 }
 
@@ -917,16 +1018,18 @@ fn check_products(ctx: &Context, diags: &mut Diagnostics) {
     });
     for (product, (first, lines, amount)) in unmapped {
         diags.push(
-            Diagnostic::new(
+            Diagnostic::said(
                 Code::OrderProductUnmapped,
                 Some(order_cell(ctx, first, Field::Product)),
-                format!(
-                    "product `{product}` has no product class (not in the products master): {lines} line(s) of {}, {}, are unassigned in the product dimension",
-                    ctx.period,
-                    format_money(amount)
-                ),
+                Key::FdProductUnmapped,
+                &[
+                    &product,
+                    &lines.to_string(),
+                    &ctx.period.to_string(),
+                    &format_money(amount),
+                ],
             )
-            .with_help("add the product to the products master (产品, 产品类别)"),
+            .advise(Key::FhAddProduct),
         );
     }
 }
@@ -940,13 +1043,11 @@ fn check_customer_types(ctx: &Context, diags: &mut Diagnostics) {
         Ok(_) => None,
     });
     for (value, (first, lines, amount)) in unknown {
-        diags.push(Diagnostic::new(
+        diags.push(Diagnostic::said(
             Code::OrderCustomerTypeUnknown,
             Some(order_cell(ctx, first, Field::CustomerType)),
-            format!(
-                "customer type `{value}` is not 新客户/new, 老客户/returning or 流失客户/churned: {lines} line(s), {}, are unassigned in the customer dimension",
-                format_money(amount)
-            ),
+            Key::FdCustomerTypeUnknown,
+            &[&value, &lines.to_string(), &format_money(amount)],
         ));
     }
 }
@@ -973,16 +1074,17 @@ fn check_outside_period(ctx: &Context, diags: &mut Diagnostics) {
     let later = ctx.ledger.entries.iter().filter(|e| e.period > ctx.period);
     for (first, lines, amount) in per_sheet(ctx, later) {
         diags.push(
-            Diagnostic::new(
+            Diagnostic::said(
                 Code::OrderOutsidePeriod,
                 Some(order_cell(ctx, first, Field::OrderDate)),
-                format!(
-                    "{lines} line(s), {}, are dated after {}, the period under review, and are not counted",
-                    format_money(amount),
-                    ctx.period
-                ),
+                Key::FdOutsidePeriod,
+                &[
+                    &lines.to_string(),
+                    &format_money(amount),
+                    &ctx.period.to_string(),
+                ],
             )
-            .with_help("check the dates, or review a later period with --period"),
+            .advise(Key::FhCheckDates),
         );
     }
 }
@@ -1006,16 +1108,18 @@ fn check_after_as_of(ctx: &Context, diags: &mut Diagnostics) {
         .filter(|e| ctx.dataset.orders[e.order].date > as_of);
     for (first, lines, amount) in per_sheet(ctx, after) {
         diags.push(
-            Diagnostic::new(
+            Diagnostic::said(
                 Code::OrderAfterAsOf,
                 Some(order_cell(ctx, first, Field::OrderDate)),
-                format!(
-                    "{lines} line(s), {}, are dated after --as-of {as_of}; they are counted in {}'s actuals, while pace expects only what was due by {as_of}",
-                    format_money(amount),
-                    ctx.period
-                ),
+                Key::FdAfterAsOf,
+                &[
+                    &lines.to_string(),
+                    &format_money(amount),
+                    &as_of.to_string(),
+                    &ctx.period.to_string(),
+                ],
             )
-            .with_help("leave out --as-of to review as of the latest order date"),
+            .advise(Key::FhDropAsOf),
         );
     }
 }
@@ -1031,24 +1135,23 @@ fn check_custom_dimensions(ctx: &Context, diags: &mut Diagnostics) {
             continue;
         }
         let label = dimension_label(&dim);
+        let label_zh = Lang::Zh.dimension(&dim);
         let carries = |t: &crate::recognize::Table| {
             t.role == c.source && t.custom_columns.iter().any(|x| x.dimension == d)
         };
         if !ctx.dataset.tables.iter().any(carries) {
+            let columns = c.columns.join("` / `");
             diags.push(
-                Diagnostic::new(
+                Diagnostic::worded(
                     Code::DimensionColumnMissing,
                     None,
-                    format!(
-                        "no {} sheet has a `{}` column, so every line is unassigned in the {label} dimension",
-                        c.source.label(),
-                        c.columns.join("` / `")
+                    Words::each(
+                        Key::FdDimensionColumnMissing,
+                        &[c.source.label(), &columns, &label],
+                        &[c.source.zh(), &c.columns.join("」/「"), &label_zh],
                     ),
                 )
-                .with_help(format!(
-                    "add the column, or correct column = … under [dimensions.{}] in qbr.toml",
-                    c.dimension.key
-                )),
+                .advise_with(Key::FhAddDimensionColumn, &[&c.dimension.key]),
             );
             continue;
         }
@@ -1066,18 +1169,19 @@ fn check_custom_dimensions(ctx: &Context, diags: &mut Diagnostics) {
         });
         for (name, (first, lines, amount)) in unmapped {
             let money = format_money(amount);
+            let no_value = |key| Words::each(key, &[&name, &label], &[&name, &label_zh]);
             let (at, what) = match c.source {
                 Role::Customers => (
                     order_cell(ctx, first, Field::Customer),
-                    format!("customer `{name}` has no {label} in the customers master"),
+                    no_value(Key::FdCustomerNoValue),
                 ),
                 Role::Products => (
                     order_cell(ctx, first, Field::Product),
-                    format!("product `{name}` has no {label} in the products master"),
+                    no_value(Key::FdProductNoValue),
                 ),
                 Role::People => (
                     order_cell(ctx, first, Field::Salesperson),
-                    format!("salesperson `{name}` has no {label} in the people master"),
+                    no_value(Key::FdPersonNoValue),
                 ),
                 _ => {
                     let o = ctx.dataset.orders[first].origin;
@@ -1085,25 +1189,31 @@ fn check_custom_dimensions(ctx: &Context, diags: &mut Diagnostics) {
                     match t.custom_columns.iter().find(|x| x.dimension == d) {
                         Some(col) => (
                             o.cell(col.col).into(),
-                            format!("`{}` cells are empty in this sheet", col.header),
+                            Words::of(Key::FdCellsEmpty, &[&col.header]),
                         ),
                         None => (
                             ctx.cell(o, Field::OrderDate),
-                            format!("this sheet has no `{}` column", c.columns.join("` / `")),
+                            Words::each(
+                                Key::FdNoColumn,
+                                &[&c.columns.join("` / `")],
+                                &[&c.columns.join("」/「")],
+                            ),
                         ),
                     }
                 }
             };
+            let (lines, period) = (lines.to_string(), ctx.period.to_string());
             diags.push(
-                Diagnostic::new(
+                Diagnostic::worded(
                     Code::OrderDimensionUnmapped,
                     Some(at),
-                    format!(
-                        "{what}: {lines} line(s) of {}, {money}, are unassigned in the {label} dimension",
-                        ctx.period
+                    Words::each(
+                        Key::FdDimensionUnmapped,
+                        &[&what.en, &lines, &period, &money, &label],
+                        &[&what.zh, &lines, &period, &money, &label_zh],
                     ),
                 )
-                .with_help("fill in the value, or add the missing rows to the master"),
+                .advise(Key::FhFillValue),
             );
         }
     }
@@ -1120,10 +1230,11 @@ fn check_actions(ctx: &Context, diags: &mut Diagnostics) {
         if let (Some(s), Some(e)) = (a.start, a.end)
             && e < s
         {
-            diags.push(Diagnostic::new(
+            diags.push(Diagnostic::said(
                 Code::ActionDatesReversed,
                 Some(ctx.cell(a.origin, Field::End)),
-                format!("action `{}` ends on {e}, before it starts on {s}", a.action),
+                Key::FdActionReversed,
+                &[&a.action, &e.to_string(), &s.to_string()],
             ));
         }
         if ctx
@@ -1132,15 +1243,13 @@ fn check_actions(ctx: &Context, diags: &mut Diagnostics) {
             .is_none()
         {
             diags.push(
-                Diagnostic::new(
+                Diagnostic::said(
                     Code::ActionServesUnknown,
                     Some(ctx.cell(a.origin, Field::Serves)),
-                    format!(
-                        "action `{}` serves `{}`, which is no target unit of {}; its output cannot be derived",
-                        a.action, a.serves, ctx.period
-                    ),
+                    Key::FdActionServes,
+                    &[&a.action, &a.serves, &ctx.period.to_string()],
                 )
-                .with_help("write a unit of the targets, or dimension/unit such as 区域/华东"),
+                .advise(Key::FhServeATarget),
             );
         }
     }
@@ -1151,21 +1260,35 @@ fn check_proposals(ctx: &Context, diags: &mut Diagnostics) {
     for p in crate::proposals::reconcile(ctx.dataset, ctx.tree, ctx.period) {
         if p.node.is_none() {
             let row = &ctx.dataset.proposals[p.proposal].row;
+            let (target, period) = (
+                format_value(&row.measure, row.target),
+                ctx.period.to_string(),
+            );
             diags.push(
-                Diagnostic::new(
+                Diagnostic::worded(
                     Code::ProposalUnmatched,
                     Some(ctx.cell(row.origin, Field::Unit)),
-                    format!(
-                        "{} proposes {} for {} ({} / {}), which the top-down targets of {} do not have",
-                        p.proposer,
-                        format_value(&row.measure, row.target),
-                        row.unit,
-                        dimension_label(&row.dimension),
-                        measure_label(&row.measure),
-                        ctx.period
+                    Words::each(
+                        Key::FdProposalUnmatched,
+                        &[
+                            &p.proposer,
+                            &target,
+                            &row.unit,
+                            &dimension_label(&row.dimension),
+                            &measure_label(&row.measure),
+                            &period,
+                        ],
+                        &[
+                            &p.proposer,
+                            &target,
+                            &row.unit,
+                            &Lang::Zh.dimension(&row.dimension),
+                            &Lang::Zh.measure(&row.measure),
+                            &period,
+                        ],
                     ),
                 )
-                .with_help("correct the unit's name, or add the unit to the targets"),
+                .advise(Key::FhFixProposalUnit),
             );
         }
     }

@@ -4,6 +4,7 @@
 //! times, becomes one entry with its row ranges and a few examples.
 
 use crate::diag::{Diagnostic, Location, Severity, Sources};
+use crate::i18n::{Key, Lang};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -29,9 +30,39 @@ pub struct DiagnosticView {
     pub rows: Option<String>,
     #[serde(skip)]
     file: Option<u32>,
+    /// The message in Chinese, for the Chinese reports (`message` is English).
+    #[serde(skip)]
+    zh_message: Option<String>,
+    #[serde(skip)]
+    zh_help: Option<String>,
 }
 
 impl DiagnosticView {
+    /// The message in a report language (English when it has no Chinese).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match (lang, &self.zh_message) {
+            (Lang::Zh, Some(m)) => m,
+            _ => &self.message,
+        }
+    }
+
+    /// The help in a report language (English when it has no Chinese).
+    pub fn help_in(&self, lang: Lang) -> Option<&str> {
+        match (lang, &self.zh_help) {
+            (Lang::Zh, Some(h)) => Some(h),
+            _ => self.help.as_deref(),
+        }
+    }
+
+    /// The severity word in a report language.
+    pub fn severity_in(&self, lang: Lang) -> &'static str {
+        lang.t(match self.severity {
+            Severity::Error => Key::SevError,
+            Severity::Warning => Key::SevWarning,
+            Severity::Info => Key::SevInfo,
+        })
+    }
+
     /// The compiler-style line: `file!sheet!cell: error[code]: message`.
     pub fn line(&self) -> String {
         match &self.location {
@@ -90,6 +121,8 @@ fn single(d: &Diagnostic, sources: &Sources) -> DiagnosticView {
         count: 1,
         rows: None,
         file: file_of(d.location),
+        zh_message: d.zh.as_ref().map(|zh| zh.message.clone()),
+        zh_help: d.zh.as_ref().and_then(|zh| zh.help.clone()),
     }
 }
 
@@ -116,12 +149,13 @@ fn folded(members: &[&Diagnostic], sources: &Sources) -> DiagnosticView {
         .collect();
     let mut view = single(first, sources);
     view.count = members.len();
-    view.message = format!(
-        "{} (and {} more like it in this column, rows {ranges}; e.g. {})",
-        first.message,
-        members.len() - 1,
-        examples.join(", ")
-    );
+    let more = (members.len() - 1).to_string();
+    let fill = |lang: Lang, message: &str| {
+        let examples = lang.join(&examples);
+        lang.fill(Key::FdFolded, &[message, &more, &ranges, &examples])
+    };
+    view.message = fill(Lang::En, &first.message);
+    view.zh_message = first.zh.as_ref().map(|zh| fill(Lang::Zh, &zh.message));
     view.rows = Some(ranges);
     view
 }
@@ -250,7 +284,7 @@ mod tests {
                     row,
                     col: 0,
                 };
-                Diagnostic::new(Code::OrderIdEmpty, Some(c.into()), "order ID cell is empty")
+                Diagnostic::said(Code::OrderIdEmpty, Some(c.into()), Key::FdOrderIdEmpty, &[])
             })
             .collect();
         let other = CellRef {
@@ -259,20 +293,31 @@ mod tests {
             row: 4,
             col: 4,
         };
-        items.push(Diagnostic::new(
+        items.push(Diagnostic::said(
             Code::RowRequiredEmpty,
             Some(other.into()),
-            "amount empty",
+            Key::FdDateEmpty,
+            &["日期 / date"],
         ));
         let views = fold(&items, &sources);
         assert_eq!(views.len(), 2);
         assert_eq!(views[0].count, 9000);
         assert_eq!(views[0].rows.as_deref(), Some("2-9001"));
         assert_eq!(views[0].location.as_deref(), Some("订单.xlsx!明细!A2"));
-        assert!(
-            views[0]
-                .message
-                .ends_with("(and 8999 more like it in this column, rows 2-9001; e.g. A3, A4)")
+        assert_eq!(
+            views[0].message_in(Lang::En),
+            "order ID cell is empty; the line is still counted, but it cannot be matched as a duplicate by order (and 8999 more like it in this column, rows 2-9001; e.g. A3, A4)"
+        );
+        assert_eq!(
+            views[0].message_in(Lang::Zh),
+            "订单号单元格为空；该行仍计入，但无法按订单识别重复（此列另有 8999 处类似，行 2-9001；例如 A3、A4）"
+        );
+        assert_eq!(
+            (
+                views[0].severity_in(Lang::Zh),
+                views[1].severity_in(Lang::En)
+            ),
+            ("警告", "error")
         );
         assert_eq!(counts(&views), (1, 9000, 0));
     }
@@ -290,7 +335,7 @@ mod tests {
                     row,
                     col: 0,
                 };
-                Diagnostic::new(Code::OrderIdEmpty, Some(c.into()), "x")
+                Diagnostic::said(Code::OrderIdEmpty, Some(c.into()), Key::FdOrderIdEmpty, &[])
             })
             .collect();
         assert_eq!(fold(&items, &sources).len(), 3);

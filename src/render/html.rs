@@ -524,11 +524,11 @@ fn view(
         .iter()
         .take(take(diagnostics.len()))
         .map(|d| IssueRow {
-            severity: d.severity.to_string(),
+            severity: d.severity_in(lang).to_string(),
             is_error: d.severity == crate::diag::Severity::Error,
             code: d.code.to_string(),
             location: d.location.clone().unwrap_or_default(),
-            message: d.message.clone(),
+            message: d.message_in(lang).to_string(),
         })
         .collect();
     let i = &r.inputs;

@@ -1129,12 +1129,12 @@ fn issues_sheet(
         } else {
             &f.text
         };
-        t.ws.write_string_with_format(row, 0, d.severity.to_string(), fmt)
+        t.ws.write_string_with_format(row, 0, d.severity_in(lang), fmt)
             .map_err(xerr)?;
         t.text(row, 1, d.code)?;
         t.text(row, 2, d.location.as_deref().unwrap_or(""))?;
-        t.text(row, 3, &d.message)?;
-        if let Some(h) = &d.help {
+        t.text(row, 3, d.message_in(lang))?;
+        if let Some(h) = d.help_in(lang) {
             t.text(row, 4, h)?;
         }
         t.num(row, 5, d.count as f64, &f.count)?;

@@ -42,11 +42,32 @@ pub fn inbox(files: &[(&str, Vec<SheetSpec>)]) -> tempfile::TempDir {
 
 /// Loads an inbox with default options.
 pub fn load(dir: &Path) -> qbr::Loaded {
-    qbr::load(&qbr::LoadOptions {
+    let loaded = qbr::load(&qbr::LoadOptions {
         inbox: dir.to_path_buf(),
         ..Default::default()
     })
-    .expect("inbox loads")
+    .expect("inbox loads");
+    assert_bilingual(&loaded.diagnostics);
+    loaded
+}
+
+/// Every finding reads in Chinese too (for the Chinese reports), with its
+/// help in both languages or in neither.
+pub fn assert_bilingual(diags: &qbr::diag::Diagnostics) {
+    for d in diags.items() {
+        let zh = d.zh.as_ref().unwrap_or_else(|| panic!("no Chinese: {d:?}"));
+        assert!(
+            zh.message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "not Chinese: {d:?}"
+        );
+        assert_eq!(
+            zh.help.is_some(),
+            d.help.is_some(),
+            "help in one language: {d:?}"
+        );
+    }
 }
 
 /// Where the findings of a code (`row.number_invalid`) are, as
@@ -185,12 +206,14 @@ impl Reviewed {
 /// Loads and checks an inbox for a quarter (`Some("2026Q3")`), or for the
 /// one the inbox decides (`None`).
 pub fn check_inbox(dir: &Path, period: Option<&str>) -> qbr::Checked {
-    qbr::check(&qbr::LoadOptions {
+    let checked = qbr::check(&qbr::LoadOptions {
         inbox: dir.to_path_buf(),
         period: period.map(|p| qbr::calendar::parse_period(p).expect("a quarter")),
         ..Default::default()
     })
-    .expect("inbox checks")
+    .expect("inbox checks");
+    assert_bilingual(&checked.loaded.diagnostics);
+    checked
 }
 
 /// [`check_inbox`], asserting that the inbox holds no errors (the check

@@ -241,3 +241,66 @@ fn libreoffice_converts_the_workbook() {
         pdf.len()
     );
 }
+
+/// The data-issues sheet and the HTML report speak the report's language:
+/// with `--as-of 2026-08-15`, sample-data's September lines are named in
+/// Chinese (severity, message and what to do) in the Chinese reports, and in
+/// English with `--lang en`.
+#[test]
+fn data_issues_speak_the_report_language() {
+    let checked = qbr::check(&qbr::LoadOptions {
+        inbox: sample_data(),
+        as_of: Some("2026-08-15".parse().unwrap()),
+        ..Default::default()
+    })
+    .unwrap();
+    let first_issue = |lang: Option<qbr::i18n::Lang>| {
+        let opts = qbr::ReviewOptions {
+            lang,
+            ..Default::default()
+        };
+        let (_out, review, written) = write_review(&checked, &opts);
+        let bytes = std::fs::read(written.join(format!("review-{}.xlsx", review.period))).unwrap();
+        let mut wb = open(&bytes);
+        let sheet = wb.sheet_names().last().unwrap().clone();
+        let range = wb.worksheet_range(&sheet).unwrap();
+        let row: Vec<String> = range
+            .rows()
+            .find(|r| r[1] == "order.after_as_of")
+            .unwrap()[..5]
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        let html = std::fs::read_to_string(written.join(format!("review-{}.html", review.period)))
+            .unwrap();
+        let mut escaped = Vec::new();
+        tera::escape_html(&row[3], &mut escaped).unwrap();
+        let message = String::from_utf8(escaped).unwrap();
+        assert!(html.contains(&message), "the HTML report names {message:?}");
+        (sheet, row)
+    };
+    let (sheet, zh) = first_issue(None);
+    assert_eq!(sheet, "数据问题");
+    assert_eq!(
+        zh,
+        [
+            "警告",
+            "order.after_as_of",
+            "订单/2026Q3/一线城市-2026-08.xlsx!订单明细!C272",
+            "311 行（724,955.06）的日期晚于 --as-of 2026-08-15；它们计入 2026Q3 的实际，而进度只按截至 2026-08-15 应完成的部分计算",
+            "去掉 --as-of，按最新订单日期复盘",
+        ]
+    );
+    let (sheet, en) = first_issue(Some(qbr::i18n::Lang::En));
+    assert_eq!(sheet, "Data issues");
+    assert_eq!(
+        en,
+        [
+            "warning",
+            "order.after_as_of",
+            "订单/2026Q3/一线城市-2026-08.xlsx!订单明细!C272",
+            "311 line(s), 724,955.06, are dated after --as-of 2026-08-15; they are counted in 2026Q3's actuals, while pace expects only what was due by 2026-08-15",
+            "leave out --as-of to review as of the latest order date",
+        ]
+    );
+}
