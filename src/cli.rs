@@ -152,6 +152,10 @@ pub enum Command {
         /// Colour the terminal output.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// Language of the findings on the terminal (default: Chinese when the
+        /// inputs' headers are Chinese); --format json stays English.
+        #[arg(long, value_enum)]
+        lang: Option<crate::i18n::Lang>,
     },
     /// Build the quarterly review: completion of every unit of every dimension,
     /// short boards and their Pareto set, team ranking, pace, trend, customer

@@ -482,6 +482,17 @@ keys! {
     SumDataIssues => "数据问题：{0} 个错误，{1} 个警告，详见报告的「数据问题」部分", "Data issues: {0} error(s), {1} warning(s); see the reports' Data issues section";
     SumWrote => "已写入 {0}", "Wrote {0}";
     SumWroteSplits => "已写入 {0} 套分单元报告，位于 {1}", "Wrote {0} per-unit report set(s) under {1}";
+    CheckInbox => "（收件文件夹）", "(inbox)";
+    CheckSee => "另见", "see";
+    CheckAndMore => "，另有 {0} 处", " and {0} more";
+    CheckHelp => "建议", "help";
+    CheckNoPeriod => "无期间（没有找到目标或订单）", "no period (no targets or orders found)";
+    CheckSummary => "检查 {0}：{1} 个错误，{2} 个警告，{3} 条提示 — {4} 个工作簿，{5} 行目标，本期去重后订单 {6} 行", "check {0}: {1} error(s), {2} warning(s), {3} note(s) — {4} workbook(s), {5} target row(s), {6} distinct order line(s) in the period";
+    CheckProposals => "一线建议目标与自上而下目标对比：", "bottom-up proposals against the top-down targets:";
+    CheckNoTopDown => "（无自上而下目标）", "(no top-down target)";
+    CheckGap => "差额 {0}", "gap {0}";
+    CheckGapRatio => "差额 {0}（{1}）", "gap {0} ({1})";
+    CheckProposal => "{0}：自上而下 {1}，{3} 建议 {2}；{4}{5}", "{0}: top-down {1}, proposed {2} by {3}; {4}{5}";
     // Findings (diagnostics): `message` in summary.json and on the terminal
     // is the English; the Chinese reports show the Chinese.
     SevError => "错误", "error";
@@ -549,7 +560,7 @@ keys! {
     FdTotalMissing => "没有销售额的总计行；总目标 {0} 由各{1}单元汇总得出", "no total row for sales; the total {0} is derived from the {1} units";
     FdSumMismatch => "{0}：目标为 {1}，下级单元合计 {2}，相差 {3}", "{0}: asserted {1}, the units below add up to {2}, difference {3}";
     FdHasBelow => "{0}下有 {1} 个单元", "{0} has {1} unit(s) below it";
-    FdTotalAgainst => "{0}总目标与其 {1} 个{2}单元", "the total {0} against its {1} {2} unit(s)";
+    FdTotalAgainst => "{0}总目标（对比其下 {1} 个{2}单元）", "the total {0} against its {1} {2} unit(s)";
     FdShareSum => "{0} 个同级单元（{1}）的占比合计 {2}，应为 100%", "the shares of {0} sibling units ({1}) add up to {2}, expected 100%";
     FdShareMismatch => "{0}：占比 {1} × 上级目标 {2} = {3}，但目标是 {4}", "{0}: share {1} of {2} is {3}, but the target is {4}";
     FdOwnerMissing => "{0}没有负责人；SMART 目标要写明由谁负责", "{0} has no owner; a SMART target names who is accountable";

@@ -419,28 +419,43 @@ pub fn check(opts: &LoadOptions) -> Result<Checked, Error> {
     })
 }
 
-/// The terminal form of `qbr check`: findings grouped per file, then a count.
-pub fn check_report_text(checked: &Checked, color: bool) -> String {
+/// The terminal form of `qbr check` in a report language: findings grouped
+/// per file, the bottom-up proposals, then a count.
+pub fn check_report_text(checked: &Checked, color: bool, lang: i18n::Lang) -> String {
     use render::diagnostics::{Style, counts, fold, render_text};
     let loaded = &checked.loaded;
     let views = fold(loaded.diagnostics.items(), &loaded.sources);
-    let mut out = render_text(&views, &loaded.sources, Style { color });
+    let mut out = render_text(&views, &loaded.sources, Style { color }, lang);
     let (errors, warnings, notes) = counts(&views);
     let period = checked
         .period
         .map(|p| p.to_string())
-        .unwrap_or_else(|| "no period (no targets or orders found)".into());
+        .unwrap_or_else(|| lang.t(i18n::Key::CheckNoPeriod).to_string());
     let lines = checked
         .period
         .map(|p| checked.ledger.in_period(p).len())
         .unwrap_or(0);
-    out.push_str(&proposals_text(checked));
-    out.push_str(&format!(
-        "check {period}: {errors} error(s), {warnings} warning(s), {notes} note(s) — {} workbook(s), {} target row(s), {lines} distinct order line(s) in the period\n",
+    out.push_str(&proposals_text(checked, lang));
+    let counted = [
+        errors,
+        warnings,
+        notes,
         loaded.files.iter().filter(|f| f.opened).count(),
         checked.tree.nodes.len(),
-    ));
+        lines,
+    ]
+    .map(|n| n.to_string());
+    let mut args = vec![period.as_str()];
+    args.extend(counted.iter().map(String::as_str));
+    out.push_str(&lang.fill(i18n::Key::CheckSummary, &args));
+    out.push('\n');
     out
+}
+
+/// The report language of a checked inbox: the one chosen, else the one its
+/// headers speak.
+pub fn report_lang(checked: &Checked, chosen: Option<i18n::Lang>) -> i18n::Lang {
+    chosen.unwrap_or_else(|| i18n::Lang::detect(&checked.loaded.dataset))
 }
 
 /// The bottom-up proposals of the checked period beside their top-down targets.
@@ -453,41 +468,63 @@ fn proposal_gaps(checked: &Checked) -> Vec<proposals::ProposalGap> {
 
 /// `qbr check`'s table of bottom-up proposals: per unit the top-down target,
 /// the proposal, the gap and the proposer's rationale (empty without proposals).
-fn proposals_text(checked: &Checked) -> String {
+fn proposals_text(checked: &Checked, lang: i18n::Lang) -> String {
+    use i18n::{Key, Lang};
     let gaps = proposal_gaps(checked);
     if gaps.is_empty() {
         return String::new();
     }
     let value = |m: &records::Measure, v: rust_decimal::Decimal| validate::format_value(m, v);
-    let mut out = String::from("bottom-up proposals against the top-down targets:\n");
+    let signed = |negative: bool, v: String| if negative { v } else { format!("+{v}") };
+    let mut out = format!("{}\n", lang.t(Key::CheckProposals));
     for g in &gaps {
         let top = g
             .top_down
             .map(|t| value(&g.measure, t))
-            .unwrap_or_else(|| "(no top-down target)".into());
+            .unwrap_or_else(|| lang.t(Key::CheckNoTopDown).into());
         let gap = match (g.gap, g.gap_ratio) {
-            (Some(d), Some(r)) => format!(
-                "gap {}{} ({}{})",
-                if d.is_sign_negative() { "" } else { "+" },
-                value(&g.measure, d),
-                if r.is_sign_negative() { "" } else { "+" },
-                money::format_percent(r)
+            (Some(d), Some(r)) => lang.fill(
+                Key::CheckGapRatio,
+                &[
+                    &signed(d.is_sign_negative(), value(&g.measure, d)),
+                    &signed(r.is_sign_negative(), money::format_percent(r)),
+                ],
             ),
-            (Some(d), None) => format!("gap {}", value(&g.measure, d)),
+            (Some(d), None) => lang.fill(Key::CheckGap, &[&value(&g.measure, d)]),
             _ => String::new(),
         };
-        out.push_str(&format!(
-            "  {} / {} / {}: top-down {top}, proposed {} by {}; {gap}{}\n",
-            validate::dimension_label(&g.dimension),
-            validate::measure_label(&g.measure),
-            g.unit,
-            value(&g.measure, g.proposed),
-            g.proposer,
-            g.rationale
-                .as_deref()
-                .map(|r| format!(" — {r}"))
-                .unwrap_or_default()
+        let unit = match lang {
+            Lang::En => format!(
+                "{} / {} / {}",
+                validate::dimension_label(&g.dimension),
+                validate::measure_label(&g.measure),
+                g.unit
+            ),
+            Lang::Zh => format!(
+                "{} / {} / {}",
+                lang.dimension(&g.dimension),
+                lang.measure(&g.measure),
+                g.unit
+            ),
+        };
+        let rationale = g
+            .rationale
+            .as_deref()
+            .map(|r| format!(" — {r}"))
+            .unwrap_or_default();
+        out.push_str("  ");
+        out.push_str(&lang.fill(
+            Key::CheckProposal,
+            &[
+                &unit,
+                &top,
+                &value(&g.measure, g.proposed),
+                &g.proposer,
+                &gap,
+                &rationale,
+            ],
         ));
+        out.push('\n');
     }
     out
 }
@@ -601,9 +638,7 @@ pub fn write_review(
         (salaries_known && !opts.no_incentives).then(|| incentives::incentives(&inputs));
     review.suggestions = next.suggestions.clone();
     let diagnostics = render::diagnostics::fold(loaded.diagnostics.items(), &loaded.sources);
-    let lang = opts
-        .lang
-        .unwrap_or_else(|| i18n::Lang::detect(&loaded.dataset));
+    let lang = report_lang(checked, opts.lang);
     let mut set = output::OutputSet::default();
     set.add(
         "summary.json",

@@ -64,6 +64,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             format,
             config,
             color,
+            lang,
         } => {
             let checked = ui.reading(|progress| {
                 qbr::check(&qbr::LoadOptions {
@@ -76,7 +77,10 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             })?;
             let color = use_color(color);
             match format {
-                Format::Text => print!("{}", qbr::check_report_text(&checked, color)),
+                Format::Text => {
+                    let lang = qbr::report_lang(&checked, lang);
+                    print!("{}", qbr::check_report_text(&checked, color, lang))
+                }
                 Format::Json => println!("{}", qbr::check_report_json(&checked)),
             }
             Ok(checked.loaded.exit())
@@ -488,7 +492,8 @@ impl ReviewRun {
     ) -> Result<(qbr::analyze::Review, qbr::Written), qbr::error::Error> {
         let checked = self.checked(period)?;
         if checked.loaded.diagnostics.count(qbr::diag::Severity::Error) > 0 {
-            eprint!("{}", qbr::check_report_text(&checked, self.color));
+            let lang = qbr::report_lang(&checked, self.opts.lang);
+            eprint!("{}", qbr::check_report_text(&checked, self.color, lang));
         }
         let errors = self.blocking_errors(&checked);
         if errors > 0 {

@@ -56,11 +56,7 @@ impl DiagnosticView {
 
     /// The severity word in a report language.
     pub fn severity_in(&self, lang: Lang) -> &'static str {
-        lang.t(match self.severity {
-            Severity::Error => Key::SevError,
-            Severity::Warning => Key::SevWarning,
-            Severity::Info => Key::SevInfo,
-        })
+        severity_word(self.severity, lang)
     }
 
     /// The compiler-style line: `file!sheet!cell: error[code]: message`.
@@ -70,6 +66,14 @@ impl DiagnosticView {
             None => format!("{}[{}]: {}", self.severity, self.code, self.message),
         }
     }
+}
+
+fn severity_word(s: Severity, lang: Lang) -> &'static str {
+    lang.t(match s {
+        Severity::Error => Key::SevError,
+        Severity::Warning => Key::SevWarning,
+        Severity::Info => Key::SevInfo,
+    })
 }
 
 fn file_of(loc: Option<Location>) -> Option<u32> {
@@ -192,10 +196,10 @@ pub struct Style {
 }
 
 impl Style {
-    fn severity(&self, s: Severity) -> String {
-        let word = s.to_string();
+    fn severity(&self, s: Severity, lang: Lang) -> String {
+        let word = severity_word(s, lang);
         if !self.color {
-            return word;
+            return word.to_string();
         }
         let code = match s {
             Severity::Error => "1;31",
@@ -214,8 +218,14 @@ impl Style {
     }
 }
 
-/// Compiler-style lines, grouped per file (whole-inbox findings first).
-pub fn render_text(views: &[DiagnosticView], sources: &Sources, style: Style) -> String {
+/// Compiler-style lines in a report language, grouped per file (whole-inbox
+/// findings first).
+pub fn render_text(
+    views: &[DiagnosticView],
+    sources: &Sources,
+    style: Style,
+    lang: Lang,
+) -> String {
     let mut out = String::new();
     let mut files: Vec<Option<u32>> = views.iter().map(|v| v.file).collect();
     files.sort();
@@ -223,30 +233,36 @@ pub fn render_text(views: &[DiagnosticView], sources: &Sources, style: Style) ->
     for file in files {
         let header = match file {
             Some(f) => sources.path(crate::diag::FileId(f)).to_string(),
-            None => "(inbox)".to_string(),
+            None => lang.t(Key::CheckInbox).to_string(),
         };
         let _ = writeln!(out, "{}", style.bold(&header));
+        let colon = match lang {
+            Lang::Zh => "：",
+            Lang::En => ": ",
+        };
         for v in views.iter().filter(|v| v.file == file) {
-            let sev = style.severity(v.severity);
+            let sev = style.severity(v.severity, lang);
+            let message = v.message_in(lang);
             match &v.location {
                 Some(l) => {
-                    let _ = writeln!(out, "  {l}: {sev}[{}]: {}", v.code, v.message);
+                    let _ = writeln!(out, "  {l}: {sev}[{}]{colon}{message}", v.code);
                 }
                 None => {
-                    let _ = writeln!(out, "  {sev}[{}]: {}", v.code, v.message);
+                    let _ = writeln!(out, "  {sev}[{}]{colon}{message}", v.code);
                 }
             }
             if !v.related.is_empty() {
-                let shown: Vec<&str> = v.related.iter().take(6).map(String::as_str).collect();
+                let shown: Vec<String> = v.related.iter().take(6).cloned().collect();
                 let more = if v.related.len() > 6 {
-                    format!(" and {} more", v.related.len() - 6)
+                    lang.fill(Key::CheckAndMore, &[&(v.related.len() - 6).to_string()])
                 } else {
                     String::new()
                 };
-                let _ = writeln!(out, "    = see: {}{more}", shown.join(", "));
+                let see = lang.t(Key::CheckSee);
+                let _ = writeln!(out, "    = {see}{colon}{}{more}", lang.join(&shown));
             }
-            if let Some(h) = &v.help {
-                let _ = writeln!(out, "    = help: {h}");
+            if let Some(h) = v.help_in(lang) {
+                let _ = writeln!(out, "    = {}{colon}{h}", lang.t(Key::CheckHelp));
             }
         }
         out.push('\n');

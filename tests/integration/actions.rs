@@ -347,7 +347,7 @@ const PROPOSALS: &[&[&str]] = &[
 fn check_sets_each_proposal_beside_its_top_down_target() {
     let dir = team_inbox(&[], PROPOSALS);
     let checked = check_inbox(dir.path(), None);
-    let text = qbr::check_report_text(&checked, false);
+    let text = qbr::check_report_text(&checked, false, qbr::i18n::Lang::En);
     assert!(
         text.contains("区域 / region / 销售额 / sales / 东: top-down 500.00, proposed 450.00 by 甲; gap -50.00 (-10.00%) — 大客户流失"),
         "{text}"

@@ -177,6 +177,13 @@ fn check_sample_data_is_clean_and_leaves_inputs_alone() {
     let before = snapshot(&sample_data());
     let o = qbr(&["check", sample_data().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // The sample's headers are Chinese, so its findings are too.
+    assert!(
+        stdout(&o).contains("检查 2026Q3：0 个错误，0 个警告，2 条提示"),
+        "{}",
+        stdout(&o)
+    );
+    let o = qbr(&["check", sample_data().to_str().unwrap(), "--lang", "en"]);
     assert!(
         stdout(&o).contains("check 2026Q3: 0 error(s), 0 warning(s), 2 note(s)"),
         "{}",
@@ -205,7 +212,7 @@ fn check_errors_exit_1_and_json_has_the_contract_shape() {
     let o = qbr(&["check", dir.path().to_str().unwrap(), "--period", "2026Q3"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).contains("目标.xlsx!目标!C2: error[target.sum_mismatch]"),
+        stdout(&o).contains("目标.xlsx!目标!C2: 错误[target.sum_mismatch]：销售额总目标（对比其下 1 个区域单元）：目标为 100.00，下级单元合计 90.00，相差 10.00"),
         "{}",
         stdout(&o)
     );
@@ -304,7 +311,7 @@ fn review_refuses_data_errors_unless_allowed() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("error[target.sum_mismatch]"),
+        stderr(&o).contains("错误[target.sum_mismatch]"),
         "{}",
         stderr(&o)
     );

@@ -105,7 +105,7 @@ fn filled_templates_pass_check_and_examples_are_never_read() {
     for lang in [Lang::Zh, Lang::En] {
         let dir = filled(lang);
         let checked = check_inbox(dir.path(), None);
-        let text = qbr::check_report_text(&checked, false);
+        let text = qbr::check_report_text(&checked, false, qbr::i18n::Lang::En);
         assert_eq!(
             checked.loaded.diagnostics.count(qbr::diag::Severity::Error),
             0,

@@ -328,7 +328,7 @@ fn next_targets_round_trip_through_qbr_check() {
             .count(qbr::diag::Severity::Warning),
         0,
         "{}",
-        qbr::check_report_text(&checked, false)
+        qbr::check_report_text(&checked, false, qbr::i18n::Lang::En)
     );
     let ds = &checked.loaded.dataset;
     let tree = &checked.tree;

@@ -100,7 +100,7 @@ fn sample_plan_adds_up_passes_check_and_names_its_inputs() {
             .count(qbr::diag::Severity::Warning),
         0,
         "{}",
-        qbr::check_report_text(&checked, false)
+        qbr::check_report_text(&checked, false, qbr::i18n::Lang::En)
     );
     let total = checked.tree.total(&Measure::Sales).unwrap();
     assert_eq!(

@@ -648,5 +648,12 @@ fn human_output_snapshot() {
         ("订单/7月.xlsx", vec![o]),
     ]);
     let checked = check_inbox(dir.path(), None);
-    insta::assert_snapshot!(qbr::check_report_text(&checked, false));
+    insta::assert_snapshot!(qbr::check_report_text(&checked, false, qbr::i18n::Lang::En));
+    // The inbox's headers are Chinese, so `qbr check` speaks Chinese unless
+    // --lang says otherwise.
+    assert_eq!(qbr::report_lang(&checked, None), qbr::i18n::Lang::Zh);
+    insta::assert_snapshot!(
+        "human_output_snapshot_zh",
+        qbr::check_report_text(&checked, false, qbr::i18n::Lang::Zh)
+    );
 }

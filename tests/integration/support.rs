@@ -224,7 +224,7 @@ pub fn check_clean(dir: &Path, period: Option<&str>) -> qbr::Checked {
         checked.loaded.diagnostics.count(qbr::diag::Severity::Error),
         0,
         "{}",
-        qbr::check_report_text(&checked, false)
+        qbr::check_report_text(&checked, false, qbr::i18n::Lang::En)
     );
     checked
 }

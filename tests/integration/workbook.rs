@@ -264,10 +264,7 @@ fn data_issues_speak_the_report_language() {
         let mut wb = open(&bytes);
         let sheet = wb.sheet_names().last().unwrap().clone();
         let range = wb.worksheet_range(&sheet).unwrap();
-        let row: Vec<String> = range
-            .rows()
-            .find(|r| r[1] == "order.after_as_of")
-            .unwrap()[..5]
+        let row: Vec<String> = range.rows().find(|r| r[1] == "order.after_as_of").unwrap()[..5]
             .iter()
             .map(|c| c.to_string())
             .collect();
