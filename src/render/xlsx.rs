@@ -1102,6 +1102,10 @@ fn pace_sheet(wb: &mut Workbook, r: &Review, f: &Formats, lang: Lang) -> Result<
     )
 }
 
+/// The data-issues sheet's column widths: severity, code, location, message,
+/// help, count.
+const ISSUE_WIDTHS: [f64; 6] = [9.0, 24.0, 40.0, 80.0, 50.0, 8.0];
+
 fn issues_sheet(
     wb: &mut Workbook,
     diagnostics: &[DiagnosticView],
@@ -1121,26 +1125,71 @@ fn issues_sheet(
         lang.t(Key::Count),
     ];
     t.header(0, &cols)?;
+    // Messages and help wrap inside their columns (a long message would be
+    // cut off by the help beside it); each row's cells sit at its top.
+    let top = |f: &Format| f.clone().set_align(FormatAlign::Top);
+    let (text, bad, count) = (top(&f.text), top(&f.bad), top(&f.count));
+    let wrap = text.clone().set_text_wrap();
     let mut row = 0;
     for d in diagnostics {
         row += 1;
-        let fmt = if d.severity == crate::diag::Severity::Error {
-            &f.bad
+        let severity = if d.severity == crate::diag::Severity::Error {
+            &bad
         } else {
-            &f.text
+            &text
         };
-        t.ws.write_string_with_format(row, 0, d.severity_in(lang), fmt)
-            .map_err(xerr)?;
-        t.text(row, 1, d.code)?;
-        t.text(row, 2, d.location.as_deref().unwrap_or(""))?;
-        t.text(row, 3, d.message_in(lang))?;
-        if let Some(h) = d.help_in(lang) {
-            t.text(row, 4, h)?;
+        let cells = [
+            (d.severity_in(lang), severity),
+            (d.code, &text),
+            (d.location.as_deref().unwrap_or(""), &text),
+            (d.message_in(lang), &wrap),
+            (d.help_in(lang).unwrap_or(""), &wrap),
+        ];
+        for (col, (value, format)) in (0u16..).zip(cells) {
+            if !value.is_empty() {
+                t.ws.write_string_with_format(row, col, value, format)
+                    .map_err(xerr)?;
+            }
         }
-        t.num(row, 5, d.count as f64, &f.count)?;
+        t.num(row, 5, d.count as f64, &count)?;
+        // Spreadsheets do not grow a row for wrapped text on their own.
+        let lines = wrapped_lines(cells[3].0, ISSUE_WIDTHS[3])
+            .max(wrapped_lines(cells[4].0, ISSUE_WIDTHS[4]));
+        if lines > 1 {
+            t.ws.set_row_height(row, 15.0 * lines as f64)
+                .map_err(xerr)?;
+        }
     }
     if row == 0 {
         t.text(1, 0, lang.t(Key::NoIssues))?;
     }
-    t.finish(row, cols.len() as u16, &[9.0, 24.0, 40.0, 80.0, 50.0, 8.0])
+    t.finish(row, cols.len() as u16, &ISSUE_WIDTHS)
+}
+
+/// How many lines a text takes when wrapped in a column `width` characters
+/// wide: Chinese and other full-width characters count twice.
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let units: usize = text
+        .chars()
+        .map(|c| if c >= '\u{2e80}' { 2 } else { 1 })
+        .sum();
+    units.div_ceil(width.max(1.0) as usize).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_lines;
+
+    #[test]
+    fn wrapped_lines_count_full_width_characters_twice() {
+        assert_eq!(wrapped_lines("", 80.0), 1);
+        assert_eq!(wrapped_lines(&"a".repeat(80), 80.0), 1);
+        assert_eq!(wrapped_lines(&"a".repeat(81), 80.0), 2);
+        // 40 Chinese characters fill 80 units; the 41st starts a second line.
+        assert_eq!(wrapped_lines(&"行".repeat(40), 80.0), 1);
+        assert_eq!(wrapped_lines(&"行".repeat(41), 80.0), 2);
+        // Full-width punctuation is wide too: 40 characters, 4 + 2 × 36 units.
+        assert_eq!(wrapped_lines(&format!("2026{}", "，".repeat(36)), 76.0), 1);
+        assert_eq!(wrapped_lines(&format!("2026{}", "，".repeat(36)), 75.0), 2);
+    }
 }
