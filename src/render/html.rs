@@ -180,6 +180,7 @@ struct IssueRow {
     code: String,
     location: String,
     message: String,
+    help: String,
 }
 
 #[derive(Serialize)]
@@ -529,6 +530,7 @@ fn view(
             code: d.code.to_string(),
             location: d.location.clone().unwrap_or_default(),
             message: d.message_in(lang).to_string(),
+            help: d.help_in(lang).unwrap_or_default().to_string(),
         })
         .collect();
     let i = &r.inputs;

@@ -274,6 +274,7 @@ fn data_issues_speak_the_report_language() {
         tera::escape_html(&row[3], &mut escaped).unwrap();
         let message = String::from_utf8(escaped).unwrap();
         assert!(html.contains(&message), "the HTML report names {message:?}");
+        assert!(html.contains(&row[4]), "and says what to do: {:?}", row[4]);
         (sheet, row)
     };
     let (sheet, zh) = first_issue(None);
