@@ -124,13 +124,26 @@ impl Context<'_> {
     /// `key` filled with the node's name in each language (`华东 (区域 /
     /// region / 销售额 / sales)`, `华东（区域 · 销售额）`), then `args`.
     fn about(&self, node: &Node, key: Key, args: &[&str]) -> Words {
-        let zh = format!(
+        self.about_each(node, key, args, args)
+    }
+
+    /// [`Self::about`] with the other arguments differing by language too.
+    fn about_each(&self, node: &Node, key: Key, en: &[&str], zh: &[&str]) -> Words {
+        let zh_label = format!(
             "{}（{} · {}）",
             node.unit,
             Lang::Zh.dimension(&node.dimension),
             Lang::Zh.measure(&node.measure)
         );
-        Words::naming(key, &self.label(node), &zh, args)
+        let (en_label, zh_label) = (self.label(node), zh_label);
+        let with = |first: &str, rest: &[&str]| -> Vec<String> {
+            std::iter::once(first)
+                .chain(rest.iter().copied())
+                .map(str::to_string)
+                .collect()
+        };
+        let (en, zh) = (with(&en_label, en), with(&zh_label, zh));
+        Words::each(key, &strs(&en), &strs(&zh))
     }
 }
 
@@ -638,26 +651,11 @@ fn check_tiers(ctx: &Context, diags: &mut Diagnostics) {
                 && v < b
             {
                 let (v, b) = (format_value(&n.measure, v), format_value(&n.measure, b));
-                let zh = format!(
-                    "{}（{} · {}）",
-                    n.unit,
-                    Lang::Zh.dimension(&n.dimension),
-                    Lang::Zh.measure(&n.measure)
-                );
+                let args = |lang: Lang| [lang.tier(tier), &v, lang.tier(below_tier), &b];
                 diags.push(Diagnostic::worded(
                     Code::TargetTierBelowBase,
                     Some(ctx.at(n, field)),
-                    Words::each(
-                        Key::FdTierBelow,
-                        &[
-                            &ctx.label(n),
-                            Lang::En.tier(tier),
-                            &v,
-                            Lang::En.tier(below_tier),
-                            &b,
-                        ],
-                        &[&zh, Lang::Zh.tier(tier), &v, Lang::Zh.tier(below_tier), &b],
-                    ),
+                    ctx.about_each(n, Key::FdTierBelow, &args(Lang::En), &args(Lang::Zh)),
                 ));
             }
         }

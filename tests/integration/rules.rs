@@ -367,11 +367,27 @@ fn owner_missing_and_non_positive() {
 fn tiers_below_base() {
     let mut s = targets(&base());
     s.rows[1][7] = 500.into();
+    let dir = inbox(&[("t.xlsx", vec![s.clone()])]);
     only(
         run(&[("t.xlsx", vec![s])]),
         "target.tier_below_base",
         Severity::Warning,
         "t.xlsx!目标!H3",
+    );
+    let checked = check_inbox(dir.path(), None);
+    let d = checked
+        .loaded
+        .diagnostics
+        .items()
+        .iter()
+        .find(|d| d.code.as_str() == "target.tier_below_base")
+        .unwrap();
+    assert_eq!(
+        (d.message.as_str(), d.zh.as_ref().unwrap().message.as_str()),
+        (
+            "华东 (区域 / region / 销售额 / sales): the stretch tier 500.00 is below the base target 600.00; tiers must rise",
+            "华东（区域 · 销售额）：冲刺目标 500.00 低于基础目标 600.00；各档目标必须逐级升高"
+        )
     );
 }
 
