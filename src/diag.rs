@@ -359,8 +359,15 @@ impl Words {
     /// `key` filled with a first argument that differs by language (a
     /// field's or a unit's name), then `args`.
     pub fn naming(key: Key, en: &str, zh: &str, args: &[&str]) -> Words {
-        let with =
-            |first| -> Vec<&str> { std::iter::once(first).chain(args.iter().copied()).collect() };
+        Words::naming_each(key, (en, args), (zh, args))
+    }
+
+    /// [`Self::naming`] with the other arguments differing by language too:
+    /// `(first, args)` for English, then for Chinese.
+    pub fn naming_each(key: Key, en: (&str, &[&str]), zh: (&str, &[&str])) -> Words {
+        fn with<'a>((first, args): (&'a str, &[&'a str])) -> Vec<&'a str> {
+            std::iter::once(first).chain(args.iter().copied()).collect()
+        }
         Words::each(key, &with(en), &with(zh))
     }
 

@@ -135,15 +135,7 @@ impl Context<'_> {
             Lang::Zh.dimension(&node.dimension),
             Lang::Zh.measure(&node.measure)
         );
-        let (en_label, zh_label) = (self.label(node), zh_label);
-        let with = |first: &str, rest: &[&str]| -> Vec<String> {
-            std::iter::once(first)
-                .chain(rest.iter().copied())
-                .map(str::to_string)
-                .collect()
-        };
-        let (en, zh) = (with(&en_label, en), with(&zh_label, zh));
-        Words::each(key, &strs(&en), &strs(&zh))
+        Words::naming_each(key, (&self.label(node), en), (&zh_label, zh))
     }
 }
 
