@@ -86,7 +86,9 @@ pub struct ReviewTarget {
     /// Write the review even when the data has errors.
     #[arg(long)]
     pub allow_errors: bool,
-    /// Report language (default: Chinese when the inputs' headers are Chinese).
+    /// Report language (default: Chinese when the inputs' headers are
+    /// Chinese); also the language of progress and error lines on the terminal
+    /// (default: the system's locale).
     #[arg(long, value_enum)]
     pub lang: Option<crate::i18n::Lang>,
     /// Also write one report set (HTML, email body, workbook) per region, group or
@@ -153,7 +155,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
         /// Language of the findings on the terminal (default: Chinese when the
-        /// inputs' headers are Chinese); --format json stays English.
+        /// inputs' headers are Chinese) and of progress and error lines
+        /// (default: the system's locale); --format json stays English.
         #[arg(long, value_enum)]
         lang: Option<crate::i18n::Lang>,
     },
@@ -231,7 +234,8 @@ pub enum Command {
         /// The workbook to write.
         #[arg(long)]
         out: PathBuf,
-        /// Language of the workbook (default: the inputs' headers decide).
+        /// Language of the workbook (default: the inputs' headers decide) and of
+        /// the messages (default: the system's locale).
         #[arg(long, value_enum)]
         lang: Option<crate::i18n::Lang>,
         /// A qbr.toml to use instead of the one at the inbox root.
@@ -256,7 +260,8 @@ pub enum Command {
     Init {
         /// The folder to create (must be empty or absent).
         dir: PathBuf,
-        /// Language of the headers and instructions (default: from $LANG; zh for zh_*).
+        /// Language of the headers, instructions and messages (default: the
+        /// system's locale: zh for a Chinese one, such as LANG=zh_CN.UTF-8).
         #[arg(long, value_enum)]
         lang: Option<crate::i18n::Lang>,
     },

@@ -386,6 +386,14 @@ pub struct Zh {
 }
 
 impl Diagnostic {
+    /// The message in a report language (English when it has no Chinese).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match (lang, &self.zh) {
+            (Lang::Zh, Some(zh)) => &zh.message,
+            _ => &self.message,
+        }
+    }
+
     /// A diagnostic with the code's default severity and an English message
     /// only; every finding is made through [`Self::said`] or [`Self::worded`],
     /// so the Chinese reports have its words too.

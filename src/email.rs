@@ -206,39 +206,82 @@ impl PeopleEmails {
     }
 }
 
-/// Why `qbr email` cannot go on.
-#[derive(Debug, thiserror::Error)]
+/// Why `qbr email` cannot go on. Its text is in the translation table:
+/// [`EmailError::message`] in either language, `Display` in English.
+#[derive(Debug)]
 pub enum EmailError {
-    #[error(
-        "{dir} holds no {RECIPIENTS_FILE}: give the folder `qbr review` wrote, such as out/2026Q3 ({source})"
-    )]
     NotAReviewFolder {
         dir: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not a recipients file of this qbr version: {message}")]
-    BadRecipients { path: PathBuf, message: String },
-    #[error("cannot read {path}, which the review lists: {source}")]
+    BadRecipients {
+        path: PathBuf,
+        message: String,
+    },
     MissingReport {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "no sender: set `from` under [email] in qbr.toml, such as from = \"Sales Ops <ops@example.com>\""
-    )]
     NoSender,
-    #[error("[email] from = \"{0}\" is not an email address")]
     BadSender(String),
-    #[error("no SMTP relay: set `smtp_host` under [email] in qbr.toml, or use --dry-run")]
     NoRelay,
-    #[error("the SMTP password is not set: export {0}=… (qbr never reads passwords from qbr.toml)")]
     NoPassword(String),
-    #[error("refused {} address(es), nothing was sent:\n{}", .0.len(), .0.join("\n"))]
     Refused(Vec<String>),
-    #[error("cannot build the message to {to}: {message}")]
-    Build { to: String, message: String },
-    #[error("cannot set up the SMTP connection to {host}: {message}")]
-    Relay { host: String, message: String },
+    Build {
+        to: String,
+        message: String,
+    },
+    Relay {
+        host: String,
+        message: String,
+    },
+}
+
+impl EmailError {
+    /// What went wrong and what to do, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::i18n::Key::*;
+        let shown = |p: &Path| p.display().to_string();
+        let (key, args) = match self {
+            EmailError::NotAReviewFolder { dir, source } => (
+                EmNotAReviewFolder,
+                vec![shown(dir), RECIPIENTS_FILE.to_string(), source.to_string()],
+            ),
+            EmailError::BadRecipients { path, message } => {
+                (EmBadRecipients, vec![shown(path), message.clone()])
+            }
+            EmailError::MissingReport { path, source } => {
+                (EmMissingReport, vec![shown(path), source.to_string()])
+            }
+            EmailError::NoSender => (EmNoSender, vec![]),
+            EmailError::BadSender(from) => (EmBadSender, vec![from.clone()]),
+            EmailError::NoRelay => (EmNoRelay, vec![]),
+            EmailError::NoPassword(var) => (EmNoPassword, vec![var.clone()]),
+            EmailError::Refused(refused) => (
+                EmRefused,
+                vec![refused.len().to_string(), refused.join("\n")],
+            ),
+            EmailError::Build { to, message } => (EmBuild, vec![to.clone(), message.clone()]),
+            EmailError::Relay { host, message } => (EmRelay, vec![host.clone(), message.clone()]),
+        };
+        lang.fill_owned(key, &args)
+    }
+}
+
+impl std::fmt::Display for EmailError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for EmailError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EmailError::NotAReviewFolder { source, .. }
+            | EmailError::MissingReport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// One message to send: a report to one recipient.
@@ -434,41 +477,41 @@ pub fn plan(dir: &Path, cfg: &EmailConfig) -> Result<Plan, EmailError> {
 }
 
 /// Who receives what: one line per message, then the reports nobody receives.
-pub fn render_plan(plan: &Plan) -> String {
+pub fn render_plan(plan: &Plan, lang: Lang) -> String {
     use std::fmt::Write;
     let mut o = String::new();
     let recipients: std::collections::BTreeSet<&str> =
         plan.messages.iter().map(|m| m.to.as_str()).collect();
     let _ = writeln!(
         o,
-        "qbr email {}: {} message(s) to {} recipient(s)",
-        plan.period,
-        plan.messages.len(),
-        recipients.len()
+        "{}",
+        lang.fill(
+            Key::MsgEmailPlan,
+            &[
+                &plan.period.to_string(),
+                &plan.messages.len().to_string(),
+                &recipients.len().to_string()
+            ]
+        )
     );
     for m in &plan.messages {
         let _ = writeln!(
             o,
-            "  {} ← {} [{}, {} KB] — {}\n      subject: {}",
+            "  {} ← {} [{}, {} KB] — {}\n      {}: {}",
             m.to,
             m.label,
             m.attachment_name,
             m.attachment_size.div_ceil(1024),
             m.sources.join("; "),
+            lang.t(Key::MsgEmailSubject),
             m.subject
         );
     }
     for key in &plan.unmatched {
-        let _ = writeln!(
-            o,
-            "  warning: [recipients] \"{key}\" matches no report of this review (check the unit's name, or review with --split-by at its level)"
-        );
+        let _ = writeln!(o, "  {}", lang.fill(Key::MsgEmailUnmatched, &[key]));
     }
     for label in &plan.unaddressed {
-        let _ = writeln!(
-            o,
-            "  no recipient: {label} (add an address under [recipients] in qbr.toml, or an Email in the People master)"
-        );
+        let _ = writeln!(o, "  {}", lang.fill(Key::MsgEmailNoRecipient, &[label]));
     }
     o
 }

@@ -1,34 +1,30 @@
 //! Errors that stop a run. Problems in the user's data are not errors but
 //! [`crate::diag::Diagnostic`]s; these are for what makes a run impossible.
 
-use std::path::PathBuf;
+use crate::i18n::{Key, Lang};
+use std::path::{Path, PathBuf};
 
-/// Everything that stops qbr. Each variant names the path it concerns.
-#[derive(Debug, thiserror::Error)]
+/// Everything that stops qbr. Each variant names the path it concerns. Its
+/// text is in the translation table: [`Error::message`] gives it in either
+/// language, and `Display` in English (for logs and scripts).
+#[derive(Debug)]
 pub enum Error {
     /// The inbox folder does not exist or cannot be read.
-    #[error("cannot open the inbox {path}: {source}")]
     InboxMissing {
         path: PathBuf,
         source: std::io::Error,
     },
     /// The inbox path is a file, not a folder.
-    #[error("the inbox {path} is not a folder; give the folder that holds the workbooks")]
     InboxNotAFolder { path: PathBuf },
     /// `qbr.toml` could not be read or parsed.
-    #[error("cannot use the configuration {path}: {message}")]
     Config { path: PathBuf, message: String },
     /// An output file or folder could not be written.
-    #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
     /// The review's figures do not reconcile: a dimension's leaf actuals plus its
     /// unassigned amount differ from the period's order amount. Nothing is written.
-    #[error(
-        "internal check failed: in the {dimension} dimension, leaf units {leaves} + unassigned {unassigned} ≠ order amount {order_amount}; no report was written (please report this)"
-    )]
     Reconcile {
         dimension: String,
         leaves: String,
@@ -36,30 +32,83 @@ pub enum Error {
         order_amount: String,
     },
     /// The inbox holds neither targets nor orders.
-    #[error("nothing to review: the inbox holds no targets and no order lines")]
     NothingToReview,
     /// `qbr review` found errors in the data and `--allow-errors` was not given.
-    #[error(
-        "{errors} error(s) in the data (listed above); fix them, or pass --allow-errors to write the review anyway"
-    )]
     DataErrors { errors: usize },
     /// A report template failed to render: a bug in qbr's own templates.
-    #[error("cannot render a report template: {message} (please report this)")]
     Template { message: String },
     /// `--out` lies inside the inbox and `--out-in-inbox` was not given.
-    #[error(
-        "the output folder {out} lies inside the inbox {inbox}; reports there would sit among the inputs people drop files into. Choose another folder, or pass --out-in-inbox if that is what you want"
-    )]
     OutputInsideInbox { out: PathBuf, inbox: PathBuf },
     /// `qbr email` cannot build or send the messages.
-    #[error(transparent)]
-    Email(#[from] crate::email::EmailError),
+    Email(crate::email::EmailError),
     /// Some messages could not be delivered; the others were.
-    #[error("{failed} of {total} message(s) could not be delivered (listed above)")]
     Undelivered { failed: usize, total: usize },
     /// A workbook could not be generated (sample data, reports).
-    #[error("cannot build the workbook {path}: {message}")]
     Workbook { path: PathBuf, message: String },
+}
+
+impl Error {
+    /// What went wrong and what to do, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        use Key::*;
+        let shown = |p: &Path| p.display().to_string();
+        let (key, args): (Key, Vec<String>) = match self {
+            Error::InboxMissing { path, source } => {
+                (ErInboxMissing, vec![shown(path), source.to_string()])
+            }
+            Error::InboxNotAFolder { path } => (ErInboxNotAFolder, vec![shown(path)]),
+            Error::Config { path, message } => (ErConfig, vec![shown(path), message.clone()]),
+            Error::Write { path, source } => (ErWrite, vec![shown(path), source.to_string()]),
+            Error::Reconcile {
+                dimension,
+                leaves,
+                unassigned,
+                order_amount,
+            } => (
+                ErReconcile,
+                vec![
+                    dimension.clone(),
+                    leaves.clone(),
+                    unassigned.clone(),
+                    order_amount.clone(),
+                ],
+            ),
+            Error::NothingToReview => (ErNothingToReview, vec![]),
+            Error::DataErrors { errors } => (ErDataErrors, vec![errors.to_string()]),
+            Error::Template { message } => (ErTemplate, vec![message.clone()]),
+            Error::OutputInsideInbox { out, inbox } => {
+                (ErOutputInsideInbox, vec![shown(out), shown(inbox)])
+            }
+            Error::Email(e) => return e.message(lang),
+            Error::Undelivered { failed, total } => {
+                (ErUndelivered, vec![failed.to_string(), total.to_string()])
+            }
+            Error::Workbook { path, message } => (ErWorkbook, vec![shown(path), message.clone()]),
+        };
+        lang.fill_owned(key, &args)
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::InboxMissing { source, .. } | Error::Write { source, .. } => Some(source),
+            Error::Email(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::email::EmailError> for Error {
+    fn from(e: crate::email::EmailError) -> Self {
+        Error::Email(e)
+    }
 }
 
 /// How the process ends; documented in README.md.
@@ -85,5 +134,42 @@ impl Error {
             Error::Reconcile { .. } => Exit::Internal,
             _ => Exit::Unreadable,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_speak_both_languages() {
+        let e = Error::InboxNotAFolder {
+            path: PathBuf::from("收件箱/a.xlsx"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the inbox 收件箱/a.xlsx is not a folder; give the folder that holds the workbooks"
+        );
+        assert_eq!(
+            e.message(Lang::Zh),
+            "收件文件夹 收件箱/a.xlsx 不是文件夹；请给出存放工作簿的文件夹"
+        );
+        let e = Error::Undelivered {
+            failed: 2,
+            total: 5,
+        };
+        assert_eq!(
+            e.message(Lang::En),
+            "2 of 5 message(s) could not be delivered (listed above)"
+        );
+        assert_eq!(e.message(Lang::Zh), "5 封邮件中有 2 封未能送达（见上方）");
+        let e = Error::from(crate::email::EmailError::NoPassword(
+            "QBR_SMTP_PASSWORD".into(),
+        ));
+        assert_eq!(
+            e.message(Lang::Zh),
+            "未设置 SMTP 密码：请 export QBR_SMTP_PASSWORD=…（qbr 从不从 qbr.toml 读取密码）"
+        );
+        assert_eq!(e.exit(), Exit::Unreadable);
     }
 }

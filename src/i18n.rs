@@ -36,6 +36,34 @@ impl Lang {
         }
     }
 
+    /// The language of the system's locale: Chinese for a `zh` locale,
+    /// English otherwise. On Unix the locale is read from `LANGUAGE`,
+    /// `LC_ALL`, `LC_MESSAGES` and `LANG`, in that order; on Windows and
+    /// macOS from the user's settings. Messages on the terminal (progress,
+    /// errors that stop a run) speak it unless `--lang` chooses.
+    pub fn of_system() -> Lang {
+        Lang::of_locale(&sys_locale::get_locale().unwrap_or_default())
+    }
+
+    /// The language of a locale name such as `zh_CN.UTF-8`, `zh-Hans-CN` or
+    /// `en-US`: Chinese for `zh`, English for anything else (`C`, `POSIX`, none).
+    ///
+    /// ```
+    /// use qbr::i18n::Lang;
+    /// assert_eq!(Lang::of_locale("zh_CN.UTF-8"), Lang::Zh);
+    /// assert_eq!(Lang::of_locale("zh-Hant-TW"), Lang::Zh);
+    /// assert_eq!(Lang::of_locale("C"), Lang::En);
+    /// assert_eq!(Lang::of_locale("en-US"), Lang::En);
+    /// ```
+    pub fn of_locale(locale: &str) -> Lang {
+        let language = locale.split(['_', '-', '.', '@']).next().unwrap_or("");
+        if language.eq_ignore_ascii_case("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
     /// The word for a key in this language.
     pub fn t(self, key: Key) -> &'static str {
         let (zh, en) = key.text();
@@ -75,6 +103,12 @@ impl Lang {
         }
         out.push_str(rest);
         out
+    }
+
+    /// [`Lang::fill`] with owned arguments.
+    pub fn fill_owned(self, key: Key, args: &[String]) -> String {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.fill(key, &args)
     }
 
     /// Items in a run-on list: `a、b` in Chinese, `a, b` in English.
@@ -627,6 +661,54 @@ keys! {
     FhFillValue => "填入取值，或把缺少的行加入主数据", "fill in the value, or add the missing rows to the master";
     FhServeATarget => "填写目标中的单元，或写成 维度/单元，如 区域/华东", "write a unit of the targets, or dimension/unit such as 区域/华东";
     FhFixProposalUnit => "更正单元名称，或把该单元加入目标", "correct the unit's name, or add the unit to the targets";
+    ErInboxMissing => "无法打开收件文件夹 {0}：{1}", "cannot open the inbox {0}: {1}";
+    ErInboxNotAFolder => "收件文件夹 {0} 不是文件夹；请给出存放工作簿的文件夹", "the inbox {0} is not a folder; give the folder that holds the workbooks";
+    ErConfig => "无法使用配置文件 {0}：{1}", "cannot use the configuration {0}: {1}";
+    ErWrite => "无法写入 {0}：{1}", "cannot write {0}: {1}";
+    ErReconcile => "内部核对失败：{0} 维度中，末级单元 {1} + 未归属 {2} ≠ 订单金额 {3}；未写出任何报告（请报告此问题）", "internal check failed: in the {0} dimension, leaf units {1} + unassigned {2} ≠ order amount {3}; no report was written (please report this)";
+    ErNothingToReview => "没有可复盘的内容：收件文件夹中既没有目标也没有订单行", "nothing to review: the inbox holds no targets and no order lines";
+    ErDataErrors => "数据中有 {0} 个错误（见上方）；请修正，或加 --allow-errors 仍然写出复盘", "{0} error(s) in the data (listed above); fix them, or pass --allow-errors to write the review anyway";
+    ErTemplate => "无法渲染报告模板：{0}（请报告此问题）", "cannot render a report template: {0} (please report this)";
+    ErOutputInsideInbox => "输出文件夹 {0} 位于收件文件夹 {1} 之内，报告会混在大家放入的输入文件中。请换一个文件夹；确有此意时加 --out-in-inbox", "the output folder {0} lies inside the inbox {1}; reports there would sit among the inputs people drop files into. Choose another folder, or pass --out-in-inbox if that is what you want";
+    ErUndelivered => "{1} 封邮件中有 {0} 封未能送达（见上方）", "{0} of {1} message(s) could not be delivered (listed above)";
+    ErWorkbook => "无法生成工作簿 {0}：{1}", "cannot build the workbook {0}: {1}";
+    EmNotAReviewFolder => "{0} 中没有 {1}：请给出 `qbr review` 写出的文件夹，例如 out/2026Q3（{2}）", "{0} holds no {1}: give the folder `qbr review` wrote, such as out/2026Q3 ({2})";
+    EmBadRecipients => "{0} 不是此版本 qbr 的收件人文件：{1}", "{0} is not a recipients file of this qbr version: {1}";
+    EmMissingReport => "无法读取复盘中列出的 {0}：{1}", "cannot read {0}, which the review lists: {1}";
+    EmNoSender => "没有发件人：请在 qbr.toml 的 [email] 下设置 from，例如 from = \"Sales Ops <ops@example.com>\"", "no sender: set `from` under [email] in qbr.toml, such as from = \"Sales Ops <ops@example.com>\"";
+    EmBadSender => "[email] from = \"{0}\" 不是电子邮件地址", "[email] from = \"{0}\" is not an email address";
+    EmNoRelay => "没有 SMTP 中继：请在 qbr.toml 的 [email] 下设置 smtp_host，或使用 --dry-run", "no SMTP relay: set `smtp_host` under [email] in qbr.toml, or use --dry-run";
+    EmNoPassword => "未设置 SMTP 密码：请 export {0}=…（qbr 从不从 qbr.toml 读取密码）", "the SMTP password is not set: export {0}=… (qbr never reads passwords from qbr.toml)";
+    EmRefused => "{0} 个地址被拒收，未发送任何邮件：\n{1}", "refused {0} address(es), nothing was sent:\n{1}";
+    EmBuild => "无法生成发给 {0} 的邮件：{1}", "cannot build the message to {0}: {1}";
+    EmRelay => "无法建立到 {0} 的 SMTP 连接：{1}", "cannot set up the SMTP connection to {0}: {1}";
+    MsgError => "qbr：错误：{0}", "qbr: error: {0}";
+    MsgPeriodError => "qbr：{0}：错误：{1}", "qbr: {0}: error: {1}";
+    MsgReadingBar => "读取工作簿", "reading workbooks";
+    MsgReadOf => "qbr：已读取 {0}/{1} 个工作簿", "qbr: read {0} of {1} workbooks";
+    MsgReadAll => "qbr：已读取 {0} 个工作簿，用时 {1} 秒", "qbr: read {0} workbook(s) in {1} s";
+    MsgStage => "qbr：{0}，用时 {1} 秒", "qbr: {0} in {1} s";
+    MsgReadChecked => "已读取并检查收件文件夹{0}", "read and checked the inbox{0}";
+    MsgFromCache => "（{0} 个工作簿来自缓存，{1} 个重新解析{2}）", " ({0} workbook(s) from the cache, {1} parsed{2})";
+    MsgNotCached => "，{0} 个无法写入缓存", ", {0} could not be cached";
+    MsgComputed => "已计算并写出 {0}", "computed and wrote {0}";
+    MsgWatching => "正在监视 {0}（防抖 {1} 毫秒），输出到 {2}", "watching {0} (debounce {1} ms); output to {2}";
+    MsgWatchStart => "启动", "start";
+    MsgRunOk => "第 {0} 次运行（{1}）：成功 — {2}", "run {0} ({1}): ok — {2}";
+    MsgRunFailed => "第 {0} 次运行（{1}）：失败 — {2}", "run {0} ({1}): failed — {2}";
+    MsgWatchDataErrors => "数据中有 {0} 个错误，未写出任何文件：{1}", "{0} error(s) in the data, nothing written: {1}";
+    MsgWatchWritten => "{0} 复盘已写入 {1}（本期订单 {2} 行，完成率 {3}）", "review {0} written to {1} ({2} order lines in the period, completion {3})";
+    MsgPlanWritten => "qbr plan {0}：{1} 行目标，合计 {2}，已写入 {3}", "qbr plan {0}: {1} target rows adding up to {2} written to {3}";
+    MsgInitWrote => "qbr init：已在 {1} 中写入 {0} 个文件：", "qbr init: wrote {0} file(s) into {1}:";
+    MsgInitNext => "在各表头下方填写数据行，然后运行：qbr check {0}", "Fill in the rows below each header, then run: qbr check {0}";
+    MsgEmailPlan => "qbr email {0}：{1} 封邮件，发给 {2} 位收件人", "qbr email {0}: {1} message(s) to {2} recipient(s)";
+    MsgEmailSubject => "主题", "subject";
+    MsgEmailUnmatched => "警告：[recipients] \"{0}\" 与本次复盘的任何报告都不对应（请核对单元名称，或用 --split-by 按该层级复盘）", "warning: [recipients] \"{0}\" matches no report of this review (check the unit's name, or review with --split-by at its level)";
+    MsgEmailNoRecipient => "没有收件人：{0}（请在 qbr.toml 的 [recipients] 下添加地址，或在人员主数据中填写邮箱）", "no recipient: {0} (add an address under [recipients] in qbr.toml, or an Email in the People master)";
+    MsgEmailDryRun => "试运行：{0} 封邮件已写入 {1}；未发送任何邮件。", "Dry run: {0} message(s) written to {1}; nothing was sent.";
+    MsgEmailSent => "已发送", "sent";
+    MsgEmailFailed => "失败", "FAILED";
+    MsgEmailAllSent => "已发送 {0} 封邮件。", "{0} message(s) sent.";
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use clap::Parser;
 use qbr::cli::{Cli, ColorChoice, Command, Format};
 use qbr::error::Exit;
+use qbr::i18n::{Key, Lang};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -20,19 +21,35 @@ fn main() -> ExitCode {
             };
         }
     };
-    match run(cli) {
+    let lang = messages_lang(&cli.command);
+    match run(cli, lang) {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(e) => {
-            eprintln!("qbr: error: {e}");
+            eprintln!("{}", lang.fill(Key::MsgError, &[&e.message(lang)]));
             ExitCode::from(e.exit() as u8)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
+/// The language of qbr's own messages on the terminal (progress, timings,
+/// errors that stop a run): the command's `--lang` when given, else the
+/// system's locale. Findings and summaries follow the report language.
+fn messages_lang(command: &Command) -> Lang {
+    let chosen = match command {
+        Command::Check { lang, .. } | Command::Plan { lang, .. } | Command::Init { lang, .. } => {
+            *lang
+        }
+        Command::Review { target, .. } | Command::Watch { target, .. } => target.lang,
+        Command::Inspect { .. } | Command::Email { .. } | Command::SampleData { .. } => None,
+    };
+    chosen.unwrap_or_else(Lang::of_system)
+}
+
+fn run(cli: Cli, lang: Lang) -> Result<Exit, qbr::error::Error> {
     let ui = Ui {
         quiet: cli.quiet,
         verbose: cli.verbose,
+        lang,
     };
     match cli.command {
         Command::Inspect {
@@ -116,7 +133,10 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             let last = periods.last().copied();
             for p in periods {
                 if let Err(e) = run.review(Some(p), Some(p) == last) {
-                    eprintln!("qbr: {p}: error: {e}");
+                    eprintln!(
+                        "{}",
+                        lang.fill(Key::MsgPeriodError, &[&p.to_string(), &e.message(lang)])
+                    );
                     worst = worst.max(e.exit());
                 }
             }
@@ -129,6 +149,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             let run = ReviewRun::new(target, ui, false, None, qbr::ReviewOptions::default());
             run.guard_out()?;
             qbr::watch::watch(
+                lang,
                 &run.inbox,
                 &run.out,
                 std::time::Duration::from_millis(debounce_ms),
@@ -163,38 +184,31 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             )?;
             let rows = planned.plan.lines.len();
             println!(
-                "qbr plan {period}: {} target rows adding up to {} written to {}",
-                rows,
-                qbr::money::format_money(total),
-                planned.path.display()
+                "{}",
+                ui.lang.fill(
+                    Key::MsgPlanWritten,
+                    &[
+                        &period.to_string(),
+                        &rows.to_string(),
+                        &qbr::money::format_money(total),
+                        &planned.path.display().to_string()
+                    ]
+                )
             );
             Ok(Exit::Clean)
         }
-        Command::Init { dir, lang } => {
-            let lang = lang.unwrap_or_else(|| {
-                let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
-                    .iter()
-                    .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-                    .unwrap_or_default();
-                if env.starts_with("zh") {
-                    qbr::i18n::Lang::Zh
-                } else {
-                    qbr::i18n::Lang::En
-                }
-            });
+        Command::Init { dir, .. } => {
+            // The templates' language is the messages' one: --lang, else the locale.
             let files = qbr::init::write_templates(&dir, lang)?;
+            let shown = dir.display().to_string();
             println!(
-                "qbr init: wrote {} file(s) into {}:",
-                files.len(),
-                dir.display()
+                "{}",
+                lang.fill(Key::MsgInitWrote, &[&files.len().to_string(), &shown])
             );
             for f in files {
                 println!("  {f}");
             }
-            println!(
-                "Fill in the rows below each header, then run: qbr check {}",
-                dir.display()
-            );
+            println!("{}", lang.fill(Key::MsgInitNext, &[&shown]));
             Ok(Exit::Clean)
         }
         Command::Email {
@@ -202,7 +216,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
             dry_run,
             outbox,
             config,
-        } => email(&review, dry_run, outbox, config.as_deref()),
+        } => email(lang, &review, dry_run, outbox, config.as_deref()),
         Command::SampleData {
             dir,
             scale,
@@ -223,6 +237,7 @@ fn run(cli: Cli) -> Result<Exit, qbr::error::Error> {
 
 /// `qbr email`: plan, then write the outbox or send, printing who receives what.
 fn email(
+    lang: Lang,
     review: &std::path::Path,
     dry_run: bool,
     outbox: Option<std::path::PathBuf>,
@@ -230,24 +245,37 @@ fn email(
 ) -> Result<Exit, qbr::error::Error> {
     let cfg = qbr::email::config_for(review, config)?;
     let plan = qbr::email::plan(review, &cfg.email)?;
-    print!("{}", qbr::email::render_plan(&plan));
+    print!("{}", qbr::email::render_plan(&plan, lang));
     if dry_run {
         let dir =
             qbr::email::write_outbox(&plan, &outbox.unwrap_or_else(|| review.join("outbox")))?;
         println!(
-            "\nDry run: {} message(s) written to {}; nothing was sent.",
-            plan.messages.len(),
-            dir.display()
+            "\n{}",
+            lang.fill(
+                Key::MsgEmailDryRun,
+                &[&plan.messages.len().to_string(), &dir.display().to_string()]
+            )
         );
         return Ok(Exit::Clean);
     }
     let deliveries = qbr::email::send(&plan, &cfg.email)?;
     let failed = deliveries.iter().filter(|d| d.result.is_err()).count();
     println!();
+    // The two words padded to one width, so the addresses line up.
+    let (sent, failed_word) = (lang.t(Key::MsgEmailSent), lang.t(Key::MsgEmailFailed));
+    let width = [sent, failed_word]
+        .iter()
+        .map(|w| unicode_width::UnicodeWidthStr::width(*w))
+        .max()
+        .unwrap_or(0);
+    let pad = |w: &str| {
+        let fill = width - unicode_width::UnicodeWidthStr::width(w);
+        format!("{w}{}", " ".repeat(fill))
+    };
     for d in &deliveries {
         match &d.result {
-            Ok(reply) => println!("sent    {} ({}): {reply}", d.to, d.label),
-            Err(e) => println!("FAILED  {} ({}): {e}", d.to, d.label),
+            Ok(reply) => println!("{}  {} ({}): {reply}", pad(sent), d.to, d.label),
+            Err(e) => println!("{}  {} ({}): {e}", pad(failed_word), d.to, d.label),
         }
     }
     if failed > 0 {
@@ -256,7 +284,10 @@ fn email(
             total: deliveries.len(),
         });
     }
-    println!("{} message(s) sent.", deliveries.len());
+    println!(
+        "{}",
+        lang.fill(Key::MsgEmailAllSent, &[&deliveries.len().to_string()])
+    );
     Ok(Exit::Clean)
 }
 
@@ -266,6 +297,8 @@ fn email(
 struct Ui {
     quiet: bool,
     verbose: bool,
+    /// The language of the progress and timing lines.
+    lang: Lang,
 }
 
 impl Ui {
@@ -280,13 +313,21 @@ impl Ui {
         let shown = progress.clone();
         let started = std::time::Instant::now();
         let terminal = std::io::stderr().is_terminal();
+        let lang = self.lang;
+        let log_read = move |done: usize, total: usize| {
+            eprintln!(
+                "{}",
+                lang.fill(Key::MsgReadOf, &[&done.to_string(), &total.to_string()])
+            );
+        };
         let display = std::thread::spawn(move || {
             let bar = terminal.then(|| {
                 let bar = indicatif::ProgressBar::new(0);
                 bar.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "reading workbooks {bar:30} {pos}/{len} {elapsed}",
-                    )
+                    indicatif::ProgressStyle::with_template(&format!(
+                        "{} {{bar:30}} {{pos}}/{{len}} {{elapsed}}",
+                        lang.t(Key::MsgReadingBar)
+                    ))
                     .expect("a valid template"),
                 );
                 bar
@@ -301,7 +342,7 @@ impl Ui {
                     }
                     None if total > 0 && done * 4 / total > logged_quarter => {
                         logged_quarter = done * 4 / total;
-                        eprintln!("qbr: read {done} of {total} workbooks");
+                        log_read(done, total);
                     }
                     None => {}
                 }
@@ -313,7 +354,7 @@ impl Ui {
                 None => {
                     let (done, total) = (shown.done.load(Relaxed), shown.total.load(Relaxed));
                     if total > 0 && done * 4 / total > logged_quarter {
-                        eprintln!("qbr: read {done} of {total} workbooks");
+                        log_read(done, total);
                     }
                 }
             }
@@ -323,9 +364,11 @@ impl Ui {
         let _ = display.join();
         let total = progress.total.load(Relaxed);
         if total > 0 && (self.verbose || !terminal) {
+            let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
             eprintln!(
-                "qbr: read {total} workbook(s) in {:.1} s",
-                started.elapsed().as_secs_f64()
+                "{}",
+                self.lang
+                    .fill(Key::MsgReadAll, &[&total.to_string(), &seconds])
             );
         }
         out
@@ -334,7 +377,8 @@ impl Ui {
     /// A stage's timing, with --verbose.
     fn stage(self, what: &str, since: std::time::Instant) {
         if self.verbose {
-            eprintln!("qbr: {what} in {:.2} s", since.elapsed().as_secs_f64());
+            let seconds = format!("{:.2}", since.elapsed().as_secs_f64());
+            eprintln!("{}", self.lang.fill(Key::MsgStage, &[what, &seconds]));
         }
     }
 }
@@ -442,22 +486,22 @@ impl ReviewRun {
             })
         })?;
         let c = checked.loaded.cache;
+        let lang = self.ui.lang;
         let cached = if self.cache.is_some() {
-            format!(
-                " ({} workbook(s) from the cache, {} parsed{})",
-                c.hits,
-                c.misses,
-                if c.unwritable > 0 {
-                    format!(", {} could not be cached", c.unwritable)
-                } else {
-                    String::new()
-                }
+            let unwritable = if c.unwritable > 0 {
+                lang.fill(Key::MsgNotCached, &[&c.unwritable.to_string()])
+            } else {
+                String::new()
+            };
+            lang.fill(
+                Key::MsgFromCache,
+                &[&c.hits.to_string(), &c.misses.to_string(), &unwritable],
             )
         } else {
             String::new()
         };
         self.ui
-            .stage(&format!("read and checked the inbox{cached}"), started);
+            .stage(&lang.fill(Key::MsgReadChecked, &[&cached]), started);
         Ok(checked)
     }
 
@@ -469,7 +513,10 @@ impl ReviewRun {
         let started = std::time::Instant::now();
         let written = qbr::write_review(checked, &self.out, &self.opts)?;
         self.ui.stage(
-            &format!("computed and wrote {}", written.1.dir.display()),
+            &self
+                .ui
+                .lang
+                .fill(Key::MsgComputed, &[&written.1.dir.display().to_string()]),
             started,
         );
         Ok(written)
@@ -519,7 +566,8 @@ impl ReviewRun {
     /// One run of `qbr watch`: the outcome as a log line's text; a failure
     /// names the first errors with their cells.
     fn review_logged(&self, _trigger: &str) -> Result<String, String> {
-        let checked = self.checked(None).map_err(|e| e.to_string())?;
+        let lang = self.ui.lang;
+        let checked = self.checked(None).map_err(|e| e.message(lang))?;
         let errors = self.blocking_errors(&checked);
         if errors > 0 {
             let first: Vec<String> = checked
@@ -534,26 +582,29 @@ impl ReviewRun {
                         .location
                         .map(|l| checked.loaded.sources.locate(l))
                         .unwrap_or_default();
-                    format!("{at}: {}", d.message)
+                    format!("{at}: {}", d.message_in(lang))
                 })
                 .collect();
-            return Err(format!(
-                "{errors} error(s) in the data, nothing written: {}",
-                first.join("; ")
+            return Err(lang.fill(
+                Key::MsgWatchDataErrors,
+                &[&errors.to_string(), &first.join("; ")],
             ));
         }
-        let (review, written) = self.write(&checked).map_err(|e| e.to_string())?;
-        Ok(format!(
-            "review {} written to {} ({} order lines in the period, completion {})",
-            review.period,
-            written.dir.display(),
-            review.inputs.order_lines,
-            review
-                .total
-                .as_ref()
-                .and_then(|t| t.completion)
-                .map(qbr::money::format_percent)
-                .unwrap_or_else(|| "—".into())
+        let (review, written) = self.write(&checked).map_err(|e| e.message(lang))?;
+        let completion = review
+            .total
+            .as_ref()
+            .and_then(|t| t.completion)
+            .map(qbr::money::format_percent)
+            .unwrap_or_else(|| "—".into());
+        Ok(lang.fill(
+            Key::MsgWatchWritten,
+            &[
+                &review.period.to_string(),
+                &written.dir.display().to_string(),
+                &review.inputs.order_lines.to_string(),
+                &completion,
+            ],
         ))
     }
 }

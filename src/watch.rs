@@ -9,6 +9,7 @@
 //! (a bad or locked file, errors in the data) is logged and watching goes on.
 
 use crate::error::{Error, Exit};
+use crate::i18n::{Key, Lang};
 use notify::{RecursiveMode, Watcher};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -51,7 +52,13 @@ fn log(line: &str) {
 ///
 /// # Errors
 /// [`Error::InboxMissing`] when the inbox cannot be watched.
-pub fn watch<F>(inbox: &Path, out: &Path, debounce: Duration, mut run: F) -> Result<Exit, Error>
+pub fn watch<F>(
+    lang: Lang,
+    inbox: &Path,
+    out: &Path,
+    debounce: Duration,
+    mut run: F,
+) -> Result<Exit, Error>
 where
     F: FnMut(&str) -> Result<String, String>,
 {
@@ -89,21 +96,24 @@ where
             path: inbox.to_path_buf(),
             source: std::io::Error::other(e.to_string()),
         })?;
-    log(&format!(
-        "watching {} (debounce {} ms); output to {}",
-        inbox.display(),
-        debounce.as_millis(),
-        out.display()
+    log(&lang.fill(
+        Key::MsgWatching,
+        &[
+            &inbox.display().to_string(),
+            &debounce.as_millis().to_string(),
+            &out.display().to_string(),
+        ],
     ));
     let mut runs = 0usize;
     let mut outcome = |trigger: &str, runs: &mut usize| {
         *runs += 1;
-        match run(trigger) {
-            Ok(msg) => log(&format!("run {runs} ({trigger}): ok — {msg}")),
-            Err(e) => log(&format!("run {runs} ({trigger}): failed — {e}")),
-        }
+        let (key, text) = match run(trigger) {
+            Ok(msg) => (Key::MsgRunOk, msg),
+            Err(e) => (Key::MsgRunFailed, e),
+        };
+        log(&lang.fill(key, &[&runs.to_string(), trigger, &text]));
     };
-    outcome("start", &mut runs);
+    outcome(lang.t(Key::MsgWatchStart), &mut runs);
     while let Ok(first) = rx.recv() {
         let mut changed: BTreeSet<PathBuf> = first
             .into_iter()

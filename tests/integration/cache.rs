@@ -151,7 +151,7 @@ fn the_command_keeps_its_cache_in_the_output_folder_unless_told_otherwise() {
     let dir = team();
     let out = tempfile::tempdir().unwrap();
     let qbr = |extra: &[&str]| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_qbr"))
+        let o = crate::support::qbr_command()
             .arg("review")
             .arg(dir.path())
             .arg("--out")

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn qbr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qbr"))
+    crate::support::qbr_command()
         .args(args)
         .output()
         .expect("qbr runs")
@@ -74,6 +74,86 @@ fn missing_inbox_exits_2_naming_it() {
     let o = qbr(&["inspect", "/no/such/inbox"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("/no/such/inbox"), "{}", stderr(&o));
+}
+
+/// qbr's own messages (errors that stop a run, progress, timings) follow the
+/// system's locale, and `--lang` overrides it; the reports follow the inputs.
+#[test]
+fn messages_follow_the_locale_and_lang() {
+    let in_locale = |locale: &str, args: &[&str]| {
+        crate::support::qbr_command()
+            .env("LC_ALL", locale)
+            .args(args)
+            .output()
+            .expect("qbr runs")
+    };
+    let out = tempfile::tempdir().unwrap();
+    let missing = [
+        "review",
+        "/no/such/inbox",
+        "--out",
+        out.path().to_str().unwrap(),
+    ];
+    let zh = in_locale("zh_CN.UTF-8", &missing);
+    assert_eq!(zh.status.code(), Some(2));
+    assert!(
+        stderr(&zh).starts_with("qbr：错误：无法打开收件文件夹 /no/such/inbox："),
+        "{}",
+        stderr(&zh)
+    );
+    let en = in_locale("zh_CN.UTF-8", &[&missing[..], &["--lang", "en"]].concat());
+    assert!(
+        stderr(&en).starts_with("qbr: error: cannot open the inbox /no/such/inbox: "),
+        "{}",
+        stderr(&en)
+    );
+    let c = in_locale("C", &missing);
+    assert!(
+        stderr(&c).starts_with("qbr: error: cannot open the inbox"),
+        "{}",
+        stderr(&c)
+    );
+
+    // Progress and timing lines in Chinese; the output folder inside the inbox is refused in Chinese.
+    let sample = sample_data();
+    let review = [
+        "review",
+        sample.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--no-cache",
+        "-v",
+    ];
+    let o = in_locale("zh_CN.UTF-8", &review);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("qbr：已读取 20/20 个工作簿"), "{err}");
+    assert!(err.contains("qbr：已读取 20 个工作簿，用时 "), "{err}");
+    assert!(err.contains("qbr：已读取并检查收件文件夹，用时 "), "{err}");
+    assert!(
+        err.contains(&format!(
+            "qbr：已计算并写出 {}",
+            out.path().join("2026Q3").display()
+        )),
+        "{err}"
+    );
+    let inside = sample.join("out");
+    let o = in_locale(
+        "zh_CN.UTF-8",
+        &[
+            "review",
+            sample.to_str().unwrap(),
+            "--out",
+            inside.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("位于收件文件夹") && stderr(&o).contains("--out-in-inbox"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!inside.exists());
 }
 
 #[test]
@@ -547,7 +627,7 @@ fn a_run_killed_midway_leaves_the_period_folder_whole_or_absent() {
     let out = tempfile::tempdir().unwrap();
     let period = out.path().join("2026Q3");
     let start = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_qbr"))
+        crate::support::qbr_command()
             .args(["review", "-q", "--no-cache", "--out"])
             .arg(out.path())
             .arg(crate::support::sample_data())

@@ -7,13 +7,13 @@ use mailparse::{MailHeaderMap, ParsedMail};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 
 const FROM: &str = "salesops@hd-smarthome.example.com";
 
 fn qbr(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_qbr"))
+    crate::support::qbr_command()
         .args(args)
         .env("NO_COLOR", "1")
         .output()

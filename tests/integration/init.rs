@@ -136,7 +136,7 @@ fn init_writes_templates_into_an_empty_folder_only() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("inbox");
     let run = |lang: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_qbr"))
+        crate::support::qbr_command()
             .args(["init", dir.to_str().unwrap(), "--lang", lang])
             .output()
             .unwrap()

@@ -131,7 +131,7 @@ fn sample_plan_adds_up_passes_check_and_names_its_inputs() {
 fn plan_command_writes_the_workbook() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan-2026Q4.xlsx");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_qbr"))
+    let o = crate::support::qbr_command()
         .args([
             "plan",
             sample_data().to_str().unwrap(),
@@ -152,7 +152,7 @@ fn plan_command_writes_the_workbook() {
     );
     assert!(stdout.contains("adding up to 12,000,000.00"), "{stdout}");
     assert!(out.exists());
-    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_qbr"))
+    let bad = crate::support::qbr_command()
         .args([
             "plan",
             sample_data().to_str().unwrap(),

@@ -9,6 +9,14 @@ pub fn repo() -> PathBuf {
 }
 
 /// The committed sample inbox.
+/// The built `qbr`, run under the C locale, so its messages are in English
+/// whatever the machine's locale (tests that want Chinese set `LC_ALL`).
+pub fn qbr_command() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_qbr"));
+    c.env_remove("LANGUAGE").env("LC_ALL", "C");
+    c
+}
+
 pub fn sample_data() -> PathBuf {
     repo().join("sample-data")
 }

@@ -4,7 +4,7 @@
 
 use qbr::sample::sheet::{SheetSpec, workbook_bytes};
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -70,7 +70,7 @@ fn orders(id: &str, amount: i64) -> Vec<u8> {
 fn watch_runs_on_new_files_only_once_they_are_whole() {
     let inbox = crate::support::two_region_inbox(["华东", "华南"]);
     let out = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qbr"))
+    let mut child = crate::support::qbr_command()
         .args([
             "watch",
             inbox.path().to_str().unwrap(),
