@@ -129,6 +129,11 @@ pub enum Command {
         /// A qbr.toml to use instead of the one at the inbox root.
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Language of the text output (default: Chinese when the inputs'
+        /// headers are Chinese) and of progress and error lines (default: the
+        /// system's locale); --format json stays English.
+        #[arg(long, value_enum)]
+        lang: Option<crate::i18n::Lang>,
     },
     /// Check the target decomposition and the order data against the rules, the
     /// way a compiler checks code: every finding with its file!sheet!cell, what

@@ -709,6 +709,20 @@ keys! {
     MsgEmailSent => "已发送", "sent";
     MsgEmailFailed => "失败", "FAILED";
     MsgEmailAllSent => "已发送 {0} 封邮件。", "{0} message(s) sent.";
+    InsHeader => "qbr inspect {0} — 读取 {1} 个工作簿，{2} 个无法读取，跳过 {3} 个文件", "qbr inspect {0} — {1} workbook(s) read, {2} unreadable, {3} file(s) skipped";
+    InsHelp => "建议", "help";
+    InsSkipped => "已跳过", "Skipped";
+    InsRead => "读取：目标 {0} 行，订单 {1} 行，合计 {2}；产品 {3} 个，人员 {4} 名，客户 {5} 个，过程指标 {6} 行；拒绝 {7} 行", "Read: {0} target row(s), {1} order line(s) totalling {2}, {3} product(s), {4} people, {5} customer(s), {6} activity row(s); {7} row(s) rejected";
+    InsFindings => "发现：{0} 个错误，{1} 个警告，{2} 条提示", "Diagnostics: {0} error(s), {1} warning(s), {2} note(s)";
+    InsSheet => "工作表 {0}：{1}，表头在第 {2} 行{3}", "sheet {0}: {1}, header row {2}{3}";
+    InsImplicitDimension => "（维度「{0}」取自工作表名）", " (dimension `{0}` from the sheet name)";
+    InsColumns => "列：{0}", "columns: {0}";
+    InsRows => "行：读取 {0}，拒绝 {1}{2}", "rows: {0} read, {1} rejected{2}";
+    InsSubtotals => "，略过小计 {0} 行", ", {0} subtotal row(s) left out";
+    InsClosest => "未识别；最接近的角色是{0}，缺少 {1}", "not recognised; closest role {0}, missing {1}";
+    InsNoHeaders => "未识别：没有可识别的列标题", "not recognised: no known column headers";
+    InsSheetWhy => "工作表 {0}：{1}", "sheet {0}: {1}";
+    InsMore => "… 此表另有 {0} 条（--format json 列出全部）", "… and {0} more in this sheet (all of them with --format json)";
 }
 
 #[cfg(test)]

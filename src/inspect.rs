@@ -8,6 +8,7 @@
 
 use crate::Loaded;
 use crate::diag::{FileId, Location, Severity, SheetId, column_name};
+use crate::i18n::{Key, Lang};
 use crate::inbox::Skipped;
 use crate::money::format_money;
 use crate::recognize::{Field, Role};
@@ -199,66 +200,101 @@ pub fn build_report(loaded: &Loaded) -> InspectReport {
     }
 }
 
-/// Renders the report for a terminal.
-pub fn render_text(r: &InspectReport) -> String {
+/// Renders the report for a terminal, in a report language.
+pub fn render_text(r: &InspectReport, lang: Lang) -> String {
     let mut out = String::new();
     let t = &r.totals;
+    let count = |n: usize| n.to_string();
     let _ = writeln!(
         out,
-        "qbr inspect {} — {} workbook(s) read, {} unreadable, {} file(s) skipped",
-        r.inbox, t.files_read, t.files_unreadable, t.files_skipped
+        "{}",
+        lang.fill(
+            Key::InsHeader,
+            &[
+                &r.inbox,
+                &count(t.files_read),
+                &count(t.files_unreadable),
+                &count(t.files_skipped)
+            ]
+        )
     );
+    let help = lang.t(Key::InsHelp);
     for f in &r.files {
         let _ = writeln!(out, "\n{}", f.path);
         for d in &f.diagnostics {
-            let _ = writeln!(out, "  {}", d.line());
-            if let Some(h) = &d.help {
-                let _ = writeln!(out, "    help: {h}");
+            let _ = writeln!(out, "  {}", d.line_in(lang));
+            if let Some(h) = d.help_in(lang) {
+                let _ = writeln!(out, "    {help}: {h}");
             }
         }
         for s in &f.sheets {
-            render_sheet(&mut out, s);
+            render_sheet(&mut out, s, lang);
         }
     }
     if !r.skipped.is_empty() {
-        let _ = writeln!(out, "\nSkipped");
+        let _ = writeln!(out, "\n{}", lang.t(Key::InsSkipped));
         for s in &r.skipped {
-            let _ = writeln!(out, "  {} — {}", s.path, s.reason.describe());
+            let why = s.reason.words();
+            let why = match lang {
+                Lang::Zh => why.zh,
+                Lang::En => why.en,
+            };
+            let _ = writeln!(out, "  {} — {why}", s.path);
         }
     }
+    let amount = format_money(t.order_amount.parse().unwrap_or_default());
     let _ = writeln!(
         out,
-        "\nRead: {} target row(s), {} order line(s) totalling {}, {} product(s), {} people, {} customer(s), {} activity row(s); {} row(s) rejected",
-        t.target_rows,
-        t.order_lines,
-        format_money(t.order_amount.parse().unwrap_or_default()),
-        t.products,
-        t.people,
-        t.customers,
-        t.activity_rows,
-        t.rows_rejected
+        "\n{}",
+        lang.fill(
+            Key::InsRead,
+            &[
+                &count(t.target_rows),
+                &count(t.order_lines),
+                &amount,
+                &count(t.products),
+                &count(t.people),
+                &count(t.customers),
+                &count(t.activity_rows),
+                &count(t.rows_rejected)
+            ]
+        )
     );
     let _ = writeln!(
         out,
-        "Diagnostics: {} error(s), {} warning(s), {} note(s)",
-        t.errors, t.warnings, t.notes
+        "{}",
+        lang.fill(
+            Key::InsFindings,
+            &[&count(t.errors), &count(t.warnings), &count(t.notes)]
+        )
     );
     out
 }
 
-fn render_sheet(out: &mut String, s: &SheetView) {
+fn render_sheet(out: &mut String, s: &SheetView, lang: Lang) {
+    // A role or field by its Chinese name in Chinese, by both names in English.
+    let role_name = |role: Role| match lang {
+        Lang::Zh => role.zh().to_string(),
+        Lang::En => role.label().to_string(),
+    };
+    let field_name = |f: &Field| match lang {
+        Lang::Zh => f.zh().to_string(),
+        Lang::En => f.label(),
+    };
     match (s.role, s.header_row) {
         (Some(role), Some(row)) => {
             let dim = s
                 .implicit_dimension
                 .as_deref()
-                .map(|d| format!(" (dimension `{d}` from the sheet name)"))
+                .map(|d| lang.fill(Key::InsImplicitDimension, &[d]))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  sheet {}: {}, header row {row}{dim}",
-                s.name,
-                role.label()
+                "  {}",
+                lang.fill(
+                    Key::InsSheet,
+                    &[&s.name, &role_name(role), &row.to_string(), &dim]
+                )
             );
             let cols: Vec<String> = s
                 .columns
@@ -272,32 +308,40 @@ fn render_sheet(out: &mut String, s: &SheetView) {
                     format!("{} `{}` → {}{scale}", c.column, c.header, c.field.key())
                 })
                 .collect();
-            let _ = writeln!(out, "    columns: {}", cols.join(", "));
+            let _ = writeln!(
+                out,
+                "    {}",
+                lang.fill(Key::InsColumns, &[&cols.join(", ")])
+            );
             if let Some(st) = &s.rows {
-                let mut extra = String::new();
-                if st.rows_summary > 0 {
-                    let _ = write!(extra, ", {} subtotal row(s) left out", st.rows_summary);
-                }
+                let extra = if st.rows_summary > 0 {
+                    lang.fill(Key::InsSubtotals, &[&st.rows_summary.to_string()])
+                } else {
+                    String::new()
+                };
                 let _ = writeln!(
                     out,
-                    "    rows: {} read, {} rejected{extra}",
-                    st.rows_read, st.rows_rejected
+                    "    {}",
+                    lang.fill(
+                        Key::InsRows,
+                        &[
+                            &st.rows_read.to_string(),
+                            &st.rows_rejected.to_string(),
+                            &extra
+                        ]
+                    )
                 );
             }
         }
         _ => {
             let why = match s.closest_role {
                 Some(role) => {
-                    let missing: Vec<String> = s.missing.iter().map(|f| f.label()).collect();
-                    format!(
-                        "not recognised; closest role {}, missing {}",
-                        role.label(),
-                        missing.join(", ")
-                    )
+                    let missing: Vec<String> = s.missing.iter().map(field_name).collect();
+                    lang.fill(Key::InsClosest, &[&role_name(role), &lang.join(&missing)])
                 }
-                None => "not recognised: no known column headers".to_string(),
+                None => lang.t(Key::InsNoHeaders).to_string(),
             };
-            let _ = writeln!(out, "  sheet {}: {why}", s.name);
+            let _ = writeln!(out, "  {}", lang.fill(Key::InsSheetWhy, &[&s.name, &why]));
         }
     }
     let shown = s
@@ -306,13 +350,10 @@ fn render_sheet(out: &mut String, s: &SheetView) {
         .filter(|d| d.code != "sheet.unrecognized");
     let total = shown.clone().count();
     for d in shown.take(TEXT_PROBLEMS_PER_SHEET) {
-        let _ = writeln!(out, "    {}", d.line());
+        let _ = writeln!(out, "    {}", d.line_in(lang));
     }
     if total > TEXT_PROBLEMS_PER_SHEET {
-        let _ = writeln!(
-            out,
-            "    … and {} more in this sheet (all of them with --format json)",
-            total - TEXT_PROBLEMS_PER_SHEET
-        );
+        let more = (total - TEXT_PROBLEMS_PER_SHEET).to_string();
+        let _ = writeln!(out, "    {}", lang.fill(Key::InsMore, &[&more]));
     }
 }

@@ -36,11 +36,12 @@ fn main() -> ExitCode {
 /// system's locale. Findings and summaries follow the report language.
 fn messages_lang(command: &Command) -> Lang {
     let chosen = match command {
-        Command::Check { lang, .. } | Command::Plan { lang, .. } | Command::Init { lang, .. } => {
-            *lang
-        }
+        Command::Inspect { lang, .. }
+        | Command::Check { lang, .. }
+        | Command::Plan { lang, .. }
+        | Command::Init { lang, .. } => *lang,
         Command::Review { target, .. } | Command::Watch { target, .. } => target.lang,
-        Command::Inspect { .. } | Command::Email { .. } | Command::SampleData { .. } => None,
+        Command::Email { .. } | Command::SampleData { .. } => None,
     };
     chosen.unwrap_or_else(Lang::of_system)
 }
@@ -56,6 +57,7 @@ fn run(cli: Cli, lang: Lang) -> Result<Exit, qbr::error::Error> {
             inbox,
             format,
             config,
+            lang: chosen,
         } => {
             let loaded = ui.reading(|progress| {
                 qbr::load(&qbr::LoadOptions {
@@ -67,7 +69,10 @@ fn run(cli: Cli, lang: Lang) -> Result<Exit, qbr::error::Error> {
             })?;
             let report = qbr::inspect::build_report(&loaded);
             match format {
-                Format::Text => print!("{}", qbr::inspect::render_text(&report)),
+                Format::Text => {
+                    let lang = chosen.unwrap_or_else(|| Lang::detect(&loaded.dataset));
+                    print!("{}", qbr::inspect::render_text(&report, lang))
+                }
                 Format::Json => println!(
                     "{}",
                     serde_json::to_string_pretty(&report).expect("the report serialises")

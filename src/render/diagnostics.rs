@@ -59,12 +59,23 @@ impl DiagnosticView {
         severity_word(self.severity, lang)
     }
 
-    /// The compiler-style line: `file!sheet!cell: error[code]: message`.
-    pub fn line(&self) -> String {
+    /// The compiler-style line in a report language:
+    /// `file!sheet!cell: error[code]: message` (`错误[code]：…` in Chinese).
+    pub fn line_in(&self, lang: Lang) -> String {
+        let (sev, code, message) = (self.severity_in(lang), self.code, self.message_in(lang));
+        let colon = colon(lang);
         match &self.location {
-            Some(l) => format!("{l}: {}[{}]: {}", self.severity, self.code, self.message),
-            None => format!("{}[{}]: {}", self.severity, self.code, self.message),
+            Some(l) => format!("{l}: {sev}[{code}]{colon}{message}"),
+            None => format!("{sev}[{code}]{colon}{message}"),
         }
+    }
+}
+
+/// The colon after a finding's code: full-width in Chinese.
+fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "：",
+        Lang::En => ": ",
     }
 }
 
@@ -236,10 +247,7 @@ pub fn render_text(
             None => lang.t(Key::CheckInbox).to_string(),
         };
         let _ = writeln!(out, "{}", style.bold(&header));
-        let colon = match lang {
-            Lang::Zh => "：",
-            Lang::En => ": ",
-        };
+        let colon = colon(lang);
         for v in views.iter().filter(|v| v.file == file) {
             let sev = style.severity(v.severity, lang);
             let message = v.message_in(lang);

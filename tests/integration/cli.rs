@@ -23,7 +23,23 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn inspect_sample_data_exits_clean_and_leaves_inputs_alone() {
     let before = snapshot(&sample_data());
+    // Chinese, like the sample's headers.
     let o = qbr(&["inspect", sample_data().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("读取：目标 53 行，订单 19861 行，合计 46,923,635.96；产品 18 个，人员 22 名，客户 4170 个，过程指标 286 行；拒绝 0 行"),
+        "{out}"
+    );
+    assert!(
+        out.contains("工作表 个人：目标分解，表头在第 1 行（维度「person」取自工作表名）"),
+        "{out}"
+    );
+    assert!(out.contains("    行：读取 31，拒绝 0\n"), "{out}");
+    assert!(out.contains("发现：0 个错误，0 个警告，2 条提示"), "{out}");
+    assert!(out.contains("README.md — 不是工作簿"), "{out}");
+    // English when asked.
+    let o = qbr(&["inspect", sample_data().to_str().unwrap(), "--lang", "en"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
@@ -204,7 +220,7 @@ fn rejected_rows_exit_1_with_file_sheet_cell() {
     ]);
     let dir = inbox(&[("订单/7月.xlsx", vec![orders])]);
     let before = snapshot(dir.path());
-    let o = qbr(&["inspect", dir.path().to_str().unwrap()]);
+    let o = qbr(&["inspect", dir.path().to_str().unwrap(), "--lang", "en"]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let out = stdout(&o);
     assert!(
@@ -233,7 +249,7 @@ fn unreadable_workbook_exits_2_and_skips_are_listed() {
     std::fs::write(dir.path().join("broken.xlsx"), "order,amount\n1,2\n").unwrap();
     std::fs::write(dir.path().join("~$a.xlsx"), "lock").unwrap();
     std::fs::write(dir.path().join("notes.txt"), "hello").unwrap();
-    let o = qbr(&["inspect", dir.path().to_str().unwrap()]);
+    let o = qbr(&["inspect", dir.path().to_str().unwrap(), "--lang", "en"]);
     assert_eq!(o.status.code(), Some(2));
     let out = stdout(&o);
     assert!(out.contains("broken.xlsx: error[workbook.unreadable]: the file has a workbook extension but its content is plain text"), "{out}");
@@ -483,6 +499,8 @@ fn an_unreadable_file_is_named_and_the_rest_is_read() {
             "--clear-groups",
             env!("CARGO_BIN_EXE_qbr"),
             "inspect",
+            "--lang",
+            "en",
         ])
         .arg(dir.path())
         .output()
