@@ -673,9 +673,18 @@ mod compact_orders {
         collected: Option<u128>,
     }
 
-    #[derive(Serialize, Deserialize)]
-    struct Compact<T> {
-        texts: Vec<T>,
+    #[derive(Serialize)]
+    struct Compact<'a> {
+        texts: Vec<&'a str>,
+        lines: Vec<Line>,
+    }
+
+    /// [`Compact`] as decoded: the texts borrowed from the entry's bytes, so
+    /// each is copied once, straight into the text the lines share.
+    #[derive(Deserialize)]
+    struct Decoded<'a> {
+        #[serde(borrow)]
+        texts: Vec<&'a str>,
         lines: Vec<Line>,
     }
 
@@ -740,7 +749,7 @@ mod compact_orders {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Lines, D::Error> {
         use serde::de::Error;
-        let c = Compact::<String>::deserialize(d)?;
+        let c = Decoded::deserialize(d)?;
         let texts: Vec<Text> = c.texts.into_iter().map(Text::from).collect();
         let text = |i: u32| -> Result<Option<Text>, D::Error> {
             match i {
