@@ -18,7 +18,7 @@ if [ ! -d "$data" ]; then
   mkdir -p "$base"
   ./target/release/qbr sample-data "$data" --scale "$scale"
 fi
-victim="$(find "$data/" -name '*.xlsx' -path '*订单*' | sort | head -1)"
+victim="$(find "$data/" -name '*.xlsx' -path '*订单*' | sort | sed -n 1p)"
 alt="$base/one-changed.xlsx"
 python3 - "$victim" "$alt" <<'PY'
 import sys, zipfile
