@@ -694,6 +694,8 @@ keys! {
     MsgComputed => "已计算并写出 {0}", "computed and wrote {0}";
     MsgWatching => "正在监视 {0}（防抖 {1} 毫秒），输出到 {2}", "watching {0} (debounce {1} ms); output to {2}";
     MsgWatchStart => "启动", "start";
+    MsgSampleWrote => "已写出 {0} 个文件，订单 {1} 行", "wrote {0} files with {1} order lines";
+    MsgSamplePeriod => "  {0}：{1} 行，{2}", "  {0}: {1} lines, {2}";
     MsgRunOk => "第 {0} 次运行（{1}）：成功 — {2}", "run {0} ({1}): ok — {2}";
     MsgRunFailed => "第 {0} 次运行（{1}）：失败 — {2}", "run {0} ({1}): failed — {2}";
     MsgWatchDataErrors => "数据中有 {0} 个错误，未写出任何文件：{1}", "{0} error(s) in the data, nothing written: {1}";

@@ -234,7 +234,7 @@ fn run(cli: Cli, lang: Lang) -> Result<Exit, qbr::error::Error> {
                 orders,
             };
             let summary = qbr::sample::write_sample(&dir, &opts)?;
-            println!("{summary}");
+            println!("{}", summary.text(ui.lang));
             Ok(Exit::Clean)
         }
     }

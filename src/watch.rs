@@ -145,7 +145,7 @@ where
                     .to_string()
             })
             .collect();
-        outcome(&names.join(", "), &mut runs);
+        outcome(&lang.join(&names), &mut runs);
     }
     Ok(Exit::Internal)
 }

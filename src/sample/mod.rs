@@ -55,18 +55,34 @@ pub struct SampleSummary {
     pub periods: BTreeMap<Period, (usize, Decimal)>,
 }
 
+impl SampleSummary {
+    /// What was written, in `lang`: the file and line counts, then each
+    /// quarter's lines and amount.
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::Key;
+        let lines: usize = self.periods.values().map(|p| p.0).sum();
+        let mut out = lang.fill(
+            Key::MsgSampleWrote,
+            &[&self.files.to_string(), &lines.to_string()],
+        );
+        for (p, (n, amount)) in &self.periods {
+            out.push('\n');
+            out.push_str(&lang.fill(
+                Key::MsgSamplePeriod,
+                &[
+                    &p.to_string(),
+                    &n.to_string(),
+                    &crate::money::format_money(*amount),
+                ],
+            ));
+        }
+        out
+    }
+}
+
 impl fmt::Display for SampleSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: usize = self.periods.values().map(|p| p.0).sum();
-        writeln!(f, "wrote {} files with {lines} order lines", self.files)?;
-        for (p, (n, amount)) in &self.periods {
-            writeln!(
-                f,
-                "  {p}: {n} lines, {}",
-                crate::money::format_money(*amount)
-            )?;
-        }
-        Ok(())
+        writeln!(f, "{}", self.text(crate::i18n::Lang::En))
     }
 }
 
@@ -1209,4 +1225,34 @@ fn write_activities(dir: &Path, g: &Generator, lines: &[Line]) -> Result<usize, 
         "过程指标周报",
     )?;
     Ok(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn the_summary_speaks_both_languages() {
+        let q = |quarter| Period {
+            year: 2026,
+            quarter,
+        };
+        let summary = SampleSummary {
+            files: 3,
+            periods: BTreeMap::from([
+                (q(2), (2, Decimal::new(120_050, 2))),
+                (q(3), (1, Decimal::new(999, 1))),
+            ]),
+        };
+        assert_eq!(
+            summary.text(Lang::En),
+            "wrote 3 files with 3 order lines\n  2026Q2: 2 lines, 1,200.50\n  2026Q3: 1 lines, 99.90"
+        );
+        assert_eq!(
+            summary.text(Lang::Zh),
+            "已写出 3 个文件，订单 3 行\n  2026Q2：2 行，1,200.50\n  2026Q3：1 行，99.90"
+        );
+        assert_eq!(summary.to_string(), format!("{}\n", summary.text(Lang::En)));
+    }
 }
