@@ -4,8 +4,11 @@
 //! meant literally, not as HTML.
 #![allow(rustdoc::invalid_html_tags)]
 
-use clap::{Parser, Subcommand, ValueEnum};
+use crate::i18n::Lang;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+mod zh;
 
 /// qbr — quarterly business review for finance and sales operations.
 ///
@@ -23,6 +26,119 @@ pub struct Cli {
     /// Also print each stage with its timing (to stderr).
     #[arg(long, short, global = true)]
     pub verbose: bool,
+}
+
+impl Cli {
+    /// Parses the process's arguments; `--help` and `-h` speak `lang`.
+    ///
+    /// # Errors
+    /// clap's error for a usage mistake, or its help or version "error"
+    /// (printed to stdout, exit code 0).
+    pub fn try_parse_in(lang: Lang) -> Result<Cli, clap::Error> {
+        let matches = Cli::command_in(lang).try_get_matches()?;
+        Cli::from_arg_matches(&matches)
+    }
+
+    /// The command line's definition with its help in `lang`: the doc
+    /// comments below in English, the table of [`zh`] in Chinese.
+    pub fn command_in(lang: Lang) -> clap::Command {
+        let mut command = Cli::command();
+        match lang {
+            Lang::En => command,
+            Lang::Zh => {
+                // Built first, so that clap's own help and version flags and
+                // its `help` command exist and are translated too.
+                command.build();
+                in_chinese(command, "qbr")
+            }
+        }
+    }
+
+    /// The language `--help` speaks for these arguments: the value of a
+    /// `--lang` among them, else the system's locale.
+    pub fn help_lang(args: &[String]) -> Lang {
+        let value = args.iter().enumerate().find_map(|(i, a)| {
+            a.strip_prefix("--lang=")
+                .map(str::to_string)
+                .or_else(|| (a == "--lang").then(|| args.get(i + 1).cloned().unwrap_or_default()))
+        });
+        match value.as_deref() {
+            Some("zh") => Lang::Zh,
+            Some("en") => Lang::En,
+            _ => Lang::of_system(),
+        }
+    }
+}
+
+/// The Chinese text of an option of `command`: its own, else the shared one.
+fn option_text(command: &str, id: &str) -> Option<&'static str> {
+    zh::text(&format!("{command}.{id}")).or_else(|| zh::text(&format!("any.{id}")))
+}
+
+/// `command` (named `name`) with every help text in Chinese.
+fn in_chinese(command: clap::Command, name: &str) -> clap::Command {
+    let word = |key: &str| zh::text(&format!("heading.{key}")).unwrap_or_default();
+    let mut command = command
+        .help_template(format!(
+            "{{before-help}}{{about-with-newline}}\n{}{{usage}}\n\n{{all-args}}{{after-help}}",
+            word("usage")
+        ))
+        .subcommand_help_heading(word("commands"));
+    if let Some(about) = zh::text(name) {
+        let long = zh::text(&format!("{name}.long")).unwrap_or(about);
+        command = command.about(about).long_about(long);
+    }
+    if let Some(examples) = zh::text(&format!("{name}.examples")) {
+        command = command.after_long_help(examples);
+    }
+    let ids: Vec<String> = command
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for id in ids {
+        let Some(text) = option_text(name, &id) else {
+            continue;
+        };
+        command = command.mut_arg(id, |arg| {
+            let mut help = text.to_string();
+            let defaults: Vec<String> = arg
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            let values: Vec<String> = arg
+                .get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_string())
+                .collect();
+            let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
+            if !defaults.is_empty() && takes_value {
+                help.push_str(&format!(" [{}：{}]", word("default"), defaults.join("、")));
+            }
+            if !values.is_empty() && takes_value {
+                help.push_str(&format!(" [{}：{}]", word("values"), values.join("、")));
+            }
+            let heading = if arg.is_positional() {
+                word("arguments")
+            } else {
+                word("options")
+            };
+            arg.help(help.clone())
+                .long_help(help)
+                .hide_default_value(true)
+                .hide_possible_values(true)
+                .help_heading(heading)
+        });
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    for sub in names {
+        command = command.mut_subcommand(sub.clone(), |c| in_chinese(c, &sub));
+    }
+    command
 }
 
 /// Output format of `inspect` and `check`.
@@ -48,8 +164,7 @@ fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
     crate::calendar::parse_date(s).ok_or_else(|| format!("`{s}` is not a date such as 2026-08-15"))
 }
 
-/// Parses an amount such as `12000000`, `1200万` or `12,000,000`.
-/// A weight between 0 and 1.
+/// Parses a weight between 0 and 1.
 fn weight_arg(s: &str) -> Result<rust_decimal::Decimal, String> {
     let w: rust_decimal::Decimal = s
         .trim()
@@ -61,6 +176,7 @@ fn weight_arg(s: &str) -> Result<rust_decimal::Decimal, String> {
     Ok(w)
 }
 
+/// Parses an amount such as `12000000`, `1200万` or `12,000,000`.
 fn amount_arg(s: &str) -> Result<rust_decimal::Decimal, String> {
     crate::money::parse_amount(s)
         .ok()
@@ -315,4 +431,87 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = crate::sample::ExportFormat::Xlsx)]
         orders: crate::sample::ExportFormat,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every key a command's translation looks up, with whether it was found.
+    fn lookups(command: &clap::Command, name: &str, out: &mut Vec<(String, bool)>) {
+        out.push((name.to_string(), zh::text(name).is_some()));
+        for arg in command.get_arguments() {
+            let id = arg.get_id().as_str();
+            let own = format!("{name}.{id}");
+            let key = if zh::text(&own).is_some() {
+                own
+            } else {
+                format!("any.{id}")
+            };
+            out.push((key.clone(), zh::text(&key).is_some()));
+        }
+        for key in [format!("{name}.long"), format!("{name}.examples")] {
+            if zh::text(&key).is_some() {
+                out.push((key, true));
+            }
+        }
+        for sub in command.get_subcommands() {
+            lookups(sub, sub.get_name(), out);
+        }
+    }
+
+    #[test]
+    fn every_command_and_option_has_a_chinese_help_and_every_text_is_used() {
+        let mut command = Cli::command();
+        command.build();
+        let mut found = Vec::new();
+        lookups(&command, "qbr", &mut found);
+        let missing: Vec<&str> = found
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        assert_eq!(missing, Vec::<&str>::new(), "no Chinese help for these");
+        let unused: Vec<&str> = zh::keys()
+            .filter(|k| !k.starts_with("heading.") && !found.iter().any(|(f, _)| f == k))
+            .collect();
+        assert_eq!(unused, Vec::<&str>::new(), "Chinese help no option uses");
+    }
+
+    #[test]
+    fn both_languages_give_a_valid_command_line() {
+        Cli::command_in(Lang::En).debug_assert();
+        Cli::command_in(Lang::Zh).debug_assert();
+    }
+
+    #[test]
+    fn help_follows_a_lang_option_before_the_locale() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            Cli::help_lang(&args(&["qbr", "review", "--lang", "zh"])),
+            Lang::Zh
+        );
+        assert_eq!(
+            Cli::help_lang(&args(&["qbr", "check", "--lang=en"])),
+            Lang::En
+        );
+        assert_eq!(Cli::help_lang(&args(&["qbr", "--lang=zh", "-h"])), Lang::Zh);
+    }
+
+    #[test]
+    fn chinese_help_states_defaults_and_values_in_chinese() {
+        let mut command = Cli::command_in(Lang::Zh);
+        let review = command
+            .find_subcommand_mut("review")
+            .expect("review is a command");
+        let help = review.render_long_help().to_string();
+        assert!(help.contains("用法: qbr review"), "{help}");
+        assert!(help.contains("[默认：元] [可选：元、千元、万元]"), "{help}");
+        assert!(
+            help.contains("示例：\n  qbr review sample-data --out out\n"),
+            "{help}"
+        );
+        assert!(!help.contains("Options"), "{help}");
+        assert!(!help.contains("[default"), "{help}");
+    }
 }

@@ -1,7 +1,6 @@
 //! The `qbr` binary: parse the command line, run the library, map the outcome
 //! to an exit code (0 clean, 1 data errors, 2 unreadable input or usage error).
 
-use clap::Parser;
 use qbr::cli::{Cli, ColorChoice, Command, Format};
 use qbr::error::Exit;
 use qbr::i18n::{Key, Lang};
@@ -10,7 +9,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     qbr::read::install_quiet_reader_panics();
-    let cli = match Cli::try_parse() {
+    let args: Vec<String> = std::env::args().collect();
+    let cli = match Cli::try_parse_in(Cli::help_lang(&args)) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -674,3 +674,32 @@ fn a_run_killed_midway_leaves_the_period_folder_whole_or_absent() {
     assert!(start().wait().unwrap().success());
     assert_whole(&period);
 }
+
+#[test]
+fn help_speaks_chinese_under_a_chinese_locale_or_with_lang_zh() {
+    let zh = crate::support::qbr_command()
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .args(["check", "--help"])
+        .output()
+        .expect("qbr runs");
+    assert_eq!(zh.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&zh.stdout);
+    assert!(text.contains("按规则检查目标分解和订单数据"), "{text}");
+    assert!(text.contains("用法: qbr check [OPTIONS] <INBOX>"), "{text}");
+    assert!(text.contains("示例：\n  qbr check sample-data\n"), "{text}");
+    assert!(text.contains("[默认：text] [可选：text、json]"), "{text}");
+    // --lang decides over the locale, both ways.
+    let en = crate::support::qbr_command()
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .args(["check", "--help", "--lang", "en"])
+        .output()
+        .expect("qbr runs");
+    assert!(String::from_utf8_lossy(&en.stdout).contains("Usage: qbr check"));
+    let o = qbr(&["review", "-h", "--lang=zh"]);
+    assert!(
+        stdout(&o)
+            .contains("  -h, --help                     显示帮助（-h 为简要，--help 为完整）\n"),
+        "{}",
+        stdout(&o)
+    );
+}
