@@ -159,36 +159,194 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A value on the command line that is not what its option takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadValue {
+    /// What was given.
+    pub value: String,
+    pub problem: ValueProblem,
+}
+
+/// What is wrong with a [`BadValue`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueProblem {
+    NotADate,
+    NotAWeight,
+    WeightOutsideUnit,
+    NotAnAmount,
+    NotAQuarter,
+    ScaleOutOfRange,
+}
+
+impl ValueProblem {
+    /// The English text, with `{0}` for the value.
+    fn english(self) -> &'static str {
+        match self {
+            ValueProblem::NotADate => "`{0}` is not a date such as 2026-08-15",
+            ValueProblem::NotAWeight => "`{0}` is not a number; expected a weight such as 0.5",
+            ValueProblem::WeightOutsideUnit => "{0} is outside 0 to 1",
+            ValueProblem::NotAnAmount => {
+                "`{0}` is not a positive amount such as 12000000 or 1200万"
+            }
+            ValueProblem::NotAQuarter => {
+                "`{0}` is not a quarter such as 2026Q3, 2026-Q3 or 2026年第3季度"
+            }
+            ValueProblem::ScaleOutOfRange => "`{0}` is not a whole number from 1 to 1000",
+        }
+    }
+
+    /// The key of the Chinese text in [`zh`].
+    fn chinese_key(self) -> &'static str {
+        match self {
+            ValueProblem::NotADate => "value.not_a_date",
+            ValueProblem::NotAWeight => "value.not_a_weight",
+            ValueProblem::WeightOutsideUnit => "value.weight_outside_unit",
+            ValueProblem::NotAnAmount => "value.not_an_amount",
+            ValueProblem::NotAQuarter => "value.not_a_quarter",
+            ValueProblem::ScaleOutOfRange => "value.scale_out_of_range",
+        }
+    }
+}
+
+impl BadValue {
+    fn new(value: &str, problem: ValueProblem) -> BadValue {
+        BadValue {
+            value: value.to_string(),
+            problem,
+        }
+    }
+
+    /// The problem in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.problem.english().replace("{0}", &self.value),
+            Lang::Zh => zh::fill(self.problem.chinese_key(), &[&self.value]),
+        }
+    }
+}
+
+impl std::fmt::Display for BadValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for BadValue {}
+
 /// Parses `--as-of`.
-fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
-    crate::calendar::parse_date(s).ok_or_else(|| format!("`{s}` is not a date such as 2026-08-15"))
+fn date_arg(s: &str) -> Result<chrono::NaiveDate, BadValue> {
+    crate::calendar::parse_date(s).ok_or_else(|| BadValue::new(s, ValueProblem::NotADate))
 }
 
 /// Parses a weight between 0 and 1.
-fn weight_arg(s: &str) -> Result<rust_decimal::Decimal, String> {
+fn weight_arg(s: &str) -> Result<rust_decimal::Decimal, BadValue> {
     let w: rust_decimal::Decimal = s
         .trim()
         .parse()
-        .map_err(|_| format!("`{s}` is not a number; expected a weight such as 0.5"))?;
+        .map_err(|_| BadValue::new(s, ValueProblem::NotAWeight))?;
     if w < rust_decimal::Decimal::ZERO || w > rust_decimal::Decimal::ONE {
-        return Err(format!("{s} is outside 0 to 1"));
+        return Err(BadValue::new(s, ValueProblem::WeightOutsideUnit));
     }
     Ok(w)
 }
 
 /// Parses an amount such as `12000000`, `1200万` or `12,000,000`.
-fn amount_arg(s: &str) -> Result<rust_decimal::Decimal, String> {
+fn amount_arg(s: &str) -> Result<rust_decimal::Decimal, BadValue> {
     crate::money::parse_amount(s)
         .ok()
         .filter(|d| *d > rust_decimal::Decimal::ZERO)
         .map(|d| d.round_dp(0))
-        .ok_or_else(|| format!("`{s}` is not a positive amount such as 12000000 or 1200万"))
+        .ok_or_else(|| BadValue::new(s, ValueProblem::NotAnAmount))
 }
 
 /// Parses `--period`.
-fn period_arg(s: &str) -> Result<crate::calendar::Period, String> {
-    crate::calendar::parse_period(s)
-        .ok_or_else(|| format!("`{s}` is not a quarter such as 2026Q3, 2026-Q3 or 2026年第3季度"))
+fn period_arg(s: &str) -> Result<crate::calendar::Period, BadValue> {
+    crate::calendar::parse_period(s).ok_or_else(|| BadValue::new(s, ValueProblem::NotAQuarter))
+}
+
+/// Parses `--scale`: 1 to 1000.
+fn scale_arg(s: &str) -> Result<u32, BadValue> {
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=1000).contains(n))
+        .ok_or_else(|| BadValue::new(s, ValueProblem::ScaleOutOfRange))
+}
+
+/// clap's usage errors in Chinese (`qbr --lang zh --bad-option`, or under a
+/// Chinese locale): what was wrong, the command's usage, and where to read
+/// more, as clap's own English errors say them.
+pub struct ChineseErrors;
+
+impl clap::error::ErrorFormatter for ChineseErrors {
+    fn format_error(error: &clap::error::Error<Self>) -> clap::builder::StyledStr {
+        use clap::error::{ContextKind as C, ContextValue as V, ErrorKind as K};
+        let get = |kind: C| -> String {
+            match error.get(kind) {
+                Some(V::String(s)) => s.clone(),
+                Some(V::Strings(v)) => v.join("、"),
+                Some(V::StyledStr(s)) => s.to_string(),
+                Some(V::StyledStrs(v)) => v
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                Some(V::Number(n)) => n.to_string(),
+                _ => String::new(),
+            }
+        };
+        let say = |key: &str, args: &[String]| -> String {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            zh::fill(key, &args)
+        };
+        let (arg, value) = (get(C::InvalidArg), get(C::InvalidValue));
+        let mut message = match error.kind() {
+            K::InvalidValue if value.is_empty() => say("error.value_missing", &[arg]),
+            K::InvalidValue => say("error.invalid_value", &[value, arg, get(C::ValidValue)]),
+            K::ValueValidation => {
+                let why = std::error::Error::source(error)
+                    .map(|e| match e.downcast_ref::<BadValue>() {
+                        Some(bad) => bad.text(Lang::Zh),
+                        None => e.to_string(),
+                    })
+                    .unwrap_or_default();
+                say("error.value_validation", &[value, arg, why])
+            }
+            K::UnknownArgument => say("error.unknown_argument", &[arg]),
+            K::InvalidSubcommand => say("error.unknown_command", &[get(C::InvalidSubcommand)]),
+            K::MissingRequiredArgument => say("error.missing_argument", &[arg]),
+            K::MissingSubcommand | K::DisplayHelpOnMissingArgumentOrSubcommand => {
+                say("error.missing_command", &[get(C::ValidSubcommand)])
+            }
+            K::ArgumentConflict => say("error.conflict", &[arg, get(C::PriorArg)]),
+            K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues | K::NoEquals => {
+                say("error.values_count", &[arg])
+            }
+            // Kinds a user rarely meets keep clap's English description.
+            other => other
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| std::error::Error::source(error).map(|e| e.to_string()))
+                .unwrap_or_default(),
+        };
+        for kind in [C::SuggestedArg, C::SuggestedSubcommand, C::SuggestedValue] {
+            let suggested = get(kind);
+            if !suggested.is_empty() {
+                message.push_str(&say("error.suggested", &[suggested]));
+            }
+        }
+        let mut text = Lang::Zh.fill(crate::i18n::Key::MsgError, &[&message]);
+        text.push('\n');
+        let usage = get(C::Usage);
+        if let Some(usage) = usage.strip_prefix("Usage:") {
+            let heading = zh::text("heading.usage").unwrap_or_default();
+            text.push_str(&format!("\n{}{}\n", heading.trim_end(), usage));
+        }
+        text.push('\n');
+        text.push_str(&say("error.more", &[]));
+        text.push('\n');
+        clap::builder::StyledStr::from(text)
+    }
 }
 
 /// What `review` and `watch` share: where from, where to, and how.
@@ -421,7 +579,7 @@ pub enum Command {
         /// Folder to write into (created; must be empty or absent).
         dir: PathBuf,
         /// Multiply the number of order lines (1 = about 24,000 lines).
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        #[arg(long, default_value_t = 1, value_parser = scale_arg)]
         scale: u32,
         /// Seed of the pseudo-random generator.
         #[arg(long, default_value_t = 2026)]
@@ -473,7 +631,12 @@ mod tests {
             .collect();
         assert_eq!(missing, Vec::<&str>::new(), "no Chinese help for these");
         let unused: Vec<&str> = zh::keys()
-            .filter(|k| !k.starts_with("heading.") && !found.iter().any(|(f, _)| f == k))
+            .filter(|k| {
+                !["heading.", "error.", "value."]
+                    .iter()
+                    .any(|p| k.starts_with(p))
+            })
+            .filter(|k| !found.iter().any(|(f, _)| f == k))
             .collect();
         assert_eq!(unused, Vec::<&str>::new(), "Chinese help no option uses");
     }
@@ -496,6 +659,62 @@ mod tests {
             Lang::En
         );
         assert_eq!(Cli::help_lang(&args(&["qbr", "--lang=zh", "-h"])), Lang::Zh);
+    }
+
+    /// The Chinese error clap's parse of `args` gives.
+    fn chinese_error(args: &[&str]) -> String {
+        let e = Cli::command_in(Lang::Zh)
+            .try_get_matches_from(args)
+            .expect_err("a usage error");
+        e.apply::<ChineseErrors>().to_string()
+    }
+
+    #[test]
+    fn usage_errors_speak_chinese_with_the_value_and_the_usage() {
+        assert_eq!(
+            chinese_error(&["qbr", "review", "in", "--out", "o", "--as-of", "2026-13-01"]),
+            "qbr：错误：`2026-13-01` 不是 --as-of <AS_OF> 可取的值：\
+             `2026-13-01` 不是日期，应如 2026-08-15\n\n更多信息请运行 --help。\n"
+        );
+        assert_eq!(
+            chinese_error(&["qbr", "check", "in", "--colr"]),
+            "qbr：错误：无法识别的参数 `--colr`\n  提示：是不是想用 `--color`？\n\n\
+             用法: qbr check --color <COLOR> <INBOX>\n\n更多信息请运行 --help。\n"
+        );
+        assert!(
+            chinese_error(&["qbr", "check", "in", "--format", "xml"]).starts_with(
+                "qbr：错误：`xml` 不是 --format <FORMAT> 可取的值；可选：text、json\n"
+            )
+        );
+        assert!(
+            chinese_error(&["qbr", "review"])
+                .starts_with("qbr：错误：缺少必需的参数：--out <OUT>、<INBOX>\n\n用法: qbr review")
+        );
+    }
+
+    #[test]
+    fn a_bad_value_reads_in_both_languages() {
+        let bad = scale_arg("5000").expect_err("out of range");
+        assert_eq!(
+            bad.to_string(),
+            "`5000` is not a whole number from 1 to 1000"
+        );
+        assert_eq!(bad.text(Lang::Zh), "`5000` 不是 1 到 1000 之间的整数");
+        assert_eq!(scale_arg(" 40 "), Ok(40));
+        assert_eq!(
+            weight_arg("1.5").expect_err("above 1").text(Lang::Zh),
+            "1.5 不在 0 到 1 之间"
+        );
+        for problem in [
+            ValueProblem::NotADate,
+            ValueProblem::NotAWeight,
+            ValueProblem::WeightOutsideUnit,
+            ValueProblem::NotAnAmount,
+            ValueProblem::NotAQuarter,
+            ValueProblem::ScaleOutOfRange,
+        ] {
+            assert!(zh::text(problem.chinese_key()).is_some(), "{problem:?}");
+        }
     }
 
     #[test]

@@ -10,11 +10,16 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     qbr::read::install_quiet_reader_panics();
     let args: Vec<String> = std::env::args().collect();
-    let cli = match Cli::try_parse_in(Cli::help_lang(&args)) {
+    let help_lang = Cli::help_lang(&args);
+    let cli = match Cli::try_parse_in(help_lang) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
+            let usage_error = e.use_stderr();
+            let _ = match help_lang {
+                Lang::Zh => e.apply::<qbr::cli::ChineseErrors>().print(),
+                Lang::En => e.print(),
+            };
+            return if usage_error {
                 ExitCode::from(Exit::Unreadable as u8)
             } else {
                 ExitCode::SUCCESS

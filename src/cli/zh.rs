@@ -4,12 +4,24 @@
 //! Chinese counterpart. A key is `command` (its about), `command.long` (its
 //! long about), `command.examples`, `command.arg` for an option of one
 //! command, or `any.arg` for an option that reads the same everywhere. The
-//! root command is `qbr`; `heading.*` are the words clap puts around them. A test checks that every command and option has a text
+//! root command is `qbr`; `heading.*` are the words clap puts around them,
+//! `error.*` its usage errors and `value.*` the values an option refuses
+//! (`{0}`, `{1}` … stand for what the error names). A test checks that every command and option has a text
 //! here and that every text here is used.
 
 /// The Chinese text of a key, when the table has one.
 pub fn text(key: &str) -> Option<&'static str> {
     TABLE.iter().find(|(k, _)| *k == key).map(|(_, t)| *t)
+}
+
+/// The Chinese text of a key with `{0}`, `{1}` … replaced by `args` (empty
+/// for a key the table lacks, which the tests rule out).
+pub fn fill(key: &str, args: &[&str]) -> String {
+    let mut text = text(key).unwrap_or_default().to_string();
+    for (i, a) in args.iter().enumerate() {
+        text = text.replace(&format!("{{{i}}}"), a);
+    }
+    text
 }
 
 /// Every key of the table (for the completeness test).
@@ -29,6 +41,33 @@ const TABLE: &[(&str, &str)] = &[
     ("any.help", "显示帮助（-h 为简要，--help 为完整）"),
     ("any.version", "显示版本"),
     ("help", "显示本帮助，或某个命令的帮助"),
+    // Usage errors, and values an option does not take ({0}: the value).
+    ("error.more", "更多信息请运行 --help。"),
+    ("error.value_missing", "{0} 需要一个值"),
+    ("error.invalid_value", "`{0}` 不是 {1} 可取的值；可选：{2}"),
+    ("error.value_validation", "`{0}` 不是 {1} 可取的值：{2}"),
+    ("error.unknown_argument", "无法识别的参数 `{0}`"),
+    ("error.unknown_command", "无法识别的命令 `{0}`"),
+    ("error.missing_argument", "缺少必需的参数：{0}"),
+    ("error.missing_command", "需要一个命令：{0}"),
+    ("error.conflict", "{0} 不能与 {1} 同时使用"),
+    ("error.values_count", "{0} 的值个数不对"),
+    ("error.suggested", "\n  提示：是不是想用 `{0}`？"),
+    ("value.not_a_date", "`{0}` 不是日期，应如 2026-08-15"),
+    ("value.not_a_weight", "`{0}` 不是数字，应为 0.5 这样的权重"),
+    ("value.weight_outside_unit", "{0} 不在 0 到 1 之间"),
+    (
+        "value.not_an_amount",
+        "`{0}` 不是正的金额，应如 12000000 或 1200万",
+    ),
+    (
+        "value.not_a_quarter",
+        "`{0}` 不是季度，应如 2026Q3、2026-Q3 或 2026年第3季度",
+    ),
+    (
+        "value.scale_out_of_range",
+        "`{0}` 不是 1 到 1000 之间的整数",
+    ),
     // The root command and its global options.
     ("qbr", "qbr：季度经营复盘，面向财务与销售运营。"),
     (

@@ -676,6 +676,21 @@ fn a_run_killed_midway_leaves_the_period_folder_whole_or_absent() {
 }
 
 #[test]
+fn usage_mistakes_are_told_in_chinese_with_exit_code_2() {
+    let o = qbr(&["check", "x", "--colr", "--lang", "zh"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .starts_with("qbr：错误：无法识别的参数 `--colr`\n  提示：是不是想用 `--color`？\n"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = qbr(&["check", "x", "--colr"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).starts_with("error: unexpected argument '--colr'"));
+}
+
+#[test]
 fn help_speaks_chinese_under_a_chinese_locale_or_with_lang_zh() {
     let zh = crate::support::qbr_command()
         .env("LC_ALL", "zh_CN.UTF-8")
