@@ -40,7 +40,7 @@ impl Cli {
     }
 
     /// The command line's definition with its help in `lang`: the doc
-    /// comments below in English, the table of [`zh`] in Chinese.
+    /// comments below in English, the table of `src/cli/zh.rs` in Chinese.
     pub fn command_in(lang: Lang) -> clap::Command {
         let mut command = Cli::command();
         match lang {
