@@ -32,10 +32,13 @@
 //! [`inspect`] renders what was read for `qbr inspect`, [`plan`] decomposes a
 //! total top-down (`qbr plan`), [`proposals`] sets bottom-up proposals beside
 //! it, [`init`] writes blank workbooks, [`watch`] re-runs on changes, and
-//! [`sample`] generates the sample inbox.
+//! [`sample`] generates the sample inbox. [`cli`] defines the command line
+//! and [`app`] runs each command for the `qbr` binary, the one module that
+//! talks to the terminal.
 
 pub mod actuals;
 pub mod analyze;
+pub mod app;
 pub mod cache;
 pub mod calendar;
 pub mod cli;
