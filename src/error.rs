@@ -160,7 +160,7 @@ mod tests {
         };
         assert_eq!(
             e.message(Lang::En),
-            "2 of 5 message(s) could not be delivered (listed above)"
+            "2 of 5 messages could not be delivered (listed above)"
         );
         assert_eq!(e.message(Lang::Zh), "5 封邮件中有 2 封未能送达（见上方）");
         let e = Error::from(crate::email::EmailError::NoPassword(

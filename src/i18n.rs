@@ -74,35 +74,18 @@ impl Lang {
     }
 
     /// A key's text with `{0}`, `{1}` … replaced by `args` (a language may
-    /// order them differently).
+    /// order them differently). `{0:one|other}` is `one` when argument 0 is
+    /// `1` and `other` otherwise, for English plurals: `{0} line{0:|s}`.
     ///
     /// ```
     /// use qbr::i18n::{Key, Lang};
     /// assert_eq!(Lang::En.fill(Key::SumWrote, &["out/a.html"]), "Wrote out/a.html");
     /// assert_eq!(Lang::Zh.fill(Key::SumPaceUnit, &["林燕", "个人", "60%"]), "林燕（个人）完成率 60%");
+    /// assert_eq!(Lang::En.fill(Key::MsgEmailAllSent, &["1"]), "1 message sent.");
+    /// assert_eq!(Lang::En.fill(Key::MsgEmailAllSent, &["2"]), "2 messages sent.");
     /// ```
     pub fn fill(self, key: Key, args: &[&str]) -> String {
-        let mut out = String::new();
-        let mut rest = self.t(key);
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let arg = after
-                .find('}')
-                .and_then(|close| Some((after[..close].parse::<usize>().ok()?, close)));
-            match arg.and_then(|(i, close)| Some((args.get(i)?, close))) {
-                Some((value, close)) => {
-                    out.push_str(value);
-                    rest = &after[close + 1..];
-                }
-                None => {
-                    out.push('{');
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        out
+        fill_template(self.t(key), args)
     }
 
     /// [`Lang::fill`] with owned arguments.
@@ -499,7 +482,7 @@ keys! {
     SumComplete => "季度已结束", "quarter complete";
     SumTotal => "总销售额：目标 {0}，实际 {1}，完成率 {2}，差额 {3} — {4}", "Total sales: target {0}, actual {1}, completion {2}, gap {3} — {4}";
     SumUnit => "{0} 目标 {1}  实际 {2}  {3}  {4}", "{0} target {1}  actual {2}  {3}  {4}";
-    SumUnassigned => "未归属：{0} 行，{1}", "unassigned: {0} line(s), {1}";
+    SumUnassigned => "未归属：{0} 行，{1}", "unassigned: {0} line{0:|s}, {1}";
     SumShortBoards => "短板（缺口金额从大到小；* = 帕累托 80% 集合）", "Short boards (money left on the table first; * = Pareto 80% set)";
     SumShortBoard => "{0}（{1} · {2}）完成率 {3}", "{0} ({1} · {2}): {3}";
     SumShortfall => "，缺口 {0}", ", {0} short";
@@ -512,16 +495,16 @@ keys! {
     SumRates => "复购率 {0}（此前活跃 {1} 家）；召回率 {2}（期初流失 {3} 家）；新客户转化率 {4}", "repurchase rate {0} of {1} active before; recall rate {2} of {3} churned; new-customer conversion {4}";
     SumBehindPace => "落后进度（此时应完成 {0}）", "Behind pace (expected {0} by now)";
     SumPaceUnit => "{0}（{1}）完成率 {2}", "{0} ({1}): {2}";
-    SumBuiltFrom => "数据来源：{0} 个工作簿；{2} 订单 {1} 行，金额 {3}；重复 {4} 行只计一次（{5}）；被拒绝 {6} 行；历史订单 {7} 行", "Built from {0} workbook(s): {1} order line(s) in {2}, {3}; {4} duplicate line(s) counted once ({5}); {6} row(s) rejected; {7} history line(s)";
-    SumDataIssues => "数据问题：{0} 个错误，{1} 个警告，详见报告的「数据问题」部分", "Data issues: {0} error(s), {1} warning(s); see the reports' Data issues section";
+    SumBuiltFrom => "数据来源：{0} 个工作簿；{2} 订单 {1} 行，金额 {3}；重复 {4} 行只计一次（{5}）；被拒绝 {6} 行；历史订单 {7} 行", "Built from {0} workbook{0:|s}: {1} order line{1:|s} in {2}, {3}; {4} duplicate line{4:|s} counted once ({5}); {6} row{6:|s} rejected; {7} history line{7:|s}";
+    SumDataIssues => "数据问题：{0} 个错误，{1} 个警告，详见报告的「数据问题」部分", "Data issues: {0} error{0:|s}, {1} warning{1:|s}; see the reports' Data issues section";
     SumWrote => "已写入 {0}", "Wrote {0}";
-    SumWroteSplits => "已写入 {0} 套分单元报告，位于 {1}", "Wrote {0} per-unit report set(s) under {1}";
+    SumWroteSplits => "已写入 {0} 套分单元报告，位于 {1}", "Wrote {0} per-unit report set{0:|s} under {1}";
     CheckInbox => "（收件文件夹）", "(inbox)";
     CheckSee => "另见", "see";
     CheckAndMore => "，另有 {0} 处", " and {0} more";
     CheckHelp => "建议", "help";
     CheckNoPeriod => "无期间（没有找到目标或订单）", "no period (no targets or orders found)";
-    CheckSummary => "检查 {0}：{1} 个错误，{2} 个警告，{3} 条提示 — {4} 个工作簿，{5} 行目标，本期去重后订单 {6} 行", "check {0}: {1} error(s), {2} warning(s), {3} note(s) — {4} workbook(s), {5} target row(s), {6} distinct order line(s) in the period";
+    CheckSummary => "检查 {0}：{1} 个错误，{2} 个警告，{3} 条提示 — {4} 个工作簿，{5} 行目标，本期去重后订单 {6} 行", "check {0}: {1} error{1:|s}, {2} warning{2:|s}, {3} note{3:|s} — {4} workbook{4:|s}, {5} target row{5:|s}, {6} distinct order line{6:|s} in the period";
     CheckProposals => "一线建议目标与自上而下目标对比：", "bottom-up proposals against the top-down targets:";
     CheckNoTopDown => "（无自上而下目标）", "(no top-down target)";
     CheckGap => "差额 {0}", "gap {0}";
@@ -593,8 +576,8 @@ keys! {
     FdMonthOutside => "月份 {0} 不在 {1} 内；该季度的月份是 {2}", "month {0} lies outside {1}; its months are {2}";
     FdTotalMissing => "没有销售额的总计行；总目标 {0} 由各{1}单元汇总得出", "no total row for sales; the total {0} is derived from the {1} units";
     FdSumMismatch => "{0}：目标为 {1}，下级单元合计 {2}，相差 {3}", "{0}: asserted {1}, the units below add up to {2}, difference {3}";
-    FdHasBelow => "{0}下有 {1} 个单元", "{0} has {1} unit(s) below it";
-    FdTotalAgainst => "{0}总目标（对比其下 {1} 个{2}单元）", "the total {0} against its {1} {2} unit(s)";
+    FdHasBelow => "{0}下有 {1} 个单元", "{0} has {1} unit{1:|s} below it";
+    FdTotalAgainst => "{0}总目标（对比其下 {1} 个{2}单元）", "the total {0} against its {1} {2} unit{1:|s}";
     FdShareSum => "{0} 个同级单元（{1}）的占比合计 {2}，应为 100%", "the shares of {0} sibling units ({1}) add up to {2}, expected 100%";
     FdShareMismatch => "{0}：占比 {1} × 上级目标 {2} = {3}，但目标是 {4}", "{0}: share {1} of {2} is {3}, but the target is {4}";
     FdOwnerMissing => "{0}没有负责人；SMART 目标要写明由谁负责", "{0} has no owner; a SMART target names who is accountable";
@@ -611,19 +594,19 @@ keys! {
     FdSameIds => "订单号「{0}」和行号「{1}」与前面某行相同", "same order ID `{0}` and line ID `{1}` as an earlier line";
     FdEqualLine => "各列都与前面某行相同", "equal in every column to an earlier line";
     FdDuplicate => "重复的订单行（{0}），金额 {1}；只计一次", "duplicate order line ({0}), amount {1}; counted once";
-    FdSalespersonUnmapped => "销售员「{0}」不在人员主数据中：{2} 的 {1} 行（{3}）在小组和区域维度中未归属", "salesperson `{0}` is not in the people master: {1} line(s) of {2}, {3}, are unassigned in the group and region dimensions";
-    FdSalespersonMissing => "此表中 {1} 的 {0} 行（{2}）没有销售员，在区域、小组和个人维度中未归属", "{0} line(s) of {1} in this sheet, {2}, have no salesperson and are unassigned in the region, group and person dimensions";
-    FdProductUnmapped => "产品「{0}」没有产品类别（不在产品主数据中）：{2} 的 {1} 行（{3}）在产品维度中未归属", "product `{0}` has no product class (not in the products master): {1} line(s) of {2}, {3}, are unassigned in the product dimension";
-    FdCustomerTypeUnknown => "客户类型「{0}」不是 新客户、老客户 或 流失客户：{1} 行（{2}）在客户维度中未归属", "customer type `{0}` is not 新客户/new, 老客户/returning or 流失客户/churned: {1} line(s), {2}, are unassigned in the customer dimension";
-    FdOutsidePeriod => "{0} 行（{1}）的日期晚于复盘期间 {2}，不计入", "{0} line(s), {1}, are dated after {2}, the period under review, and are not counted";
-    FdAfterAsOf => "{0} 行（{1}）的日期晚于 --as-of {2}；它们计入 {3} 的实际，而进度只按截至 {2} 应完成的部分计算", "{0} line(s), {1}, are dated after --as-of {2}; they are counted in {3}'s actuals, while pace expects only what was due by {2}";
+    FdSalespersonUnmapped => "销售员「{0}」不在人员主数据中：{2} 的 {1} 行（{3}）在小组和区域维度中未归属", "salesperson `{0}` is not in the people master: {1} line{1:|s} of {2}, {3}, {1:is|are} unassigned in the group and region dimensions";
+    FdSalespersonMissing => "此表中 {1} 的 {0} 行（{2}）没有销售员，在区域、小组和个人维度中未归属", "{0} line{0:|s} of {1} in this sheet, {2}, {0:has|have} no salesperson and {0:is|are} unassigned in the region, group and person dimensions";
+    FdProductUnmapped => "产品「{0}」没有产品类别（不在产品主数据中）：{2} 的 {1} 行（{3}）在产品维度中未归属", "product `{0}` has no product class (not in the products master): {1} line{1:|s} of {2}, {3}, {1:is|are} unassigned in the product dimension";
+    FdCustomerTypeUnknown => "客户类型「{0}」不是 新客户、老客户 或 流失客户：{1} 行（{2}）在客户维度中未归属", "customer type `{0}` is not 新客户/new, 老客户/returning or 流失客户/churned: {1} line{1:|s}, {2}, {1:is|are} unassigned in the customer dimension";
+    FdOutsidePeriod => "{0} 行（{1}）的日期晚于复盘期间 {2}，不计入", "{0} line{0:|s}, {1}, {0:is|are} dated after {2}, the period under review, and {0:is|are} not counted";
+    FdAfterAsOf => "{0} 行（{1}）的日期晚于 --as-of {2}；它们计入 {3} 的实际，而进度只按截至 {2} 应完成的部分计算", "{0} line{0:|s}, {1}, {0:is|are} dated after --as-of {2}; {0:it is|they are} counted in {3}'s actuals, while pace expects only what was due by {2}";
     FdDimensionColumnMissing => "没有任何{0}表含有「{1}」列，因此所有行在{2}维度中都未归属", "no {0} sheet has a `{1}` column, so every line is unassigned in the {2} dimension";
     FdCustomerNoValue => "客户「{0}」在客户主数据中没有{1}", "customer `{0}` has no {1} in the customers master";
     FdProductNoValue => "产品「{0}」在产品主数据中没有{1}", "product `{0}` has no {1} in the products master";
     FdPersonNoValue => "销售员「{0}」在人员主数据中没有{1}", "salesperson `{0}` has no {1} in the people master";
     FdCellsEmpty => "此表的「{0}」单元格为空", "`{0}` cells are empty in this sheet";
     FdNoColumn => "此表没有「{0}」列", "this sheet has no `{0}` column";
-    FdDimensionUnmapped => "{0}：{2} 的 {1} 行（{3}）在{4}维度中未归属", "{0}: {1} line(s) of {2}, {3}, are unassigned in the {4} dimension";
+    FdDimensionUnmapped => "{0}：{2} 的 {1} 行（{3}）在{4}维度中未归属", "{0}: {1} line{1:|s} of {2}, {3}, {1:is|are} unassigned in the {4} dimension";
     FdActionReversed => "行动「{0}」的结束日期 {1} 早于开始日期 {2}", "action `{0}` ends on {1}, before it starts on {2}";
     FdActionServes => "行动「{0}」服务于「{1}」，但它不是 {2} 的目标单元；无法推算其产出", "action `{0}` serves `{1}`, which is no target unit of {2}; its output cannot be derived";
     FdProposalUnmatched => "{0}为{2}（{3} · {4}）建议目标 {1}，但 {5} 自上而下的目标中没有这个单元", "{0} proposes {1} for {2} ({3} / {4}), which the top-down targets of {5} do not have";
@@ -667,10 +650,10 @@ keys! {
     ErWrite => "无法写入 {0}：{1}", "cannot write {0}: {1}";
     ErReconcile => "内部核对失败：{0} 维度中，末级单元 {1} + 未归属 {2} ≠ 订单金额 {3}；未写出任何报告（请报告此问题）", "internal check failed: in the {0} dimension, leaf units {1} + unassigned {2} ≠ order amount {3}; no report was written (please report this)";
     ErNothingToReview => "没有可复盘的内容：收件文件夹中既没有目标也没有订单行", "nothing to review: the inbox holds no targets and no order lines";
-    ErDataErrors => "数据中有 {0} 个错误（见上方）；请修正，或加 --allow-errors 仍然写出复盘", "{0} error(s) in the data (listed above); fix them, or pass --allow-errors to write the review anyway";
+    ErDataErrors => "数据中有 {0} 个错误（见上方）；请修正，或加 --allow-errors 仍然写出复盘", "{0} error{0:|s} in the data (listed above); {0:fix it|fix them}, or pass --allow-errors to write the review anyway";
     ErTemplate => "无法渲染报告模板：{0}（请报告此问题）", "cannot render a report template: {0} (please report this)";
     ErOutputInsideInbox => "输出文件夹 {0} 位于收件文件夹 {1} 之内，报告会混在大家放入的输入文件中。请换一个文件夹；确有此意时加 --out-in-inbox", "the output folder {0} lies inside the inbox {1}; reports there would sit among the inputs people drop files into. Choose another folder, or pass --out-in-inbox if that is what you want";
-    ErUndelivered => "{1} 封邮件中有 {0} 封未能送达（见上方）", "{0} of {1} message(s) could not be delivered (listed above)";
+    ErUndelivered => "{1} 封邮件中有 {0} 封未能送达（见上方）", "{0} of {1} message{1:|s} could not be delivered (listed above)";
     ErWorkbook => "无法生成工作簿 {0}：{1}", "cannot build the workbook {0}: {1}";
     EmNotAReviewFolder => "{0} 中没有 {1}：请给出 `qbr review` 写出的文件夹，例如 out/2026Q3（{2}）", "{0} holds no {1}: give the folder `qbr review` wrote, such as out/2026Q3 ({2})";
     EmBadRecipients => "{0} 不是此版本 qbr 的收件人文件：{1}", "{0} is not a recipients file of this qbr version: {1}";
@@ -686,45 +669,82 @@ keys! {
     MsgPeriodError => "qbr：{0}：错误：{1}", "qbr: {0}: error: {1}";
     MsgReadingBar => "读取工作簿", "reading workbooks";
     MsgReadOf => "qbr：已读取 {0}/{1} 个工作簿", "qbr: read {0} of {1} workbooks";
-    MsgReadAll => "qbr：已读取 {0} 个工作簿，用时 {1} 秒", "qbr: read {0} workbook(s) in {1} s";
+    MsgReadAll => "qbr：已读取 {0} 个工作簿，用时 {1} 秒", "qbr: read {0} workbook{0:|s} in {1} s";
     MsgStage => "qbr：{0}，用时 {1} 秒", "qbr: {0} in {1} s";
     MsgReadChecked => "已读取并检查收件文件夹{0}", "read and checked the inbox{0}";
-    MsgFromCache => "（{0} 个工作簿来自缓存，{1} 个重新解析{2}）", " ({0} workbook(s) from the cache, {1} parsed{2})";
+    MsgFromCache => "（{0} 个工作簿来自缓存，{1} 个重新解析{2}）", " ({0} workbook{0:|s} from the cache, {1} parsed{2})";
     MsgNotCached => "，{0} 个无法写入缓存", ", {0} could not be cached";
     MsgComputed => "已计算并写出 {0}", "computed and wrote {0}";
     MsgWatching => "正在监视 {0}（防抖 {1} 毫秒），输出到 {2}", "watching {0} (debounce {1} ms); output to {2}";
     MsgWatchStart => "启动", "start";
-    MsgSampleWrote => "已写出 {0} 个文件，订单 {1} 行", "wrote {0} files with {1} order lines";
-    MsgSamplePeriod => "  {0}：{1} 行，{2}", "  {0}: {1} lines, {2}";
+    MsgSampleWrote => "已写出 {0} 个文件，订单 {1} 行", "wrote {0} file{0:|s} with {1} order line{1:|s}";
+    MsgSamplePeriod => "  {0}：{1} 行，{2}", "  {0}: {1} line{1:|s}, {2}";
     MsgRunOk => "第 {0} 次运行（{1}）：成功 — {2}", "run {0} ({1}): ok — {2}";
     MsgRunFailed => "第 {0} 次运行（{1}）：失败 — {2}", "run {0} ({1}): failed — {2}";
-    MsgWatchDataErrors => "数据中有 {0} 个错误，未写出任何文件：{1}", "{0} error(s) in the data, nothing written: {1}";
+    MsgWatchDataErrors => "数据中有 {0} 个错误，未写出任何文件：{1}", "{0} error{0:|s} in the data, nothing written: {1}";
     MsgWatchWritten => "{0} 复盘已写入 {1}（本期订单 {2} 行，完成率 {3}）", "review {0} written to {1} ({2} order lines in the period, completion {3})";
     MsgPlanWritten => "qbr plan {0}：{1} 行目标，合计 {2}，已写入 {3}", "qbr plan {0}: {1} target rows adding up to {2} written to {3}";
-    MsgInitWrote => "qbr init：已在 {1} 中写入 {0} 个文件：", "qbr init: wrote {0} file(s) into {1}:";
+    MsgInitWrote => "qbr init：已在 {1} 中写入 {0} 个文件：", "qbr init: wrote {0} file{0:|s} into {1}:";
     MsgInitNext => "在各表头下方填写数据行，然后运行：qbr check {0}", "Fill in the rows below each header, then run: qbr check {0}";
-    MsgEmailPlan => "qbr email {0}：{1} 封邮件，发给 {2} 位收件人", "qbr email {0}: {1} message(s) to {2} recipient(s)";
+    MsgEmailPlan => "qbr email {0}：{1} 封邮件，发给 {2} 位收件人", "qbr email {0}: {1} message{1:|s} to {2} recipient{2:|s}";
     MsgEmailSubject => "主题", "subject";
     MsgEmailUnmatched => "警告：[recipients] \"{0}\" 与本次复盘的任何报告都不对应（请核对单元名称，或用 --split-by 按该层级复盘）", "warning: [recipients] \"{0}\" matches no report of this review (check the unit's name, or review with --split-by at its level)";
     MsgEmailNoRecipient => "没有收件人：{0}（请在 qbr.toml 的 [recipients] 下添加地址，或在人员主数据中填写邮箱）", "no recipient: {0} (add an address under [recipients] in qbr.toml, or an Email in the People master)";
-    MsgEmailDryRun => "试运行：{0} 封邮件已写入 {1}；未发送任何邮件。", "Dry run: {0} message(s) written to {1}; nothing was sent.";
+    MsgEmailDryRun => "试运行：{0} 封邮件已写入 {1}；未发送任何邮件。", "Dry run: {0} message{0:|s} written to {1}; nothing was sent.";
     MsgEmailSent => "已发送", "sent";
     MsgEmailFailed => "失败", "FAILED";
-    MsgEmailAllSent => "已发送 {0} 封邮件。", "{0} message(s) sent.";
-    InsHeader => "qbr inspect {0} — 读取 {1} 个工作簿，{2} 个无法读取，跳过 {3} 个文件", "qbr inspect {0} — {1} workbook(s) read, {2} unreadable, {3} file(s) skipped";
+    MsgEmailAllSent => "已发送 {0} 封邮件。", "{0} message{0:|s} sent.";
+    InsHeader => "qbr inspect {0} — 读取 {1} 个工作簿，{2} 个无法读取，跳过 {3} 个文件", "qbr inspect {0} — {1} workbook{1:|s} read, {2} unreadable, {3} file{3:|s} skipped";
     InsHelp => "建议", "help";
     InsSkipped => "已跳过", "Skipped";
-    InsRead => "读取：目标 {0} 行，订单 {1} 行，合计 {2}；产品 {3} 个，人员 {4} 名，客户 {5} 个，过程指标 {6} 行；拒绝 {7} 行", "Read: {0} target row(s), {1} order line(s) totalling {2}, {3} product(s), {4} people, {5} customer(s), {6} activity row(s); {7} row(s) rejected";
-    InsFindings => "发现：{0} 个错误，{1} 个警告，{2} 条提示", "Diagnostics: {0} error(s), {1} warning(s), {2} note(s)";
+    InsRead => "读取：目标 {0} 行，订单 {1} 行，合计 {2}；产品 {3} 个，人员 {4} 名，客户 {5} 个，过程指标 {6} 行；拒绝 {7} 行", "Read: {0} target row{0:|s}, {1} order line{1:|s} totalling {2}, {3} product{3:|s}, {4} {4:person|people}, {5} customer{5:|s}, {6} activity row{6:|s}; {7} row{7:|s} rejected";
+    InsFindings => "发现：{0} 个错误，{1} 个警告，{2} 条提示", "Diagnostics: {0} error{0:|s}, {1} warning{1:|s}, {2} note{2:|s}";
     InsSheet => "工作表 {0}：{1}，表头在第 {2} 行{3}", "sheet {0}: {1}, header row {2}{3}";
     InsImplicitDimension => "（维度「{0}」取自工作表名）", " (dimension `{0}` from the sheet name)";
     InsColumns => "列：{0}", "columns: {0}";
     InsRows => "行：读取 {0}，拒绝 {1}{2}", "rows: {0} read, {1} rejected{2}";
-    InsSubtotals => "，略过小计 {0} 行", ", {0} subtotal row(s) left out";
+    InsSubtotals => "，略过小计 {0} 行", ", {0} subtotal row{0:|s} left out";
     InsClosest => "未识别；最接近的角色是{0}，缺少 {1}", "not recognised; closest role {0}, missing {1}";
     InsNoHeaders => "未识别：没有可识别的列标题", "not recognised: no known column headers";
     InsSheetWhy => "工作表 {0}：{1}", "sheet {0}: {1}";
     InsMore => "… 此表另有 {0} 条（--format json 列出全部）", "… and {0} more in this sheet (all of them with --format json)";
+}
+
+/// [`Lang::fill`] on any template: `{N}` is argument N, `{N:one|other}`
+/// picks a form by whether argument N is `1`; anything else is kept as written.
+fn fill_template(template: &str, args: &[&str]) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let filled = after.find('}').and_then(|close| {
+            let inner = &after[..close];
+            let (index, forms) = inner.split_once(':').unwrap_or((inner, ""));
+            let value = args.get(index.parse::<usize>().ok()?)?;
+            let text = match forms.split_once('|') {
+                Some((one, other)) => match *value {
+                    "1" => one,
+                    _ => other,
+                },
+                None if forms.is_empty() => value,
+                None => return None,
+            };
+            Some((text, close))
+        });
+        match filled {
+            Some((text, close)) => {
+                out.push_str(text);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -769,10 +789,36 @@ mod tests {
         );
         assert_eq!(
             Lang::En.fill(Key::SumBuiltFrom, &args),
-            "Built from 3 workbook(s): 100 order line(s) in 2026Q3, 9.00; 1 duplicate line(s) counted once (2.00); 0 row(s) rejected; 50 history line(s)"
+            "Built from 3 workbooks: 100 order lines in 2026Q3, 9.00; 1 duplicate line counted once (2.00); 0 rows rejected; 50 history lines"
         );
         // Braces that are not a placeholder of a given argument stay as they are.
         assert_eq!(Lang::En.fill(Key::SumWrote, &[]), "Wrote {0}");
+    }
+
+    #[test]
+    fn plural_forms_follow_their_count() {
+        let one = Lang::En.fill(Key::FdOutsidePeriod, &["1", "5.00", "2026Q3"]);
+        assert_eq!(
+            one,
+            "1 line, 5.00, is dated after 2026Q3, the period under review, and is not counted"
+        );
+        let many = Lang::En.fill(Key::FdOutsidePeriod, &["1,200", "5.00", "2026Q3"]);
+        assert!(
+            many.starts_with("1,200 lines, 5.00, are dated after"),
+            "{many}"
+        );
+        assert_eq!(
+            Lang::En.fill(Key::SumUnassigned, &["0", "0.00"]),
+            "unassigned: 0 lines, 0.00"
+        );
+        // Chinese has no plural: its text is the same for any count.
+        assert_eq!(
+            Lang::Zh.fill(Key::SumUnassigned, &["1", "5.00"]),
+            "未归属：1 行，5.00"
+        );
+        // A selector without two forms, or of a missing argument, stays as written.
+        assert_eq!(fill_template("{0:s} {1:|s}", &["1"]), "{0:s} {1:|s}");
+        assert_eq!(fill_template("{0} person{0:|s}", &["1"]), "1 person");
     }
 
     #[test]

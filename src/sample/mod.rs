@@ -1247,7 +1247,7 @@ mod tests {
         };
         assert_eq!(
             summary.text(Lang::En),
-            "wrote 3 files with 3 order lines\n  2026Q2: 2 lines, 1,200.50\n  2026Q3: 1 lines, 99.90"
+            "wrote 3 files with 3 order lines\n  2026Q2: 2 lines, 1,200.50\n  2026Q3: 1 line, 99.90"
         );
         assert_eq!(
             summary.text(Lang::Zh),

@@ -163,8 +163,8 @@ fn the_command_keeps_its_cache_in_the_output_folder_unless_told_otherwise() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8_lossy(&o.stderr).into_owned()
     };
-    assert!(qbr(&[]).contains("(0 workbook(s) from the cache, 3 parsed)"));
+    assert!(qbr(&[]).contains("(0 workbooks from the cache, 3 parsed)"));
     assert!(out.path().join(".qbr-cache").is_dir());
-    assert!(qbr(&[]).contains("(3 workbook(s) from the cache, 0 parsed)"));
+    assert!(qbr(&[]).contains("(3 workbooks from the cache, 0 parsed)"));
     assert!(!qbr(&["--no-cache"]).contains("from the cache"));
 }

@@ -43,7 +43,7 @@ fn inspect_sample_data_exits_clean_and_leaves_inputs_alone() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        out.contains("19861 order line(s) totalling 46,923,635.96"),
+        out.contains("19861 order lines totalling 46,923,635.96"),
         "{out}"
     );
     assert!(
@@ -281,7 +281,7 @@ fn check_sample_data_is_clean_and_leaves_inputs_alone() {
     );
     let o = qbr(&["check", sample_data().to_str().unwrap(), "--lang", "en"]);
     assert!(
-        stdout(&o).contains("check 2026Q3: 0 error(s), 0 warning(s), 2 note(s)"),
+        stdout(&o).contains("check 2026Q3: 0 errors, 0 warnings, 2 notes"),
         "{}",
         stdout(&o)
     );
@@ -586,7 +586,7 @@ fn quiet_verbose_and_progress_lines_when_not_a_terminal() {
         stderr(&plain)
     );
     assert!(
-        stderr(&plain).contains("qbr: read 20 workbook(s) in"),
+        stderr(&plain).contains("qbr: read 20 workbooks in"),
         "{}",
         stderr(&plain)
     );

@@ -100,7 +100,7 @@ fn an_industry_from_the_customers_master_is_reviewed_like_a_built_in_dimension()
     assert!(
         unmapped[0]
             .1
-            .starts_with("customer `D` has no 行业 / Industry in the customers master: 1 line(s) of 2026Q3, 80.00, are unassigned in the 行业 / Industry dimension"),
+            .starts_with("customer `D` has no 行业 / Industry in the customers master: 1 line of 2026Q3, 80.00, is unassigned in the 行业 / Industry dimension"),
         "{}",
         unmapped[0].1
     );

@@ -611,7 +611,7 @@ fn lines_after_the_as_of_date() {
         vec![(
             Severity::Warning,
             Some("o.xlsx!明细!C3".to_string()),
-            "2 line(s), 18.00, are dated after --as-of 2026-08-15; they are counted in 2026Q3's actuals, while pace expects only what was due by 2026-08-15".to_string(),
+            "2 lines, 18.00, are dated after --as-of 2026-08-15; they are counted in 2026Q3's actuals, while pace expects only what was due by 2026-08-15".to_string(),
             Some("2 行（18.00）的日期晚于 --as-of 2026-08-15；它们计入 2026Q3 的实际，而进度只按截至 2026-08-15 应完成的部分计算".to_string())
         )]
     );

@@ -297,7 +297,7 @@ fn data_issues_speak_the_report_language() {
             "warning",
             "order.after_as_of",
             "订单/2026Q3/一线城市-2026-08.xlsx!订单明细!C272",
-            "311 line(s), 724,955.06, are dated after --as-of 2026-08-15; they are counted in 2026Q3's actuals, while pace expects only what was due by 2026-08-15",
+            "311 lines, 724,955.06, are dated after --as-of 2026-08-15; they are counted in 2026Q3's actuals, while pace expects only what was due by 2026-08-15",
             "leave out --as-of to review as of the latest order date",
         ]
     );
