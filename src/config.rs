@@ -6,7 +6,9 @@
 //! default. docs/config.md lists every key.
 
 use crate::calendar::{Period, parse_period};
+use crate::diag::Words;
 use crate::error::Error;
+use crate::i18n::{Key, Lang};
 use crate::money::decimal_from_f64;
 use crate::recognize::Field;
 use rust_decimal::Decimal;
@@ -198,31 +200,24 @@ impl OneOrMany {
 }
 
 /// Reads one `[dimensions.<name>]` table into the configuration.
-fn dimension_config(cfg: &mut Config, name: String, d: DimensionFile) -> Result<(), String> {
+fn dimension_config(cfg: &mut Config, name: String, d: DimensionFile) -> Result<(), Words> {
     use crate::recognize::Role;
     use crate::records::{CustomDimension, Dimension};
-    let parsed = Dimension::parse(&name)
-        .ok_or_else(|| "a [dimensions.\"\"] table needs a name".to_string())?;
+    let parsed = Dimension::parse(&name).ok_or_else(|| Words::of(Key::CfgDimensionNoName, &[]))?;
     let Some(column) = d.column else {
         if !matches!(parsed, Dimension::Other(_)) {
             if d.master.is_some() || d.zh.is_some() || d.en.is_some() {
-                return Err(format!(
-                    "[dimensions.{name}] is built in; only `okr` may be set for it"
-                ));
+                return Err(Words::of(Key::CfgDimensionBuiltIn, &[&name]));
             }
             if d.okr {
                 cfg.okr_dimensions.push(parsed);
             }
             return Ok(());
         }
-        return Err(format!(
-            "[dimensions.{name}] names no built-in dimension; declare its column, e.g. column = \"行业\" (and master = \"customers\" when the column is in the customers master)"
-        ));
+        return Err(Words::of(Key::CfgDimensionNoColumn, &[&name]));
     };
     if !matches!(parsed, Dimension::Other(_)) {
-        return Err(format!(
-            "[dimensions.{name}] is a built-in dimension and cannot be mapped to a column; choose another name"
-        ));
+        return Err(Words::of(Key::CfgDimensionBuiltInColumn, &[&name]));
     }
     let columns: Vec<String> = column
         .into_vec()
@@ -231,7 +226,7 @@ fn dimension_config(cfg: &mut Config, name: String, d: DimensionFile) -> Result<
         .filter(|c| !c.is_empty())
         .collect();
     if columns.is_empty() {
-        return Err(format!("[dimensions.{name}] column is empty"));
+        return Err(Words::of(Key::CfgDimensionColumnEmpty, &[&name]));
     }
     let source = match d.master.as_deref().map(crate::text::match_key).as_deref() {
         None | Some("orders" | "order" | "订单" | "订单明细") => Role::Orders,
@@ -239,9 +234,7 @@ fn dimension_config(cfg: &mut Config, name: String, d: DimensionFile) -> Result<
         Some("products" | "product" | "产品" | "产品主数据") => Role::Products,
         Some("people" | "person" | "人员" | "人员主数据") => Role::People,
         Some(other) => {
-            return Err(format!(
-                "[dimensions.{name}] master = \"{other}\"; expected orders, customers, products or people"
-            ));
+            return Err(Words::of(Key::CfgDimensionMaster, &[&name, other]));
         }
     };
     let key = name.trim().to_string();
@@ -257,9 +250,9 @@ fn dimension_config(cfg: &mut Config, name: String, d: DimensionFile) -> Result<
                 .any(|m| crate::text::match_key(m) == crate::text::match_key(n))
         })
     }) {
-        return Err(format!(
-            "[dimensions.{name}] shares a name with [dimensions.{}]",
-            other.dimension.key
+        return Err(Words::of(
+            Key::CfgDimensionSharedName,
+            &[&name, &other.dimension.key],
         ));
     }
     if d.okr {
@@ -388,13 +381,14 @@ enum Num {
 }
 
 impl Num {
-    fn to_decimal(&self, key: &str) -> Result<Decimal, String> {
+    fn to_decimal(&self, key: &str) -> Result<Decimal, Words> {
+        let not_a_number = |s: &str| Words::of(Key::CfgNotANumber, &[key, s]);
         match self {
             Num::Int(i) => Ok(Decimal::from(*i)),
-            Num::Float(f) => decimal_from_f64(*f).map_err(|e| format!("`{key}`: {e}")),
+            Num::Float(f) => decimal_from_f64(*f).map_err(|_| not_a_number(&f.to_string())),
             Num::Text(s) => crate::money::parse_amount(s)
                 .or_else(|_| Decimal::from_str(s))
-                .map_err(|_| format!("`{key}` = \"{s}\" is not a number")),
+                .map_err(|_| not_a_number(s)),
         }
     }
 }
@@ -444,48 +438,47 @@ impl Config {
         let Some(path) = path else {
             return Ok(Config::default());
         };
-        let err = |message: String| Error::Config {
+        let err = |message: Words| Error::Config {
             path: path.to_path_buf(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| err(Words::same(e.to_string())))?;
         Config::parse(&text).map_err(err)
     }
 
     /// Parses the text of a `qbr.toml`.
     ///
     /// # Errors
-    /// A message saying what is wrong and where.
-    pub fn parse(text: &str) -> Result<Config, String> {
-        let file: ConfigFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    /// A message, in both languages, saying what is wrong and where.
+    pub fn parse(text: &str) -> Result<Config, Words> {
+        let file: ConfigFile =
+            toml::from_str(text).map_err(|e| Words::of(Key::CfgToml, &[&e.to_string()]))?;
         let mut cfg = Config::default();
         for (key, names) in file.headers {
             let field = Field::from_key(&key).ok_or_else(|| {
-                let known: Vec<&str> = Field::ALL.iter().map(|f| f.key()).collect();
-                format!(
-                    "[headers] names the unknown field `{key}`; known fields: {}",
-                    known.join(", ")
+                let known: Vec<String> = Field::ALL.iter().map(|f| f.key().to_string()).collect();
+                Words::each(
+                    Key::CfgUnknownField,
+                    &[&key, &Lang::En.join(&known)],
+                    &[&key, &Lang::Zh.join(&known)],
                 )
             })?;
             cfg.headers.insert(field, names);
         }
         if let Some(p) = file.period {
-            cfg.period =
-                Some(parse_period(&p).ok_or_else(|| {
-                    format!("`period` = \"{p}\" is not a quarter such as 2026Q3")
-                })?);
+            cfg.period = Some(parse_period(&p).ok_or_else(|| Words::of(Key::CfgPeriod, &[&p]))?);
         }
         if let Some(n) = file.churn_quarters {
             if n == 0 {
-                return Err("`churn_quarters` must be at least 1".into());
+                return Err(Words::of(Key::CfgChurnQuarters, &[]));
             }
             cfg.churn_quarters = n;
         }
-        let set = |slot: &mut Decimal, v: Option<Num>, key: &str| -> Result<(), String> {
+        let set = |slot: &mut Decimal, v: Option<Num>, key: &str| -> Result<(), Words> {
             if let Some(v) = v {
                 let d = v.to_decimal(key)?;
                 if d.is_sign_negative() {
-                    return Err(format!("`{key}` must not be negative"));
+                    return Err(Words::of(Key::CfgNegative, &[key]));
                 }
                 *slot = d;
             }
@@ -519,7 +512,7 @@ impl Config {
         set(&mut cfg.lever_ratio, file.lever_ratio, "lever_ratio")?;
         set(&mut cfg.drag_share, file.drag_share, "drag_share")?;
         if cfg.short_board_below > cfg.excellent_at {
-            return Err("`short_board_below` must not be above `excellent_at`".into());
+            return Err(Words::of(Key::CfgThresholds, &[]));
         }
         for (table, from, to) in [
             ("level_weights", file.level_weights, &mut cfg.level_weights),
@@ -538,7 +531,7 @@ impl Config {
                 let key = format!("{table}.{name}");
                 let w = w.to_decimal(&key)?;
                 if w.is_sign_negative() {
-                    return Err(format!("`{key}` must not be negative"));
+                    return Err(Words::of(Key::CfgNegative, &[&key]));
                 }
                 to.insert(name, w);
             }
@@ -552,7 +545,7 @@ impl Config {
             "proposal_weight",
         )?;
         if cfg.proposal_weight > Decimal::ONE {
-            return Err("`proposal_weight` must be between 0 and 1".into());
+            return Err(Words::of(Key::CfgProposalWeight, &[]));
         }
         for (name, d) in file.dimensions {
             dimension_config(&mut cfg, name, d)?;
@@ -571,12 +564,12 @@ impl Config {
 }
 
 /// Resolves `[incentives]` over the defaults.
-fn incentive_config(file: IncentiveFile) -> Result<IncentiveConfig, String> {
+fn incentive_config(file: IncentiveFile) -> Result<IncentiveConfig, Words> {
     let mut c = IncentiveConfig::default();
-    let num = |v: &Num, key: &str| -> Result<Decimal, String> {
+    let num = |v: &Num, key: &str| -> Result<Decimal, Words> {
         let d = v.to_decimal(key)?;
         if d.is_sign_negative() {
-            return Err(format!("`{key}` must not be negative"));
+            return Err(Words::of(Key::CfgNegative, &[key]));
         }
         Ok(d)
     };
@@ -589,9 +582,8 @@ fn incentive_config(file: IncentiveFile) -> Result<IncentiveConfig, String> {
         c.bonus = out;
     }
     for (key, v) in &file.customer_commission {
-        let k = crate::ledger::Lifecycle::parse(key).ok_or_else(|| {
-            format!("[incentives] customer_commission names `{key}`; use new, returning or churned")
-        })?;
+        let k = crate::ledger::Lifecycle::parse(key)
+            .ok_or_else(|| Words::of(Key::CfgCommissionType, &[key]))?;
         c.customer_commission.insert(
             k.key().to_string(),
             num(v, "incentives.customer_commission")?,
@@ -614,16 +606,13 @@ fn email_config(
     file: EmailFile,
     recipients: BTreeMap<String, Vec<String>>,
     allowed_domains: Vec<String>,
-) -> Result<EmailConfig, String> {
+) -> Result<EmailConfig, Words> {
     let smtp = match file.smtp_host {
         Some(host) => {
             let security = file.smtp_security.unwrap_or(SmtpSecurity::Starttls);
             let loopback = matches!(host.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]");
             if security == SmtpSecurity::None && !loopback {
-                return Err(format!(
-                    "[email] smtp_security = \"none\" would send the reports unencrypted to {host}; \
-                     it is allowed only for a relay on this machine (localhost, 127.0.0.1); use \"starttls\" or \"tls\""
-                ));
+                return Err(Words::of(Key::CfgSmtpUnencrypted, &[&host]));
             }
             Some(SmtpConfig {
                 port: file.smtp_port.unwrap_or(security.default_port()),
@@ -636,7 +625,7 @@ fn email_config(
             })
         }
         None if file.smtp_port.is_some() || file.smtp_user.is_some() => {
-            return Err("[email] sets SMTP options but no `smtp_host`".into());
+            return Err(Words::of(Key::CfgSmtpNoHost, &[]));
         }
         None => None,
     };
@@ -648,9 +637,7 @@ fn email_config(
         .iter()
         .find(|d| d.is_empty() || d.contains('@'))
     {
-        return Err(format!(
-            "`allowed_domains` holds \"{bad}\", which is not a domain such as example.com"
-        ));
+        return Err(Words::of(Key::CfgDomain, &[bad]));
     }
     Ok(EmailConfig {
         from: file.from,
@@ -678,13 +665,23 @@ mod tests {
     #[test]
     fn unknown_field_is_named() {
         let e = Config::parse("[headers]\namout = [\"x\"]\n").unwrap_err();
-        assert!(e.contains("`amout`"), "{e}");
+        assert!(
+            e.en.starts_with(
+                "[headers] names the unknown field `amout`; known fields: period, dimension, "
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.zh.starts_with("[headers] 中的字段 `amout` 不存在；可用的字段：period、dimension、"),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn unknown_key_is_refused() {
         let e = Config::parse("colour = \"red\"\n").unwrap_err();
-        assert!(e.contains("colour"), "{e}");
+        assert!(e.en.contains("colour"), "{e:?}");
+        assert!(e.zh.starts_with("TOML 格式有误："), "{e:?}");
     }
 
     #[test]
@@ -699,7 +696,13 @@ mod tests {
         assert_eq!(c.fair_share_tolerance, Decimal::new(25, 2));
         assert_eq!(c.level_weights["senior"], Decimal::new(13, 1));
         assert_eq!(c.level_weights["top"], Decimal::new(14, 1));
-        assert!(Config::parse("max_growth = -1").is_err());
+        assert_eq!(
+            Config::parse("max_growth = -1").unwrap_err(),
+            Words {
+                en: "`max_growth` must not be negative".into(),
+                zh: "`max_growth` 不能为负数".into(),
+            }
+        );
         assert!(Config::parse("period = \"Q5\"").is_err());
         assert!(Config::parse("churn_quarters = 0").is_err());
     }
@@ -718,7 +721,8 @@ mod tests {
         let e =
             Config::parse("[email]\nsmtp_host = \"smtp.example.com\"\nsmtp_security = \"none\"\n")
                 .unwrap_err();
-        assert!(e.contains("unencrypted"), "{e}");
+        assert!(e.en.contains("unencrypted to smtp.example.com"), "{e:?}");
+        assert!(e.zh.contains("以明文发往 smtp.example.com"), "{e:?}");
         assert!(
             Config::parse("[email]\nsmtp_host = \"127.0.0.1\"\nsmtp_security = \"none\"\n").is_ok()
         );

@@ -17,7 +17,11 @@ pub enum Error {
     /// The inbox path is a file, not a folder.
     InboxNotAFolder { path: PathBuf },
     /// `qbr.toml` could not be read or parsed.
-    Config { path: PathBuf, message: String },
+    Config {
+        path: PathBuf,
+        /// What is wrong, in both languages.
+        message: crate::diag::Words,
+    },
     /// An output file or folder could not be written.
     Write {
         path: PathBuf,
@@ -57,7 +61,13 @@ impl Error {
                 (ErInboxMissing, vec![shown(path), source.to_string()])
             }
             Error::InboxNotAFolder { path } => (ErInboxNotAFolder, vec![shown(path)]),
-            Error::Config { path, message } => (ErConfig, vec![shown(path), message.clone()]),
+            Error::Config { path, message } => {
+                let message = match lang {
+                    Lang::Zh => &message.zh,
+                    Lang::En => &message.en,
+                };
+                (ErConfig, vec![shown(path), message.clone()])
+            }
             Error::Write { path, source } => (ErWrite, vec![shown(path), source.to_string()]),
             Error::Reconcile {
                 dimension,

@@ -358,6 +358,17 @@ fn bad_config_exits_2_naming_the_file() {
         "{}",
         stderr(&o)
     );
+    // In Chinese, the whole line is Chinese: the frame and what is wrong.
+    let toml = dir.path().join("qbr.toml");
+    let o = qbr(&["check", dir.path().to_str().unwrap(), "--lang", "zh"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "qbr：错误：无法使用配置文件 {}：`max_growth` = \"lots\" 不是数字\n",
+            toml.display()
+        )
+    );
 }
 
 #[test]
