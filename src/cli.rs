@@ -62,11 +62,9 @@ impl Cli {
                 .map(str::to_string)
                 .or_else(|| (a == "--lang").then(|| args.get(i + 1).cloned().unwrap_or_default()))
         });
-        match value.as_deref() {
-            Some("zh") => Lang::Zh,
-            Some("en") => Lang::En,
-            _ => Lang::of_system(),
-        }
+        value
+            .and_then(|v| <Lang as ValueEnum>::from_str(&v, false).ok())
+            .unwrap_or_else(Lang::of_system)
     }
 }
 
@@ -179,31 +177,16 @@ pub enum ValueProblem {
 }
 
 impl ValueProblem {
-    /// The English text, with `{0}` for the value.
-    fn english(self) -> &'static str {
+    /// The problem's text in the translation table, with `{0}` for the value.
+    fn key(self) -> crate::i18n::Key {
+        use crate::i18n::Key::*;
         match self {
-            ValueProblem::NotADate => "`{0}` is not a date such as 2026-08-15",
-            ValueProblem::NotAWeight => "`{0}` is not a number; expected a weight such as 0.5",
-            ValueProblem::WeightOutsideUnit => "{0} is outside 0 to 1",
-            ValueProblem::NotAnAmount => {
-                "`{0}` is not a positive amount such as 12000000 or 1200万"
-            }
-            ValueProblem::NotAQuarter => {
-                "`{0}` is not a quarter such as 2026Q3, 2026-Q3 or 2026年第3季度"
-            }
-            ValueProblem::ScaleOutOfRange => "`{0}` is not a whole number from 1 to 1000",
-        }
-    }
-
-    /// The key of the Chinese text in [`zh`].
-    fn chinese_key(self) -> &'static str {
-        match self {
-            ValueProblem::NotADate => "value.not_a_date",
-            ValueProblem::NotAWeight => "value.not_a_weight",
-            ValueProblem::WeightOutsideUnit => "value.weight_outside_unit",
-            ValueProblem::NotAnAmount => "value.not_an_amount",
-            ValueProblem::NotAQuarter => "value.not_a_quarter",
-            ValueProblem::ScaleOutOfRange => "value.scale_out_of_range",
+            ValueProblem::NotADate => ArgNotADate,
+            ValueProblem::NotAWeight => ArgNotAWeight,
+            ValueProblem::WeightOutsideUnit => ArgWeightOutsideUnit,
+            ValueProblem::NotAnAmount => ArgNotAnAmount,
+            ValueProblem::NotAQuarter => ArgNotAQuarter,
+            ValueProblem::ScaleOutOfRange => ArgScaleOutOfRange,
         }
     }
 }
@@ -218,10 +201,7 @@ impl BadValue {
 
     /// The problem in `lang`.
     pub fn text(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => self.problem.english().replace("{0}", &self.value),
-            Lang::Zh => zh::fill(self.problem.chinese_key(), &[&self.value]),
-        }
+        lang.fill(self.problem.key(), &[&self.value])
     }
 }
 
@@ -713,7 +693,8 @@ mod tests {
             ValueProblem::NotAQuarter,
             ValueProblem::ScaleOutOfRange,
         ] {
-            assert!(zh::text(problem.chinese_key()).is_some(), "{problem:?}");
+            let bad = BadValue::new("x", problem);
+            assert_ne!(bad.text(Lang::Zh), bad.text(Lang::En), "{problem:?}");
         }
     }
 

@@ -646,6 +646,13 @@ keys! {
     FhFixProposalUnit => "更正单元名称，或把该单元加入目标", "correct the unit's name, or add the unit to the targets";
     ErInboxMissing => "无法打开收件文件夹 {0}：{1}", "cannot open the inbox {0}: {1}";
     ErInboxNotAFolder => "收件文件夹 {0} 不是文件夹；请给出存放工作簿的文件夹", "the inbox {0} is not a folder; give the folder that holds the workbooks";
+    // Values an option of the command line refuses ({0}: the value given).
+    ArgNotADate => "`{0}` 不是日期，应如 2026-08-15", "`{0}` is not a date such as 2026-08-15";
+    ArgNotAWeight => "`{0}` 不是数字，应为 0.5 这样的权重", "`{0}` is not a number; expected a weight such as 0.5";
+    ArgWeightOutsideUnit => "{0} 不在 0 到 1 之间", "{0} is outside 0 to 1";
+    ArgNotAnAmount => "`{0}` 不是正的金额，应如 12000000 或 1200万", "`{0}` is not a positive amount such as 12000000 or 1200万";
+    ArgNotAQuarter => "`{0}` 不是季度，应如 2026Q3、2026-Q3 或 2026年第3季度", "`{0}` is not a quarter such as 2026Q3, 2026-Q3 or 2026年第3季度";
+    ArgScaleOutOfRange => "`{0}` 不是 1 到 1000 之间的整数", "`{0}` is not a whole number from 1 to 1000";
     ErConfig => "无法使用配置文件 {0}：{1}", "cannot use the configuration {0}: {1}";
     CfgToml => "TOML 格式有误：{0}", "{0}";
     CfgDimensionNoName => "[dimensions.\"\"] 表需要一个名称", "a [dimensions.\"\"] table needs a name";
@@ -731,7 +738,7 @@ keys! {
 
 /// [`Lang::fill`] on any template: `{N}` is argument N, `{N:one|other}`
 /// picks a form by whether argument N is `1`; anything else is kept as written.
-fn fill_template(template: &str, args: &[&str]) -> String {
+pub(crate) fn fill_template(template: &str, args: &[&str]) -> String {
     let mut out = String::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {

@@ -4,9 +4,10 @@
 //! Chinese counterpart. A key is `command` (its about), `command.long` (its
 //! long about), `command.examples`, `command.arg` for an option of one
 //! command, or `any.arg` for an option that reads the same everywhere. The
-//! root command is `qbr`; `heading.*` are the words clap puts around them,
-//! `error.*` its usage errors and `value.*` the values an option refuses
-//! (`{0}`, `{1}` … stand for what the error names). A test checks that every command and option has a text
+//! root command is `qbr`; `heading.*` are the words clap puts around them
+//! and `error.*` its usage errors (`{0}`, `{1}` … stand for what the error
+//! names). What an option's own parser refuses is worded in both languages
+//! in [`crate::i18n`], like every other message. A test checks that every command and option has a text
 //! here and that every text here is used.
 
 /// The Chinese text of a key, when the table has one.
@@ -17,11 +18,7 @@ pub fn text(key: &str) -> Option<&'static str> {
 /// The Chinese text of a key with `{0}`, `{1}` … replaced by `args` (empty
 /// for a key the table lacks, which the tests rule out).
 pub fn fill(key: &str, args: &[&str]) -> String {
-    let mut text = text(key).unwrap_or_default().to_string();
-    for (i, a) in args.iter().enumerate() {
-        text = text.replace(&format!("{{{i}}}"), a);
-    }
-    text
+    crate::i18n::fill_template(text(key).unwrap_or_default(), args)
 }
 
 /// Every key of the table (for the completeness test).
@@ -53,21 +50,6 @@ const TABLE: &[(&str, &str)] = &[
     ("error.conflict", "{0} 不能与 {1} 同时使用"),
     ("error.values_count", "{0} 的值个数不对"),
     ("error.suggested", "\n  提示：是不是想用 `{0}`？"),
-    ("value.not_a_date", "`{0}` 不是日期，应如 2026-08-15"),
-    ("value.not_a_weight", "`{0}` 不是数字，应为 0.5 这样的权重"),
-    ("value.weight_outside_unit", "{0} 不在 0 到 1 之间"),
-    (
-        "value.not_an_amount",
-        "`{0}` 不是正的金额，应如 12000000 或 1200万",
-    ),
-    (
-        "value.not_a_quarter",
-        "`{0}` 不是季度，应如 2026Q3、2026-Q3 或 2026年第3季度",
-    ),
-    (
-        "value.scale_out_of_range",
-        "`{0}` 不是 1 到 1000 之间的整数",
-    ),
     // The root command and its global options.
     ("qbr", "qbr：季度经营复盘，面向财务与销售运营。"),
     (
