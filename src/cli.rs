@@ -112,10 +112,18 @@ fn in_chinese(command: clap::Command, name: &str) -> clap::Command {
                 .collect();
             let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
             if !defaults.is_empty() && takes_value {
-                help.push_str(&format!(" [{}：{}]", word("default"), defaults.join("、")));
+                help.push_str(&format!(
+                    " [{}：{}]",
+                    word("default"),
+                    Lang::Zh.join(&defaults)
+                ));
             }
             if !values.is_empty() && takes_value {
-                help.push_str(&format!(" [{}：{}]", word("values"), values.join("、")));
+                help.push_str(&format!(
+                    " [{}：{}]",
+                    word("values"),
+                    Lang::Zh.join(&values)
+                ));
             }
             let heading = if arg.is_positional() {
                 word("arguments")
@@ -264,13 +272,11 @@ impl clap::error::ErrorFormatter for ChineseErrors {
         let get = |kind: C| -> String {
             match error.get(kind) {
                 Some(V::String(s)) => s.clone(),
-                Some(V::Strings(v)) => v.join("、"),
+                Some(V::Strings(v)) => Lang::Zh.join(v),
                 Some(V::StyledStr(s)) => s.to_string(),
-                Some(V::StyledStrs(v)) => v
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect::<Vec<_>>()
-                    .join("、"),
+                Some(V::StyledStrs(v)) => {
+                    Lang::Zh.join(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                }
                 Some(V::Number(n)) => n.to_string(),
                 _ => String::new(),
             }
