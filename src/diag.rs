@@ -371,6 +371,14 @@ impl Words {
         Words::each(key, &with(en), &with(zh))
     }
 
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+
     /// A text that reads the same in both (a library's own error message).
     pub fn same(text: impl Into<String>) -> Words {
         let en = text.into();

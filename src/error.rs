@@ -62,11 +62,7 @@ impl Error {
             }
             Error::InboxNotAFolder { path } => (ErInboxNotAFolder, vec![shown(path)]),
             Error::Config { path, message } => {
-                let message = match lang {
-                    Lang::Zh => &message.zh,
-                    Lang::En => &message.en,
-                };
-                (ErConfig, vec![shown(path), message.clone()])
+                (ErConfig, vec![shown(path), message.text(lang).to_string()])
             }
             Error::Write { path, source } => (ErWrite, vec![shown(path), source.to_string()]),
             Error::Reconcile {

@@ -235,11 +235,7 @@ pub fn render_text(r: &InspectReport, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}", lang.t(Key::InsSkipped));
         for s in &r.skipped {
             let why = s.reason.words();
-            let why = match lang {
-                Lang::Zh => why.zh,
-                Lang::En => why.en,
-            };
-            let _ = writeln!(out, "  {} — {why}", s.path);
+            let _ = writeln!(out, "  {} — {}", s.path, why.text(lang));
         }
     }
     let amount = format_money(t.order_amount.parse().unwrap_or_default());
