@@ -76,12 +76,7 @@ fn option_text(command: &str, id: &str) -> Option<&'static str> {
 /// `command` (named `name`) with every help text in Chinese.
 fn in_chinese(command: clap::Command, name: &str) -> clap::Command {
     let word = |key: &str| zh::text(&format!("heading.{key}")).unwrap_or_default();
-    let mut command = command
-        .help_template(format!(
-            "{{before-help}}{{about-with-newline}}\n{}{{usage}}\n\n{{all-args}}{{after-help}}",
-            word("usage")
-        ))
-        .subcommand_help_heading(word("commands"));
+    let mut command = command.subcommand_help_heading(word("commands"));
     if let Some(about) = zh::text(name) {
         let long = zh::text(&format!("{name}.long")).unwrap_or(about);
         command = command.about(about).long_about(long);
@@ -125,6 +120,17 @@ fn in_chinese(command: clap::Command, name: &str) -> clap::Command {
                     Lang::Zh.join(&values)
                 ));
             }
+            let value_names: Vec<clap::builder::Str> = arg
+                .get_value_names()
+                .unwrap_or_default()
+                .iter()
+                .map(|n| zh::text(&format!("value.{n}")).map_or_else(|| n.clone(), Into::into))
+                .collect();
+            let arg = if value_names.is_empty() || !takes_value {
+                arg
+            } else {
+                arg.value_names(value_names)
+            };
             let heading = if arg.is_positional() {
                 word("arguments")
             } else {
@@ -144,7 +150,23 @@ fn in_chinese(command: clap::Command, name: &str) -> clap::Command {
     for sub in names {
         command = command.mut_subcommand(sub.clone(), |c| in_chinese(c, &sub));
     }
-    command
+    // The usage line as clap writes it, now with Chinese value names.
+    let usage = command.render_usage().to_string();
+    let usage = chinese_usage(usage.strip_prefix("Usage: ").unwrap_or(&usage));
+    command.help_template(format!(
+        "{{before-help}}{{about-with-newline}}\n{}{usage}\n\n{{all-args}}{{after-help}}",
+        word("usage")
+    ))
+}
+
+/// A usage line with clap's English placeholders (`[OPTIONS]`, `<COMMAND>`)
+/// in Chinese; the value names in it are already Chinese.
+fn chinese_usage(usage: &str) -> String {
+    let word = |key: &str| zh::text(&format!("heading.{key}")).unwrap_or_default();
+    usage
+        .replace("[OPTIONS]", &format!("[{}]", word("options")))
+        .replace("<COMMAND>", &format!("<{}>", word("commands")))
+        .replace("[COMMAND]", &format!("[{}]", word("commands")))
 }
 
 /// Output format of `inspect` and `check`.
@@ -326,7 +348,11 @@ impl clap::error::ErrorFormatter for ChineseErrors {
         let usage = get(C::Usage);
         if let Some(usage) = usage.strip_prefix("Usage:") {
             let heading = zh::text("heading.usage").unwrap_or_default();
-            text.push_str(&format!("\n{}{}\n", heading.trim_end(), usage));
+            text.push_str(&format!(
+                "\n{}{}\n",
+                heading.trim_end(),
+                chinese_usage(usage)
+            ));
         }
         text.push('\n');
         text.push_str(&say("error.more", &[]));
@@ -585,6 +611,14 @@ mod tests {
     fn lookups(command: &clap::Command, name: &str, out: &mut Vec<(String, bool)>) {
         out.push((name.to_string(), zh::text(name).is_some()));
         for arg in command.get_arguments() {
+            let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
+            for value in arg.get_value_names().unwrap_or_default() {
+                if !takes_value {
+                    continue;
+                }
+                let key = format!("value.{value}");
+                out.push((key.clone(), zh::text(&key).is_some()));
+            }
             let id = arg.get_id().as_str();
             let own = format!("{name}.{id}");
             let key = if zh::text(&own).is_some() {
@@ -617,11 +651,7 @@ mod tests {
             .collect();
         assert_eq!(missing, Vec::<&str>::new(), "no Chinese help for these");
         let unused: Vec<&str> = zh::keys()
-            .filter(|k| {
-                !["heading.", "error.", "value."]
-                    .iter()
-                    .any(|p| k.starts_with(p))
-            })
+            .filter(|k| !["heading.", "error."].iter().any(|p| k.starts_with(p)))
             .filter(|k| !found.iter().any(|(f, _)| f == k))
             .collect();
         assert_eq!(unused, Vec::<&str>::new(), "Chinese help no option uses");
@@ -659,23 +689,21 @@ mod tests {
     fn usage_errors_speak_chinese_with_the_value_and_the_usage() {
         assert_eq!(
             chinese_error(&["qbr", "review", "in", "--out", "o", "--as-of", "2026-13-01"]),
-            "qbr：错误：`2026-13-01` 不是 --as-of <AS_OF> 可取的值：\
+            "qbr：错误：`2026-13-01` 不是 --as-of <日期> 可取的值：\
              `2026-13-01` 不是日期，应如 2026-08-15\n\n更多信息请运行 --help。\n"
         );
         assert_eq!(
             chinese_error(&["qbr", "check", "in", "--colr"]),
             "qbr：错误：无法识别的参数 `--colr`\n  提示：是不是想用 `--color`？\n\n\
-             用法: qbr check --color <COLOR> <INBOX>\n\n更多信息请运行 --help。\n"
+             用法: qbr check --color <何时> <收件文件夹>\n\n更多信息请运行 --help。\n"
         );
         assert!(
-            chinese_error(&["qbr", "check", "in", "--format", "xml"]).starts_with(
-                "qbr：错误：`xml` 不是 --format <FORMAT> 可取的值；可选：text、json\n"
-            )
+            chinese_error(&["qbr", "check", "in", "--format", "xml"])
+                .starts_with("qbr：错误：`xml` 不是 --format <格式> 可取的值；可选：text、json\n")
         );
-        assert!(
-            chinese_error(&["qbr", "review"])
-                .starts_with("qbr：错误：缺少必需的参数：--out <OUT>、<INBOX>\n\n用法: qbr review")
-        );
+        assert!(chinese_error(&["qbr", "review"]).starts_with(
+            "qbr：错误：缺少必需的参数：--out <输出文件夹>、<收件文件夹>\n\n用法: qbr review"
+        ));
     }
 
     #[test]

@@ -442,7 +442,9 @@ impl Config {
             path: path.to_path_buf(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| err(Words::same(e.to_string())))?;
+        let bytes = std::fs::read(path).map_err(|e| err(Words::of_io(&e)))?;
+        let (text, _) =
+            crate::read::decode_text(&bytes).ok_or_else(|| err(Words::of(Key::CfgNotText, &[])))?;
         Config::parse(&text).map_err(err)
     }
 
@@ -650,6 +652,40 @@ fn email_config(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_or_undecodable_file_is_named_in_both_languages_and_gbk_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("qbr.toml");
+        let e = Config::load(Some(&path)).unwrap_err();
+        assert!(
+            e.message(Lang::Zh)
+                .ends_with("：找不到该文件或文件夹（系统错误 2）"),
+            "{e:?}"
+        );
+        assert!(
+            e.message(Lang::En)
+                .ends_with(": No such file or directory (os error 2)"),
+            "{e:?}"
+        );
+        // Notepad on Chinese Windows saves GBK; a UTF-8 BOM is fine too.
+        std::fs::write(&path, b"# \xc4\xea\xb6\xc8\nperiod = \"2026Q3\"\n").unwrap();
+        assert_eq!(
+            Config::load(Some(&path)).unwrap().period,
+            parse_period("2026Q3")
+        );
+        std::fs::write(&path, b"\xef\xbb\xbfchurn_quarters = 3\n").unwrap();
+        assert_eq!(Config::load(Some(&path)).unwrap().churn_quarters, 3);
+        std::fs::write(&path, b"period = \"2026Q3\"\n# \xff\xfe\x00\x81\n").unwrap();
+        let e = Config::load(Some(&path)).unwrap_err();
+        assert_eq!(
+            e.message(Lang::Zh),
+            format!(
+                "无法使用配置文件 {}：文件不是文本（UTF-8 或 GBK）；请用 UTF-8 编码保存",
+                path.display()
+            )
+        );
+    }
 
     #[test]
     fn empty_file_is_defaults() {

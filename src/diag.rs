@@ -384,6 +384,53 @@ impl Words {
         let en = text.into();
         Words { zh: en.clone(), en }
     }
+
+    /// Why a file could not be read or written. English keeps the system's
+    /// own text (what a search or a log shows); Chinese names the cause for
+    /// the common kinds, with the system's error number for support.
+    ///
+    /// ```
+    /// use qbr::diag::Words;
+    /// let w = Words::of_io(&std::io::Error::from_raw_os_error(13));
+    /// assert_eq!(w.en, "Permission denied (os error 13)");
+    /// assert_eq!(w.zh, "没有访问权限（系统错误 13）");
+    /// ```
+    pub fn of_io(e: &std::io::Error) -> Words {
+        use std::io::ErrorKind::*;
+        let key = match e.kind() {
+            NotFound => Some(Key::IoNotFound),
+            PermissionDenied => Some(Key::IoPermissionDenied),
+            AlreadyExists => Some(Key::IoAlreadyExists),
+            IsADirectory => Some(Key::IoIsADirectory),
+            NotADirectory => Some(Key::IoNotADirectory),
+            DirectoryNotEmpty => Some(Key::IoDirectoryNotEmpty),
+            StorageFull | QuotaExceeded => Some(Key::IoStorageFull),
+            ReadOnlyFilesystem => Some(Key::IoReadOnly),
+            FileTooLarge => Some(Key::IoFileTooLarge),
+            InvalidFilename => Some(Key::IoInvalidFilename),
+            ResourceBusy | ExecutableFileBusy => Some(Key::IoBusy),
+            TimedOut => Some(Key::IoTimedOut),
+            StaleNetworkFileHandle
+            | NetworkDown
+            | NetworkUnreachable
+            | HostUnreachable
+            | ConnectionRefused
+            | ConnectionReset
+            | ConnectionAborted
+            | NotConnected => Some(Key::IoNetwork),
+            UnexpectedEof => Some(Key::IoUnexpectedEof),
+            _ => None,
+        };
+        let en = e.to_string();
+        let zh = match (key, e.raw_os_error()) {
+            (Some(key), Some(code)) => {
+                Lang::Zh.fill(Key::IoWithCode, &[Lang::Zh.t(key), &code.to_string()])
+            }
+            (Some(key), None) => Lang::Zh.t(key).to_string(),
+            (None, _) => Lang::Zh.fill(Key::IoOther, &[&en]),
+        };
+        Words { en, zh }
+    }
 }
 
 /// A finding's words in Chinese.
@@ -512,6 +559,24 @@ impl Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn system_errors_are_named_in_chinese_and_kept_in_english() {
+        use std::io::{Error, ErrorKind};
+        let w = Words::of_io(&Error::from_raw_os_error(2));
+        assert_eq!(w.en, "No such file or directory (os error 2)");
+        assert_eq!(w.zh, "找不到该文件或文件夹（系统错误 2）");
+        let w = Words::of_io(&Error::from_raw_os_error(28));
+        assert_eq!(w.zh, "磁盘空间或配额已满（系统错误 28）");
+        let w = Words::of_io(&Error::from(ErrorKind::UnexpectedEof));
+        assert_eq!(w.zh, "文件意外结束（可能仍在复制中）");
+        // A kind without a Chinese name keeps the system's text inside a Chinese frame.
+        let w = Words::of_io(&Error::other("disk on fire"));
+        assert_eq!(
+            (w.en.as_str(), w.zh.as_str()),
+            ("disk on fire", "系统错误：disk on fire")
+        );
+    }
 
     #[test]
     fn locate_renders_file_sheet_cell() {

@@ -242,16 +242,17 @@ impl EmailError {
     pub fn message(&self, lang: Lang) -> String {
         use crate::i18n::Key::*;
         let shown = |p: &Path| p.display().to_string();
+        let io = |e: &std::io::Error| crate::diag::Words::of_io(e).text(lang).to_string();
         let (key, args) = match self {
             EmailError::NotAReviewFolder { dir, source } => (
                 EmNotAReviewFolder,
-                vec![shown(dir), RECIPIENTS_FILE.to_string(), source.to_string()],
+                vec![shown(dir), RECIPIENTS_FILE.to_string(), io(source)],
             ),
             EmailError::BadRecipients { path, message } => {
                 (EmBadRecipients, vec![shown(path), message.clone()])
             }
             EmailError::MissingReport { path, source } => {
-                (EmMissingReport, vec![shown(path), source.to_string()])
+                (EmMissingReport, vec![shown(path), io(source)])
             }
             EmailError::NoSender => (EmNoSender, vec![]),
             EmailError::BadSender(from) => (EmBadSender, vec![from.clone()]),

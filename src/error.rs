@@ -56,15 +56,14 @@ impl Error {
     pub fn message(&self, lang: Lang) -> String {
         use Key::*;
         let shown = |p: &Path| p.display().to_string();
+        let io = |e: &std::io::Error| crate::diag::Words::of_io(e).text(lang).to_string();
         let (key, args): (Key, Vec<String>) = match self {
-            Error::InboxMissing { path, source } => {
-                (ErInboxMissing, vec![shown(path), source.to_string()])
-            }
+            Error::InboxMissing { path, source } => (ErInboxMissing, vec![shown(path), io(source)]),
             Error::InboxNotAFolder { path } => (ErInboxNotAFolder, vec![shown(path)]),
             Error::Config { path, message } => {
                 (ErConfig, vec![shown(path), message.text(lang).to_string()])
             }
-            Error::Write { path, source } => (ErWrite, vec![shown(path), source.to_string()]),
+            Error::Write { path, source } => (ErWrite, vec![shown(path), io(source)]),
             Error::Reconcile {
                 dimension,
                 leaves,

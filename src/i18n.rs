@@ -644,6 +644,23 @@ keys! {
     FhFillValue => "填入取值，或把缺少的行加入主数据", "fill in the value, or add the missing rows to the master";
     FhServeATarget => "填写目标中的单元，或写成 维度/单元，如 区域/华东", "write a unit of the targets, or dimension/unit such as 区域/华东";
     FhFixProposalUnit => "更正单元名称，或把该单元加入目标", "correct the unit's name, or add the unit to the targets";
+    // Why a file could not be read or written (std::io::ErrorKind), in Chinese; English shows the system's text.
+    IoNotFound => "找不到该文件或文件夹", "no such file or folder";
+    IoPermissionDenied => "没有访问权限", "permission denied";
+    IoAlreadyExists => "已存在同名的文件", "a file of that name exists";
+    IoIsADirectory => "这是文件夹，不是文件", "a folder, not a file";
+    IoNotADirectory => "路径中有一段是文件，不是文件夹", "part of the path is a file, not a folder";
+    IoDirectoryNotEmpty => "文件夹不是空的", "the folder is not empty";
+    IoStorageFull => "磁盘空间或配额已满", "the disk or quota is full";
+    IoReadOnly => "文件系统是只读的", "the file system is read-only";
+    IoFileTooLarge => "文件太大", "the file is too large";
+    IoInvalidFilename => "文件名无效或太长", "the file name is invalid or too long";
+    IoBusy => "文件正被其他程序占用", "the file is in use by another program";
+    IoTimedOut => "操作超时", "the operation timed out";
+    IoNetwork => "网络共享不可用", "the network share is unavailable";
+    IoUnexpectedEof => "文件意外结束（可能仍在复制中）", "the file ended early (it may still be copying)";
+    IoWithCode => "{0}（系统错误 {1}）", "{0} (os error {1})";
+    IoOther => "系统错误：{0}", "system error: {0}";
     ErInboxMissing => "无法打开收件文件夹 {0}：{1}", "cannot open the inbox {0}: {1}";
     ErInboxNotAFolder => "收件文件夹 {0} 不是文件夹；请给出存放工作簿的文件夹", "the inbox {0} is not a folder; give the folder that holds the workbooks";
     // Values an option of the command line refuses ({0}: the value given).
@@ -654,6 +671,7 @@ keys! {
     ArgNotAQuarter => "`{0}` 不是季度，应如 2026Q3、2026-Q3 或 2026年第3季度", "`{0}` is not a quarter such as 2026Q3, 2026-Q3 or 2026年第3季度";
     ArgScaleOutOfRange => "`{0}` 不是 1 到 1000 之间的整数", "`{0}` is not a whole number from 1 to 1000";
     ErConfig => "无法使用配置文件 {0}：{1}", "cannot use the configuration {0}: {1}";
+    CfgNotText => "文件不是文本（UTF-8 或 GBK）；请用 UTF-8 编码保存", "the file is not text (UTF-8 or GBK); save it as UTF-8";
     CfgToml => "TOML 格式有误：{0}", "{0}";
     CfgDimensionNoName => "[dimensions.\"\"] 表需要一个名称", "a [dimensions.\"\"] table needs a name";
     CfgDimensionBuiltIn => "[dimensions.{0}] 是内置维度，只能设置 `okr`", "[dimensions.{0}] is built in; only `okr` may be set for it";

@@ -7,7 +7,7 @@
 
 use crate::diag::Words;
 use crate::error::Error;
-use crate::i18n::Key;
+use crate::i18n::{Key, Lang};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -57,7 +57,11 @@ pub enum SkipReason {
     /// A symbolic link; qbr reads only real files so a link loop cannot trap it.
     Symlink,
     /// The file could not be read.
-    Unreadable { error: String },
+    Unreadable {
+        /// The system's reason; summary.json gives its English text.
+        #[serde(serialize_with = "english")]
+        error: Words,
+    },
     /// Inside the output folder, which lies within the inbox.
     OutputFolder,
     /// A pipe, socket or device: reading it could block forever.
@@ -81,7 +85,11 @@ impl SkipReason {
             SkipReason::NotAWorkbook => Words::of(Key::FdSkipNotAWorkbook, &[]),
             SkipReason::DuplicateOf { original } => Words::of(Key::FdSkipDuplicateOf, &[original]),
             SkipReason::Symlink => Words::of(Key::FdSkipSymlink, &[]),
-            SkipReason::Unreadable { error } => Words::of(Key::FdSkipUnreadable, &[error]),
+            SkipReason::Unreadable { error } => Words::each(
+                Key::FdSkipUnreadable,
+                &[error.text(Lang::En)],
+                &[error.text(Lang::Zh)],
+            ),
             SkipReason::OutputFolder => Words::of(Key::FdSkipOutputFolder, &[]),
             SkipReason::NotARegularFile => Words::of(Key::FdSkipNotARegularFile, &[]),
             SkipReason::TooLarge { bytes, limit } => {
@@ -89,6 +97,11 @@ impl SkipReason {
             }
         }
     }
+}
+
+/// Serialises a reason by its English text, as summary.json gives reasons.
+fn english<S: serde::Serializer>(words: &Words, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(words.text(Lang::En))
 }
 
 /// A file that was not read, and why.
@@ -152,7 +165,10 @@ pub fn scan_inbox(
                 inbox.skipped.push(Skipped {
                     path,
                     reason: SkipReason::Unreadable {
-                        error: err.to_string(),
+                        error: match err.io_error() {
+                            Some(e) => Words::of_io(e),
+                            None => Words::same(err.to_string()),
+                        },
                     },
                 });
                 continue;
@@ -239,7 +255,7 @@ pub fn scan_inbox(
                 inbox.skipped.push(Skipped {
                     path: rel,
                     reason: SkipReason::Unreadable {
-                        error: e.to_string(),
+                        error: Words::of_io(&e),
                     },
                 });
                 continue;

@@ -492,9 +492,10 @@ fn open_and_read(
     Err(first_error.unwrap_or_else(|| OpenFailure::Broken(Words::of(Key::FdNoFormat, &[]))))
 }
 
-/// Decodes a CSV export: UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's
-/// "Unicode text"), or GBK as Chinese Excel saves it; `None` when none fits.
-pub fn decode_csv(bytes: &[u8]) -> Option<(String, &'static str)> {
+/// Decodes a text file as Excel and Notepad save them (a CSV export, a
+/// `qbr.toml`): UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's
+/// "Unicode text"), or GBK as Chinese Windows saves it; `None` when none fits.
+pub fn decode_text(bytes: &[u8]) -> Option<(String, &'static str)> {
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
         return (!had_errors).then(|| (text.into_owned(), enc.name()));
@@ -541,7 +542,7 @@ fn read_csv(
     limits: &Limits,
     visit: &mut SheetVisitor,
 ) -> Result<Opened, OpenFailure> {
-    let (text, _) = decode_csv(&input.bytes)
+    let (text, _) = decode_text(&input.bytes)
         .ok_or_else(|| OpenFailure::NotAWorkbook(Words::of(Key::FdUnknownEncoding, &[])))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

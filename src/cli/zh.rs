@@ -38,6 +38,28 @@ const TABLE: &[(&str, &str)] = &[
     ("any.help", "显示帮助（-h 为简要，--help 为完整）"),
     ("any.version", "显示版本"),
     ("help", "显示本帮助，或某个命令的帮助"),
+    // The placeholders of values in the usage lines (clap's value names).
+    ("value.AS_OF", "日期"),
+    ("value.CACHE", "缓存文件夹"),
+    ("value.COLOR", "何时"),
+    ("value.CONFIG", "配置文件"),
+    ("value.DEBOUNCE_MS", "毫秒"),
+    ("value.DIR", "文件夹"),
+    ("value.FORMAT", "格式"),
+    ("value.INBOX", "收件文件夹"),
+    ("value.LANG", "语言"),
+    ("value.MONEY_UNIT", "单位"),
+    ("value.NEXT_TOTAL", "金额"),
+    ("value.ORDERS", "格式"),
+    ("value.OUT", "输出文件夹"),
+    ("value.OUTBOX", "文件夹"),
+    ("value.PERIOD", "季度"),
+    ("value.PROPOSAL_WEIGHT", "权重"),
+    ("value.REVIEW", "复盘文件夹"),
+    ("value.SCALE", "倍数"),
+    ("value.SEED", "种子"),
+    ("value.SPLIT_BY", "维度"),
+    ("value.TOTAL", "金额"),
     // Usage errors, and values an option does not take ({0}: the value).
     ("error.more", "更多信息请运行 --help。"),
     ("error.value_missing", "{0} 需要一个值"),
@@ -127,7 +149,7 @@ const TABLE: &[(&str, &str)] = &[
         "review.long",
         "生成季度复盘：各维度每个单元的完成率、短板及其帕累托集合、团队排名、进度、趋势、客户指标和建议。\
          先运行 `qbr check` 的全部检查，数据有错误时不写出，除非指定 --allow-errors。\
-         OUT/<季度>/ 要么完整写出，要么什么都不写：summary.json、review-<季度>.xlsx、review-<季度>.html、\
+         <输出文件夹>/<季度>/ 要么完整写出，要么什么都不写：summary.json、review-<季度>.xlsx、review-<季度>.html、\
          邮件正文（HTML 和纯文本）、targets-<下季度>.xlsx、已知工资时的受限文件 incentives-<季度>.xlsx、\
          recipients.json 和 manifest.json；最后输出摘要。\n\n\
          退出码：0 已写出，1 数据有错误（未写出），2 输入无法读取或用法错误，3 qbr 自身的一致性校验失败（未写出）。",
@@ -136,7 +158,10 @@ const TABLE: &[(&str, &str)] = &[
         "review.examples",
         "示例：\n  qbr review sample-data --out out\n  qbr review ~/shared/q3-inbox --out ~/reviews --as-of 2026-08-15",
     ),
-    ("any.out", "写到哪里：OUT/<季度>/summary.json 及各份报告。"),
+    (
+        "any.out",
+        "写到哪里：<输出文件夹>/<季度>/summary.json 及各份报告。",
+    ),
     ("any.allow_errors", "数据有错误时也写出复盘。"),
     (
         "any.split_by",
@@ -148,7 +173,7 @@ const TABLE: &[(&str, &str)] = &[
     ),
     (
         "any.cache",
-        "按内容哈希缓存已解析工作簿的位置，重跑时只解析新增或改动的文件（默认：OUT/.qbr-cache）。",
+        "按内容哈希缓存已解析工作簿的位置，重跑时只解析新增或改动的文件（默认：<输出文件夹>/.qbr-cache）。",
     ),
     ("any.no_cache", "每个工作簿都重新解析，不保留缓存。"),
     (
@@ -157,7 +182,7 @@ const TABLE: &[(&str, &str)] = &[
     ),
     (
         "any.all_periods",
-        "复盘每个有目标的季度，各自写到 OUT/<季度>。",
+        "复盘每个有目标的季度，各自写到 <输出文件夹>/<季度>。",
     ),
     (
         "any.as_of",
@@ -245,12 +270,12 @@ const TABLE: &[(&str, &str)] = &[
     ),
     (
         "email.review",
-        "复盘文件夹：`qbr review` 写出的 OUT/<季度>。",
+        "复盘文件夹：`qbr review` 写出的 <输出文件夹>/<季度>。",
     ),
     ("any.dry_run", "把邮件写成 .eml 文件，而不是发送。"),
     (
         "any.outbox",
-        "--dry-run 写 .eml 文件的位置（默认：REVIEW/outbox）。",
+        "--dry-run 写 .eml 文件的位置（默认：<复盘文件夹>/outbox）。",
     ),
     (
         "email.config",

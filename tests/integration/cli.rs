@@ -711,9 +711,20 @@ fn help_speaks_chinese_under_a_chinese_locale_or_with_lang_zh() {
     assert_eq!(zh.status.code(), Some(0));
     let text = String::from_utf8_lossy(&zh.stdout);
     assert!(text.contains("按规则检查目标分解和订单数据"), "{text}");
-    assert!(text.contains("用法: qbr check [OPTIONS] <INBOX>"), "{text}");
+    assert!(
+        text.contains("用法: qbr check [选项] <收件文件夹>"),
+        "{text}"
+    );
     assert!(text.contains("示例：\n  qbr check sample-data\n"), "{text}");
     assert!(text.contains("[默认：text] [可选：text、json]"), "{text}");
+    // Chinese value names, and columns aligned by display width (a CJK
+    // character takes two columns).
+    let short = stdout(&qbr(&["check", "-h", "--lang", "zh"]));
+    assert!(
+        short.contains("      --format <格式>      输出格式：")
+            && short.contains("      --config <配置文件>  使用这个 qbr.toml"),
+        "{short}"
+    );
     // --lang decides over the locale, both ways.
     let en = crate::support::qbr_command()
         .env("LC_ALL", "zh_CN.UTF-8")
@@ -723,8 +734,7 @@ fn help_speaks_chinese_under_a_chinese_locale_or_with_lang_zh() {
     assert!(String::from_utf8_lossy(&en.stdout).contains("Usage: qbr check"));
     let o = qbr(&["review", "-h", "--lang=zh"]);
     assert!(
-        stdout(&o)
-            .contains("  -h, --help                     显示帮助（-h 为简要，--help 为完整）\n"),
+        stdout(&o).contains("  -h, --help                显示帮助（-h 为简要，--help 为完整）\n"),
         "{}",
         stdout(&o)
     );
