@@ -15,6 +15,8 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+
+mod toml_error;
 use std::str::FromStr;
 
 /// The resolved configuration every stage reads.
@@ -184,7 +186,7 @@ struct DimensionFile {
 
 /// A string or a list of strings.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a column name or a list of names")]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
@@ -373,7 +375,7 @@ impl Default for Config {
 
 /// A number written as a TOML number or as a string (`"0.05"`, `"5%"`).
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "expected a number such as 0.05 or \"5%\"")]
 enum Num {
     Int(i64),
     Float(f64),
@@ -454,7 +456,7 @@ impl Config {
     /// A message, in both languages, saying what is wrong and where.
     pub fn parse(text: &str) -> Result<Config, Words> {
         let file: ConfigFile =
-            toml::from_str(text).map_err(|e| Words::of(Key::CfgToml, &[&e.to_string()]))?;
+            toml::from_str(text).map_err(|e| toml_error::toml_words(text, &e))?;
         let mut cfg = Config::default();
         for (key, names) in file.headers {
             let field = Field::from_key(&key).ok_or_else(|| {
@@ -717,7 +719,10 @@ mod tests {
     fn unknown_key_is_refused() {
         let e = Config::parse("colour = \"red\"\n").unwrap_err();
         assert!(e.en.contains("colour"), "{e:?}");
-        assert!(e.zh.starts_with("TOML 格式有误："), "{e:?}");
+        assert!(
+            e.zh.starts_with("TOML 格式有误，第 1 行第 1 列：没有 `colour` 这个设置项"),
+            "{e:?}"
+        );
     }
 
     #[test]
