@@ -125,15 +125,20 @@ fn email_plain_text_snapshot() {
     insta::assert_snapshot!("hostile_email_text_en", text);
 }
 
+/// The Chromium to render with; without one, says the test is skipped.
 fn chromium() -> Option<PathBuf> {
-    [
+    let found = [
         "/usr/bin/chromium",
         "/usr/bin/chromium-browser",
         "/usr/bin/google-chrome",
     ]
     .iter()
     .map(PathBuf::from)
-    .find(|p| p.exists())
+    .find(|p| p.exists());
+    if found.is_none() {
+        eprintln!("skipped: Chromium not installed (Debian package chromium)");
+    }
+    found
 }
 
 /// Share of pixels that differ from the top-left pixel.
@@ -150,10 +155,97 @@ fn non_background_share(png_path: &Path) -> f64 {
     px.iter().filter(|p| **p != bg).count() as f64 / px.len() as f64
 }
 
+/// Chromium's flags for a quiet headless run with its own profile.
+fn headless(chromium: &Path, profile: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(chromium);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+#[test]
+fn neither_page_scrolls_sideways_on_a_phone() {
+    // Each page is laid out in a frame as wide as a phone (320 px, the
+    // narrowest still in use; 375 px) and a desktop mail pane (600 px); the
+    // page's own scroll width must not exceed the frame's.
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (report, email) = render(&sample_data(), None);
+    std::fs::write(dir.path().join("report.html"), &report).unwrap();
+    std::fs::write(dir.path().join("email.html"), &email).unwrap();
+    let widths = [320, 375, 600];
+    let frames: String = widths
+        .iter()
+        .flat_map(|w| {
+            ["report", "email"].map(|page| {
+                format!(
+                    "<iframe id=\"{page}-{w}\" src=\"{page}.html\" \
+                     style=\"width:{w}px;height:600px;border:0\"></iframe>"
+                )
+            })
+        })
+        .collect();
+    let probe = format!(
+        "<html><body>{frames}<script>\
+         addEventListener('load', function () {{\
+           var out = [];\
+           document.querySelectorAll('iframe').forEach(function (f) {{\
+             var e = f.contentDocument.documentElement;\
+             out.push(f.id + '=' + e.scrollWidth + '/' + e.clientWidth);\
+           }});\
+           document.body.setAttribute('data-widths', out.join(' '));\
+         }});</script></body></html>"
+    );
+    let probe_path = dir.path().join("probe.html");
+    std::fs::write(&probe_path, probe).unwrap();
+    let out = headless(&chromium, &dir.path().join("profile"))
+        .args([
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", probe_path.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let widths_attr = dom
+        .split("data-widths=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no measurement in the DOM: {dom}"));
+    let measured: Vec<(&str, u32, u32)> = widths_attr
+        .split(' ')
+        .map(|m| {
+            let (id, sizes) = m.split_once('=').unwrap();
+            let (scroll, client) = sizes.split_once('/').unwrap();
+            (id, scroll.parse().unwrap(), client.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(measured.len(), 2 * widths.len(), "{widths_attr}");
+    for (id, scroll, client) in measured {
+        let frame: u32 = id.rsplit('-').next().unwrap().parse().unwrap();
+        assert_eq!(client, frame, "{id}: laid out at {client} px");
+        assert!(
+            scroll <= client,
+            "{id}: the page is {scroll} px wide in a {client} px frame"
+        );
+    }
+}
+
 #[test]
 fn renders_in_headless_chromium_at_600_and_375_px() {
     let Some(chromium) = chromium() else {
-        eprintln!("skipped: Chromium not installed (Debian package chromium)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -164,18 +256,7 @@ fn renders_in_headless_chromium_at_600_and_375_px() {
         for width in [600, 375] {
             let png = dir.path().join(format!("{name}-{width}.png"));
             let profile = dir.path().join(format!("profile-{name}-{width}"));
-            let status = std::process::Command::new(&chromium)
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--hide-scrollbars",
-                ])
-                .arg(format!("--user-data-dir={}", profile.display()))
+            let status = headless(&chromium, &profile)
                 .arg(format!("--window-size={width},1200"))
                 .arg(format!("--screenshot={}", png.display()))
                 .arg(format!("file://{}", file.display()))
