@@ -180,6 +180,16 @@ fn neither_page_scrolls_sideways_on_a_phone() {
     let Some(chromium) = chromium() else {
         return;
     };
+    let chinese_font = std::process::Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    if !chinese_font {
+        eprintln!(
+            "note: no Chinese font installed (Debian package fonts-wqy-zenhei); \
+             Chinese text is laid out as fallback boxes"
+        );
+    }
     let dir = tempfile::tempdir().unwrap();
     let (report, email) = render(&sample_data(), None);
     std::fs::write(dir.path().join("report.html"), &report).unwrap();
