@@ -177,4 +177,29 @@ mod tests {
         );
         assert_eq!(e.exit(), Exit::Unreadable);
     }
+
+    #[test]
+    fn system_errors_name_their_cause_in_chinese() {
+        let e = Error::Write {
+            path: PathBuf::from("out/2026Q3"),
+            source: std::io::Error::from_raw_os_error(13),
+        };
+        assert_eq!(
+            e.message(Lang::Zh),
+            "无法写入 out/2026Q3：没有访问权限（系统错误 13）"
+        );
+        assert_eq!(
+            e.to_string(),
+            "cannot write out/2026Q3: Permission denied (os error 13)"
+        );
+        let e = Error::from(crate::email::EmailError::NotAReviewFolder {
+            dir: PathBuf::from("out"),
+            source: std::io::Error::from_raw_os_error(2),
+        });
+        assert_eq!(
+            e.message(Lang::Zh),
+            "无法读取 out 中的 recipients.json：找不到该文件或文件夹（系统错误 2）；\
+             请给出 `qbr review` 写出的文件夹，例如 out/2026Q3"
+        );
+    }
 }

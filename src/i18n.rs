@@ -710,7 +710,7 @@ keys! {
     ErOutputInsideInbox => "输出文件夹 {0} 位于收件文件夹 {1} 之内，报告会混在大家放入的输入文件中。请换一个文件夹；确有此意时加 --out-in-inbox", "the output folder {0} lies inside the inbox {1}; reports there would sit among the inputs people drop files into. Choose another folder, or pass --out-in-inbox if that is what you want";
     ErUndelivered => "{1} 封邮件中有 {0} 封未能送达（见上方）", "{0} of {1} message{1:|s} could not be delivered (listed above)";
     ErWorkbook => "无法生成工作簿 {0}：{1}", "cannot build the workbook {0}: {1}";
-    EmNotAReviewFolder => "{0} 中没有 {1}：请给出 `qbr review` 写出的文件夹，例如 out/2026Q3（{2}）", "{0} holds no {1}: give the folder `qbr review` wrote, such as out/2026Q3 ({2})";
+    EmNotAReviewFolder => "无法读取 {0} 中的 {1}：{2}；请给出 `qbr review` 写出的文件夹，例如 out/2026Q3", "{0} holds no {1}: give the folder `qbr review` wrote, such as out/2026Q3 ({2})";
     EmBadRecipients => "{0} 不是此版本 qbr 的收件人文件：{1}", "{0} is not a recipients file of this qbr version: {1}";
     EmMissingReport => "无法读取复盘中列出的 {0}：{1}", "cannot read {0}, which the review lists: {1}";
     EmNoSender => "没有发件人：请在 qbr.toml 的 [email] 下设置 from，例如 from = \"Sales Ops <ops@example.com>\"", "no sender: set `from` under [email] in qbr.toml, such as from = \"Sales Ops <ops@example.com>\"";
