@@ -330,6 +330,7 @@ impl clap::error::ErrorFormatter for ChineseErrors {
             K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues | K::NoEquals => {
                 say("error.values_count", &[arg])
             }
+            K::InvalidUtf8 => say("error.not_utf8", &[]),
             // Kinds a user rarely meets keep clap's English description.
             other => other
                 .as_str()
@@ -683,6 +684,24 @@ mod tests {
             .try_get_matches_from(args)
             .expect_err("a usage error");
         e.apply::<ChineseErrors>().to_string()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_value_that_is_not_utf8_is_named_in_chinese() {
+        use std::os::unix::ffi::OsStringExt;
+        let args = ["qbr", "check", "in", "--period"]
+            .map(std::ffi::OsString::from)
+            .into_iter()
+            .chain([std::ffi::OsString::from_vec(vec![0xff, b'Q'])]);
+        let e = Cli::command_in(Lang::Zh)
+            .try_get_matches_from(args)
+            .expect_err("not UTF-8");
+        assert!(
+            e.apply::<ChineseErrors>()
+                .to_string()
+                .starts_with("qbr：错误：命令行参数不是有效的 UTF-8 文本\n"),
+        );
     }
 
     #[test]

@@ -71,6 +71,7 @@ const TABLE: &[(&str, &str)] = &[
     ("error.missing_command", "需要一个命令：{0}"),
     ("error.conflict", "{0} 不能与 {1} 同时使用"),
     ("error.values_count", "{0} 的值个数不对"),
+    ("error.not_utf8", "命令行参数不是有效的 UTF-8 文本"),
     ("error.suggested", "\n  提示：是不是想用 `{0}`？"),
     // The root command and its global options.
     ("qbr", "qbr：季度经营复盘，面向财务与销售运营。"),
