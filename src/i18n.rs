@@ -673,12 +673,13 @@ keys! {
     ErConfig => "无法使用配置文件 {0}：{1}", "cannot use the configuration {0}: {1}";
     CfgNotText => "文件不是文本（UTF-8 或 GBK）；请用 UTF-8 编码保存", "the file is not text (UTF-8 or GBK); save it as UTF-8";
     CfgToml => "TOML 格式有误：{0}", "{0}";
-    // A TOML mistake at a place ({0} line, {1} column, {2} what, {3} the line with the spot marked).
-    CfgTomlAt => "TOML 格式有误，第 {0} 行第 {1} 列：{2}\n{3}", "TOML parse error at line {0}, column {1}: {2}\n{3}";
+    // A TOML mistake at a place ({0} line, {1} column, {2} what); the line with the spot marked follows.
+    CfgTomlAt => "TOML 格式有误，第 {0} 行第 {1} 列：{2}", "TOML parse error at line {0}, column {1}: {2}";
     CfgTomlUnknownFieldKnown => "没有 {0} 这个设置项；可用的设置项：{1}", "unknown field {0}; known fields: {1}";
     CfgTomlUnknownField => "没有 {0} 这个设置项", "unknown field {0}";
     CfgTomlUnknownValue => "{0} 不是可选的值；可选：{1}", "{0} is not one of the values {1}";
     CfgTomlWrongType => "这里是{0}，应为{1}", "found {0}, expected {1}";
+    CfgTomlWrongValue => "取值不对：这里是{0}，应为{1}", "invalid value: found {0}, expected {1}";
     CfgTomlMissingField => "缺少设置项 {0}", "missing field {0}";
     CfgTomlDuplicateKey => "同一个键写了两次", "a key given twice";
     CfgTomlNotANumber => "应为数字，如 0.05 或 \"5%\"", "expected a number such as 0.05 or \"5%\"";

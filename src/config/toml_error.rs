@@ -25,10 +25,13 @@ pub(super) fn toml_words(text: &str, e: &toml::de::Error) -> Words {
         .unwrap_or_default()
         .trim_end_matches('\n');
     let what = chinese_message(e.message().trim_end());
-    let zh = Lang::Zh.fill(
+    let mut zh = Lang::Zh.fill(
         Key::CfgTomlAt,
-        &[&line.to_string(), &column.to_string(), &what, marked],
+        &[&line.to_string(), &column.to_string(), &what],
     );
+    if !marked.is_empty() {
+        zh = format!("{zh}\n{marked}");
+    }
     Words {
         en: Lang::En.fill(Key::CfgToml, &[&en]),
         zh,
@@ -65,6 +68,11 @@ fn chinese_message(message: &str) -> String {
         && let Some((found, expected)) = rest.split_once(", expected ")
     {
         return fill(Key::CfgTomlWrongType, &[&kind(found), &kind(expected)]);
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return fill(Key::CfgTomlWrongValue, &[&kind(found), &kind(expected)]);
     }
     if let Some(name) = message.strip_prefix("missing field ") {
         return fill(Key::CfgTomlMissingField, &[name]);
@@ -110,7 +118,8 @@ fn kind(description: &str) -> String {
     let (head, value) = description.split_once(' ').unwrap_or((description, ""));
     let word = match head {
         "string" => "文本",
-        "integer" | "u8" | "u16" | "u32" | "u64" | "usize" | "i32" | "i64" => "整数",
+        "u8" | "u16" | "u32" | "u64" | "usize" => "非负整数",
+        "integer" | "i32" | "i64" => "整数",
         "floating" | "f32" | "f64" => "数字",
         "boolean" => "布尔值",
         _ => return description.to_string(),
@@ -146,7 +155,7 @@ mod tests {
         );
         assert_eq!(
             zh("churn_quarters = \"x\"\n"),
-            "TOML 格式有误，第 1 行第 18 列：这里是文本 \"x\"，应为整数\n  |\n1 | churn_quarters = \"x\"\n  |                  ^^^"
+            "TOML 格式有误，第 1 行第 18 列：这里是文本 \"x\"，应为非负整数\n  |\n1 | churn_quarters = \"x\"\n  |                  ^^^"
         );
         assert!(
             zh("[headers]\namount = \"净额\"\n")
@@ -157,6 +166,13 @@ mod tests {
         assert!(
             zh("churn_quarters = 2\nchurn_quarters = 3\n")
                 .starts_with("TOML 格式有误，第 2 行第 1 列：同一个键写了两次"),
+        );
+        assert!(
+            zh("churn_quarters = -1\n").starts_with(
+                "TOML 格式有误，第 1 行第 18 列：取值不对：这里是整数 -1，应为非负整数"
+            ),
+            "{}",
+            zh("churn_quarters = -1\n")
         );
         assert!(
             zh("sum_tolerance = true\n")
