@@ -64,15 +64,16 @@ fn chinese_message(message: &str) -> String {
             &[name, &expected.unwrap_or_default()],
         );
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ")
-        && let Some((found, expected)) = rest.split_once(", expected ")
-    {
-        return fill(Key::CfgTomlWrongType, &[&kind(found), &kind(expected)]);
-    }
-    if let Some(rest) = message.strip_prefix("invalid value: ")
-        && let Some((found, expected)) = rest.split_once(", expected ")
-    {
-        return fill(Key::CfgTomlWrongValue, &[&kind(found), &kind(expected)]);
+    for (prefix, key) in [
+        ("invalid type: ", Key::CfgTomlWrongType),
+        ("invalid value: ", Key::CfgTomlWrongValue),
+    ] {
+        if let Some((found, expected)) = message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split_once(", expected "))
+        {
+            return fill(key, &[&kind(found), &kind(expected)]);
+        }
     }
     if let Some(name) = message.strip_prefix("missing field ") {
         return fill(Key::CfgTomlMissingField, &[name]);
