@@ -73,10 +73,14 @@ fn option_text(command: &str, id: &str) -> Option<&'static str> {
     zh::text(&format!("{command}.{id}")).or_else(|| zh::text(&format!("any.{id}")))
 }
 
+/// A word clap puts around the help texts (`usage`, `options` …), in Chinese.
+fn heading(key: &str) -> &'static str {
+    zh::text(&format!("heading.{key}")).unwrap_or_default()
+}
+
 /// `command` (named `name`) with every help text in Chinese.
 fn in_chinese(command: clap::Command, name: &str) -> clap::Command {
-    let word = |key: &str| zh::text(&format!("heading.{key}")).unwrap_or_default();
-    let mut command = command.subcommand_help_heading(word("commands"));
+    let mut command = command.subcommand_help_heading(heading("commands"));
     if let Some(about) = zh::text(name) {
         let long = zh::text(&format!("{name}.long")).unwrap_or(about);
         command = command.about(about).long_about(long);
@@ -109,14 +113,14 @@ fn in_chinese(command: clap::Command, name: &str) -> clap::Command {
             if !defaults.is_empty() && takes_value {
                 help.push_str(&format!(
                     " [{}：{}]",
-                    word("default"),
+                    heading("default"),
                     Lang::Zh.join(&defaults)
                 ));
             }
             if !values.is_empty() && takes_value {
                 help.push_str(&format!(
                     " [{}：{}]",
-                    word("values"),
+                    heading("values"),
                     Lang::Zh.join(&values)
                 ));
             }
@@ -131,16 +135,16 @@ fn in_chinese(command: clap::Command, name: &str) -> clap::Command {
             } else {
                 arg.value_names(value_names)
             };
-            let heading = if arg.is_positional() {
-                word("arguments")
+            let section = if arg.is_positional() {
+                heading("arguments")
             } else {
-                word("options")
+                heading("options")
             };
             arg.help(help.clone())
                 .long_help(help)
                 .hide_default_value(true)
                 .hide_possible_values(true)
-                .help_heading(heading)
+                .help_heading(section)
         });
     }
     let names: Vec<String> = command
@@ -155,18 +159,17 @@ fn in_chinese(command: clap::Command, name: &str) -> clap::Command {
     let usage = chinese_usage(usage.strip_prefix("Usage: ").unwrap_or(&usage));
     command.help_template(format!(
         "{{before-help}}{{about-with-newline}}\n{}{usage}\n\n{{all-args}}{{after-help}}",
-        word("usage")
+        heading("usage")
     ))
 }
 
 /// A usage line with clap's English placeholders (`[OPTIONS]`, `<COMMAND>`)
 /// in Chinese; the value names in it are already Chinese.
 fn chinese_usage(usage: &str) -> String {
-    let word = |key: &str| zh::text(&format!("heading.{key}")).unwrap_or_default();
     usage
-        .replace("[OPTIONS]", &format!("[{}]", word("options")))
-        .replace("<COMMAND>", &format!("<{}>", word("commands")))
-        .replace("[COMMAND]", &format!("[{}]", word("commands")))
+        .replace("[OPTIONS]", &format!("[{}]", heading("options")))
+        .replace("<COMMAND>", &format!("<{}>", heading("commands")))
+        .replace("[COMMAND]", &format!("[{}]", heading("commands")))
 }
 
 /// Output format of `inspect` and `check`.
@@ -348,10 +351,9 @@ impl clap::error::ErrorFormatter for ChineseErrors {
         text.push('\n');
         let usage = get(C::Usage);
         if let Some(usage) = usage.strip_prefix("Usage:") {
-            let heading = zh::text("heading.usage").unwrap_or_default();
             text.push_str(&format!(
                 "\n{}{}\n",
-                heading.trim_end(),
+                heading("usage").trim_end(),
                 chinese_usage(usage)
             ));
         }
@@ -612,13 +614,11 @@ mod tests {
     fn lookups(command: &clap::Command, name: &str, out: &mut Vec<(String, bool)>) {
         out.push((name.to_string(), zh::text(name).is_some()));
         for arg in command.get_arguments() {
-            let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
-            for value in arg.get_value_names().unwrap_or_default() {
-                if !takes_value {
-                    continue;
+            if arg.get_num_args().is_some_and(|n| n.takes_values()) {
+                for value in arg.get_value_names().unwrap_or_default() {
+                    let key = format!("value.{value}");
+                    out.push((key.clone(), zh::text(&key).is_some()));
                 }
-                let key = format!("value.{value}");
-                out.push((key.clone(), zh::text(&key).is_some()));
             }
             let id = arg.get_id().as_str();
             let own = format!("{name}.{id}");

@@ -15,9 +15,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::str::FromStr;
 
 mod toml_error;
-use std::str::FromStr;
 
 /// The resolved configuration every stage reads.
 #[derive(Debug, Clone, PartialEq)]
