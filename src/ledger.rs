@@ -475,10 +475,11 @@ enum Canon {
 }
 
 impl Canon {
-    fn apply(self, s: &str) -> String {
+    /// Appends the canonical form of `s` to `out`.
+    fn push(self, s: &str, out: &mut String) {
         match self {
-            Canon::Name => match_key(s),
-            Canon::Class => product_class_key(s),
+            Canon::Name => crate::text::push_match_key(s, out),
+            Canon::Class => out.push_str(&product_class_key(s)),
         }
     }
 }
@@ -496,6 +497,33 @@ struct SymbolMap<'a> {
     part_of_table: Vec<u32>,
 }
 
+/// No text: a local number a line has for an empty optional field.
+const NONE: u32 = u32::MAX;
+
+/// An order line's texts by their local numbers in its part, noted while the
+/// part is folded, so that later passes index vectors instead of hashing
+/// addresses again ([`NONE`] for an empty optional field).
+#[derive(Debug, Clone, Copy)]
+struct LineLocals {
+    customer: u32,
+    product: u32,
+    person: u32,
+    group: u32,
+    region: u32,
+    class: u32,
+}
+
+/// An order line's own symbols (before the masters fill any gap).
+#[derive(Debug, Clone, Copy)]
+struct LineSyms {
+    customer: Sym,
+    product: Sym,
+    person: Option<Sym>,
+    group: Option<Sym>,
+    region: Option<Sym>,
+    class: Option<Sym>,
+}
+
 /// Canonical keys stored end to end in one buffer (a part's keys are many
 /// and short).
 #[derive(Debug, Clone, Default)]
@@ -507,7 +535,12 @@ struct Keys {
 impl Keys {
     /// Adds a key; returns its number.
     fn push(&mut self, key: &str) -> Sym {
-        self.text.push_str(key);
+        self.push_with(|text| text.push_str(key))
+    }
+
+    /// Adds the key `write` appends to the buffer; returns its number.
+    fn push_with(&mut self, write: impl FnOnce(&mut String)) -> Sym {
+        write(&mut self.text);
         self.ends.push(self.text.len());
         (self.ends.len() - 1) as Sym
     }
@@ -564,12 +597,28 @@ impl<'a> Locals<'a> {
 struct Part<'a> {
     locals: Locals<'a>,
     syms: Vec<Sym>,
+    /// The part's order lines, in the order they were folded.
+    lines: Vec<LineLocals>,
 }
 
 impl<'a> Part<'a> {
     fn get(&self, t: &str, c: Canon) -> Sym {
         let local = self.locals.get(t, c);
         self.syms[local.expect("every text looked up was folded") as usize]
+    }
+
+    /// The symbols of the part's `j`-th order line.
+    fn line(&self, j: u32) -> LineSyms {
+        let l = self.lines[j as usize];
+        let sym = |local: u32| (local != NONE).then(|| self.syms[local as usize]);
+        LineSyms {
+            customer: self.syms[l.customer as usize],
+            product: self.syms[l.product as usize],
+            person: sym(l.person),
+            group: sym(l.group),
+            region: sym(l.region),
+            class: sym(l.class),
+        }
     }
 }
 
@@ -597,6 +646,11 @@ impl<'a> SymbolMap<'a> {
     fn of_line(&self, o: &OrderLine) -> &Part<'a> {
         &self.parts[self.part_of_table[o.origin.table.0 as usize] as usize]
     }
+
+    /// The symbols of the line at `place` (its part, its number there).
+    fn line(&self, place: (u32, u32)) -> LineSyms {
+        self.parts[place.0 as usize].line(place.1)
+    }
 }
 
 /// A part's texts as they are met: a text not met before gets a local number
@@ -607,55 +661,86 @@ impl<'a> SymbolMap<'a> {
 struct PartBuilder<'a> {
     locals: Locals<'a>,
     keys: Keys,
+    lines: Vec<LineLocals>,
 }
 
 impl<'a> PartBuilder<'a> {
-    fn add(&mut self, t: &'a str, c: Canon) {
+    /// Folds a text; returns its local number.
+    fn add(&mut self, t: &'a str, c: Canon) -> u32 {
         let keys = &mut self.keys;
-        self.locals.get_or_add(t, c, || keys.push(&c.apply(t)));
+        self.locals
+            .get_or_add(t, c, || keys.push_with(|text| c.push(t, text)))
+    }
+
+    /// [`Self::add`] for an optional text.
+    fn add_some(&mut self, t: Option<&'a str>, c: Canon) -> u32 {
+        t.map_or(NONE, |t| self.add(t, c))
     }
 
     fn finish(self) -> (Part<'a>, Keys) {
         let part = Part {
             locals: self.locals,
             syms: Vec::new(),
+            lines: self.lines,
         };
         (part, self.keys)
     }
 
-    /// Every text an order line has the ledger fold.
+    /// Every text an order line has the ledger fold, in a fixed order (the
+    /// order symbols are numbered in); notes the line's local numbers.
     fn add_line(&mut self, o: &'a OrderLine) {
         for t in o.custom.iter().flatten() {
             self.add(t, Canon::Name);
         }
-        self.add(&o.customer, Canon::Name);
-        self.add(&o.product, Canon::Name);
-        for t in [&o.salesperson, &o.group, &o.region].into_iter().flatten() {
-            self.add(t, Canon::Name);
-        }
-        if let Some(c) = &o.product_class {
-            self.add(c, Canon::Class);
-        }
+        let customer = self.add(&o.customer, Canon::Name);
+        let product = self.add(&o.product, Canon::Name);
+        let person = self.add_some(o.salesperson.as_deref(), Canon::Name);
+        let group = self.add_some(o.group.as_deref(), Canon::Name);
+        let region = self.add_some(o.region.as_deref(), Canon::Name);
+        let class = self.add_some(o.product_class.as_deref(), Canon::Class);
+        self.lines.push(LineLocals {
+            customer,
+            product,
+            person,
+            group,
+            region,
+            class,
+        });
     }
 }
 
-/// The distinct lines grouped by their table, tables in first-seen order,
-/// and each table's group.
-fn lines_by_table(ds: &Dataset, distinct: &[usize]) -> (Vec<Vec<usize>>, Vec<u32>) {
-    let mut part_of_table = vec![u32::MAX; ds.tables.len()];
+/// The distinct lines grouped by their table.
+struct TableGroups {
+    /// Per table in first-seen order, its distinct lines.
+    groups: Vec<Vec<usize>>,
+    /// Each table's group, by table id (`u32::MAX`: no distinct line).
+    group_of_table: Vec<u32>,
+    /// Each distinct line's place: its group and its number there.
+    place: Vec<(u32, u32)>,
+}
+
+fn lines_by_table(ds: &Dataset, distinct: &[usize]) -> TableGroups {
+    let mut group_of_table = vec![u32::MAX; ds.tables.len()];
     let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut place = Vec::with_capacity(distinct.len());
     for &i in distinct {
         let t = ds.orders[i].origin.table.0 as usize;
-        if t >= part_of_table.len() {
-            part_of_table.resize(t + 1, u32::MAX);
+        if t >= group_of_table.len() {
+            group_of_table.resize(t + 1, u32::MAX);
         }
-        if part_of_table[t] == u32::MAX {
-            part_of_table[t] = groups.len() as u32;
+        if group_of_table[t] == u32::MAX {
+            group_of_table[t] = groups.len() as u32;
             groups.push(Vec::new());
         }
-        groups[part_of_table[t] as usize].push(i);
+        let g = group_of_table[t];
+        place.push((g, groups[g as usize].len() as u32));
+        groups[g as usize].push(i);
     }
-    (groups, part_of_table)
+    TableGroups {
+        groups,
+        group_of_table,
+        place,
+    }
 }
 
 /// Bit `i` set: the customer ordered in the `i`-th quarter from the first one.
@@ -699,7 +784,11 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let ((distinct, duplicates), masters) =
         rayon::join(|| find_duplicates(ds), || master_texts(ds));
 
-    let (groups, part_of_table) = lines_by_table(ds, &distinct);
+    let TableGroups {
+        groups,
+        group_of_table,
+        place,
+    } = lines_by_table(ds, &distinct);
     let mut lists = vec![masters];
     lists.par_extend(groups.par_iter().map(|lines| {
         let mut list = PartBuilder::default();
@@ -709,7 +798,9 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         list
     }));
     // Parts are numbered after the masters.
-    let part_of_table = part_of_table
+    // Part 0 is the masters: a table's part is its group's number plus one.
+    let place: Vec<(u32, u32)> = place.into_iter().map(|(g, j)| (g + 1, j)).collect();
+    let part_of_table = group_of_table
         .into_iter()
         .map(|p| p.wrapping_add(1))
         .collect();
@@ -738,13 +829,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     }
 
     // Quarters in which each customer ordered, and the first order date seen.
-    let customers: Vec<Sym> = distinct
-        .par_iter()
-        .map(|&i| {
-            let o = &ds.orders[i];
-            map.of_line(o).get(&o.customer, Canon::Name)
-        })
-        .collect();
+    let customers: Vec<Sym> = place.par_iter().map(|&p| map.line(p).customer).collect();
     let dates = distinct.par_iter().map(|&i| ds.orders[i].date);
     let (history_start, latest) = dates.clone().min().zip(dates.max().map(Period::of)).unzip();
     // The quarter of bit 0; older quarters share it (they are "before" any window qbr asks about).
@@ -793,13 +878,13 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         .enumerate()
         .map(|(k, &i)| (Period::of(ds.orders[i].date), k as u32))
         .collect();
-    in_order.par_sort_by_key(|&(period, _)| period);
+    in_order.par_sort_unstable();
     let entries: Vec<Entry> = in_order
         .par_iter()
         .map(|&(period, k)| {
             let (i, customer) = (distinct[k as usize], customers[k as usize]);
             let o = &ds.orders[i];
-            let syms = map.of_line(o);
+            let syms = map.line(place[k as usize]);
             let lifecycle = match &o.customer_type {
                 Some(t) => Lifecycle::parse(t).ok_or(LifecycleIssue::UnknownType),
                 None => {
@@ -822,8 +907,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                     ))
                 }
             };
-            let product = syms.get(&o.product, Canon::Name);
-            let person = o.salesperson.as_deref().map(|p| syms.get(p, Canon::Name));
+            let (product, person) = (syms.product, syms.person);
             let master = person.and_then(|p| team[p as usize]);
             Entry {
                 order: i,
@@ -833,22 +917,10 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                 customer,
                 product,
                 lifecycle,
-                product_class: o
-                    .product_class
-                    .as_deref()
-                    .map(|c| syms.get(c, Canon::Class))
-                    .or(product_class[product as usize]),
-                group: o
-                    .group
-                    .as_deref()
-                    .map(|g| syms.get(g, Canon::Name))
-                    .or(master.map(|m| m.0)),
-                region: o
-                    .region
-                    .as_deref()
-                    .map(|r| syms.get(r, Canon::Name))
-                    .or(master.map(|m| m.1)),
-                custom: custom.of_line(o, customer, product, person, syms),
+                product_class: syms.class.or(product_class[product as usize]),
+                group: syms.group.or(master.map(|m| m.0)),
+                region: syms.region.or(master.map(|m| m.1)),
+                custom: custom.of_line(o, customer, product, person, map.of_line(o)),
                 person,
             }
         })

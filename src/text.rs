@@ -31,19 +31,25 @@ fn fold_char(c: char) -> char {
 /// ```
 pub fn match_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_match_key(s, &mut out);
+    out
+}
+
+/// Appends [`match_key`]`(s)` to `out` (no allocation of its own, for callers
+/// that store many keys end to end).
+pub fn push_match_key(s: &str, out: &mut String) {
     for c in s.chars().map(fold_char) {
-        if c.is_whitespace() || c == '_' || c == '-' {
-            continue;
-        }
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+            if !(c.is_whitespace() || c == '_' || c == '-') {
+                out.push(c.to_ascii_lowercase());
+            }
         } else if is_caseless(c) {
+            // The ideographic space folded to ' ' above; nothing here is white space.
             out.push(c);
-        } else {
+        } else if !c.is_whitespace() {
             out.extend(c.to_lowercase());
         }
     }
-    out
 }
 
 /// Scripts without letter case: CJK ideographs and punctuation, kana, Hangul.
