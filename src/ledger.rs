@@ -497,33 +497,6 @@ struct SymbolMap<'a> {
     part_of_table: Vec<u32>,
 }
 
-/// No text: a local number a line has for an empty optional field.
-const NONE: u32 = u32::MAX;
-
-/// An order line's texts by their local numbers in its part, noted while the
-/// part is folded, so that later passes index vectors instead of hashing
-/// addresses again ([`NONE`] for an empty optional field).
-#[derive(Debug, Clone, Copy)]
-struct LineLocals {
-    customer: u32,
-    product: u32,
-    person: u32,
-    group: u32,
-    region: u32,
-    class: u32,
-}
-
-/// An order line's own symbols (before the masters fill any gap).
-#[derive(Debug, Clone, Copy)]
-struct LineSyms {
-    customer: Sym,
-    product: Sym,
-    person: Option<Sym>,
-    group: Option<Sym>,
-    region: Option<Sym>,
-    class: Option<Sym>,
-}
-
 /// Canonical keys stored end to end in one buffer (a part's keys are many
 /// and short).
 #[derive(Debug, Clone, Default)]
@@ -597,28 +570,12 @@ impl<'a> Locals<'a> {
 struct Part<'a> {
     locals: Locals<'a>,
     syms: Vec<Sym>,
-    /// The part's order lines, in the order they were folded.
-    lines: Vec<LineLocals>,
 }
 
 impl<'a> Part<'a> {
     fn get(&self, t: &str, c: Canon) -> Sym {
         let local = self.locals.get(t, c);
         self.syms[local.expect("every text looked up was folded") as usize]
-    }
-
-    /// The symbols of the part's `j`-th order line.
-    fn line(&self, j: u32) -> LineSyms {
-        let l = self.lines[j as usize];
-        let sym = |local: u32| (local != NONE).then(|| self.syms[local as usize]);
-        LineSyms {
-            customer: self.syms[l.customer as usize],
-            product: self.syms[l.product as usize],
-            person: sym(l.person),
-            group: sym(l.group),
-            region: sym(l.region),
-            class: sym(l.class),
-        }
     }
 }
 
@@ -646,11 +603,6 @@ impl<'a> SymbolMap<'a> {
     fn of_line(&self, o: &OrderLine) -> &Part<'a> {
         &self.parts[self.part_of_table[o.origin.table.0 as usize] as usize]
     }
-
-    /// The symbols of the line at `place` (its part, its number there).
-    fn line(&self, place: (u32, u32)) -> LineSyms {
-        self.parts[place.0 as usize].line(place.1)
-    }
 }
 
 /// A part's texts as they are met: a text not met before gets a local number
@@ -661,86 +613,56 @@ impl<'a> SymbolMap<'a> {
 struct PartBuilder<'a> {
     locals: Locals<'a>,
     keys: Keys,
-    lines: Vec<LineLocals>,
 }
 
 impl<'a> PartBuilder<'a> {
-    /// Folds a text; returns its local number.
-    fn add(&mut self, t: &'a str, c: Canon) -> u32 {
+    fn add(&mut self, t: &'a str, c: Canon) {
         let keys = &mut self.keys;
         self.locals
-            .get_or_add(t, c, || keys.push_with(|text| c.push(t, text)))
-    }
-
-    /// [`Self::add`] for an optional text.
-    fn add_some(&mut self, t: Option<&'a str>, c: Canon) -> u32 {
-        t.map_or(NONE, |t| self.add(t, c))
+            .get_or_add(t, c, || keys.push_with(|text| c.push(t, text)));
     }
 
     fn finish(self) -> (Part<'a>, Keys) {
         let part = Part {
             locals: self.locals,
             syms: Vec::new(),
-            lines: self.lines,
         };
         (part, self.keys)
     }
 
-    /// Every text an order line has the ledger fold, in a fixed order (the
-    /// order symbols are numbered in); notes the line's local numbers.
+    /// Every text an order line has the ledger fold.
     fn add_line(&mut self, o: &'a OrderLine) {
         for t in o.custom.iter().flatten() {
             self.add(t, Canon::Name);
         }
-        let customer = self.add(&o.customer, Canon::Name);
-        let product = self.add(&o.product, Canon::Name);
-        let person = self.add_some(o.salesperson.as_deref(), Canon::Name);
-        let group = self.add_some(o.group.as_deref(), Canon::Name);
-        let region = self.add_some(o.region.as_deref(), Canon::Name);
-        let class = self.add_some(o.product_class.as_deref(), Canon::Class);
-        self.lines.push(LineLocals {
-            customer,
-            product,
-            person,
-            group,
-            region,
-            class,
-        });
+        self.add(&o.customer, Canon::Name);
+        self.add(&o.product, Canon::Name);
+        for t in [&o.salesperson, &o.group, &o.region].into_iter().flatten() {
+            self.add(t, Canon::Name);
+        }
+        if let Some(c) = &o.product_class {
+            self.add(c, Canon::Class);
+        }
     }
 }
 
-/// The distinct lines grouped by their table.
-struct TableGroups {
-    /// Per table in first-seen order, its distinct lines.
-    groups: Vec<Vec<usize>>,
-    /// Each table's group, by table id (`u32::MAX`: no distinct line).
-    group_of_table: Vec<u32>,
-    /// Each distinct line's place: its group and its number there.
-    place: Vec<(u32, u32)>,
-}
-
-fn lines_by_table(ds: &Dataset, distinct: &[usize]) -> TableGroups {
-    let mut group_of_table = vec![u32::MAX; ds.tables.len()];
+/// The distinct lines grouped by their table, tables in first-seen order,
+/// and each table's group.
+fn lines_by_table(ds: &Dataset, distinct: &[usize]) -> (Vec<Vec<usize>>, Vec<u32>) {
+    let mut part_of_table = vec![u32::MAX; ds.tables.len()];
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut place = Vec::with_capacity(distinct.len());
     for &i in distinct {
         let t = ds.orders[i].origin.table.0 as usize;
-        if t >= group_of_table.len() {
-            group_of_table.resize(t + 1, u32::MAX);
+        if t >= part_of_table.len() {
+            part_of_table.resize(t + 1, u32::MAX);
         }
-        if group_of_table[t] == u32::MAX {
-            group_of_table[t] = groups.len() as u32;
+        if part_of_table[t] == u32::MAX {
+            part_of_table[t] = groups.len() as u32;
             groups.push(Vec::new());
         }
-        let g = group_of_table[t];
-        place.push((g, groups[g as usize].len() as u32));
-        groups[g as usize].push(i);
+        groups[part_of_table[t] as usize].push(i);
     }
-    TableGroups {
-        groups,
-        group_of_table,
-        place,
-    }
+    (groups, part_of_table)
 }
 
 /// Bit `i` set: the customer ordered in the `i`-th quarter from the first one.
@@ -784,11 +706,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let ((distinct, duplicates), masters) =
         rayon::join(|| find_duplicates(ds), || master_texts(ds));
 
-    let TableGroups {
-        groups,
-        group_of_table,
-        place,
-    } = lines_by_table(ds, &distinct);
+    let (groups, part_of_table) = lines_by_table(ds, &distinct);
     let mut lists = vec![masters];
     lists.par_extend(groups.par_iter().map(|lines| {
         let mut list = PartBuilder::default();
@@ -798,9 +716,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         list
     }));
     // Parts are numbered after the masters.
-    // Part 0 is the masters: a table's part is its group's number plus one.
-    let place: Vec<(u32, u32)> = place.into_iter().map(|(g, j)| (g + 1, j)).collect();
-    let part_of_table = group_of_table
+    let part_of_table = part_of_table
         .into_iter()
         .map(|p| p.wrapping_add(1))
         .collect();
@@ -829,7 +745,13 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     }
 
     // Quarters in which each customer ordered, and the first order date seen.
-    let customers: Vec<Sym> = place.par_iter().map(|&p| map.line(p).customer).collect();
+    let customers: Vec<Sym> = distinct
+        .par_iter()
+        .map(|&i| {
+            let o = &ds.orders[i];
+            map.of_line(o).get(&o.customer, Canon::Name)
+        })
+        .collect();
     let dates = distinct.par_iter().map(|&i| ds.orders[i].date);
     let (history_start, latest) = dates.clone().min().zip(dates.max().map(Period::of)).unzip();
     // The quarter of bit 0; older quarters share it (they are "before" any window qbr asks about).
@@ -878,13 +800,13 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         .enumerate()
         .map(|(k, &i)| (Period::of(ds.orders[i].date), k as u32))
         .collect();
-    in_order.par_sort_unstable();
+    in_order.par_sort_by_key(|&(period, _)| period);
     let entries: Vec<Entry> = in_order
         .par_iter()
         .map(|&(period, k)| {
             let (i, customer) = (distinct[k as usize], customers[k as usize]);
             let o = &ds.orders[i];
-            let syms = map.line(place[k as usize]);
+            let syms = map.of_line(o);
             let lifecycle = match &o.customer_type {
                 Some(t) => Lifecycle::parse(t).ok_or(LifecycleIssue::UnknownType),
                 None => {
@@ -907,7 +829,8 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                     ))
                 }
             };
-            let (product, person) = (syms.product, syms.person);
+            let product = syms.get(&o.product, Canon::Name);
+            let person = o.salesperson.as_deref().map(|p| syms.get(p, Canon::Name));
             let master = person.and_then(|p| team[p as usize]);
             Entry {
                 order: i,
@@ -917,10 +840,22 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                 customer,
                 product,
                 lifecycle,
-                product_class: syms.class.or(product_class[product as usize]),
-                group: syms.group.or(master.map(|m| m.0)),
-                region: syms.region.or(master.map(|m| m.1)),
-                custom: custom.of_line(o, customer, product, person, map.of_line(o)),
+                product_class: o
+                    .product_class
+                    .as_deref()
+                    .map(|c| syms.get(c, Canon::Class))
+                    .or(product_class[product as usize]),
+                group: o
+                    .group
+                    .as_deref()
+                    .map(|g| syms.get(g, Canon::Name))
+                    .or(master.map(|m| m.0)),
+                region: o
+                    .region
+                    .as_deref()
+                    .map(|r| syms.get(r, Canon::Name))
+                    .or(master.map(|m| m.1)),
+                custom: custom.of_line(o, customer, product, person, syms),
                 person,
             }
         })
