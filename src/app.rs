@@ -370,6 +370,18 @@ impl Ui {
             eprintln!("{}", self.lang.fill(Key::MsgStage, &[what, &seconds]));
         }
     }
+
+    /// The steps of a stage, in seconds, with --verbose.
+    fn steps(self, key: Key, times: &[std::time::Duration]) {
+        if self.verbose {
+            let seconds: Vec<String> = times
+                .iter()
+                .map(|t| format!("{:.2}", t.as_secs_f64()))
+                .collect();
+            let seconds: Vec<&str> = seconds.iter().map(String::as_str).collect();
+            eprintln!("{}", self.lang.fill(key, &seconds));
+        }
+    }
 }
 
 /// One `qbr review` invocation's settings, run for one or several periods.
@@ -491,6 +503,18 @@ impl ReviewRun {
         };
         self.ui
             .stage(&lang.fill(Key::MsgReadChecked, &[&cached]), started);
+        let read = started
+            .elapsed()
+            .saturating_sub(checked.loaded.scan_time + checked.ledger_time + checked.rules_time);
+        self.ui.steps(
+            Key::MsgCheckSteps,
+            &[
+                checked.loaded.scan_time,
+                read,
+                checked.ledger_time,
+                checked.rules_time,
+            ],
+        );
         Ok(checked)
     }
 
@@ -507,6 +531,11 @@ impl ReviewRun {
                 .lang
                 .fill(Key::MsgComputed, &[&written.1.dir.display().to_string()]),
             started,
+        );
+        let w = &written.1;
+        self.ui.steps(
+            Key::MsgReviewSteps,
+            &[w.review_time, w.render_time, w.write_time],
         );
         Ok(written)
     }

@@ -131,6 +131,8 @@ pub struct Loaded {
     pub diagnostics: Diagnostics,
     /// How the cache served this load (zeros without one).
     pub cache: cache::CacheStats,
+    /// How long finding, reading and hashing the files took, before parsing.
+    pub scan_time: std::time::Duration,
 }
 
 impl Loaded {
@@ -285,6 +287,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         .clone()
         .or_else(|| root_config.is_file().then_some(root_config));
     let mut config = Config::load(config_path.as_deref())?;
+    let scan_started = std::time::Instant::now();
     let inbox = inbox::scan_inbox(
         &opts.inbox,
         opts.exclude.as_deref(),
@@ -296,6 +299,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
     let dict = HeaderDictionary::new(&config);
     let mut loaded = Loaded {
         root: opts.inbox.clone(),
+        scan_time: scan_started.elapsed(),
         ..Loaded::default()
     };
     for skipped in &inbox.skipped {
@@ -386,6 +390,10 @@ pub struct Checked {
     /// `--as-of` as loaded: the day the review is as of (default: the latest
     /// order date in the period), for the rules and the review's pace alike.
     pub as_of: Option<chrono::NaiveDate>,
+    /// How long building the ledger took.
+    pub ledger_time: std::time::Duration,
+    /// How long the validation rules took.
+    pub rules_time: std::time::Duration,
 }
 
 /// Loads an inbox and runs every validation rule on the chosen period.
@@ -396,7 +404,10 @@ pub fn check(opts: &LoadOptions) -> Result<Checked, Error> {
     let mut loaded = load(opts)?;
     let mut diags = Diagnostics::default();
     let period = tree::select_period(&loaded.dataset, &loaded.config, &mut diags);
+    let started = std::time::Instant::now();
     let ledger = ledger::build_ledger(&loaded.dataset, &loaded.config);
+    let ledger_time = started.elapsed();
+    let started = std::time::Instant::now();
     let tree = period
         .map(|p| tree::TargetTree::build(&loaded.dataset, p))
         .unwrap_or_default();
@@ -411,6 +422,7 @@ pub fn check(opts: &LoadOptions) -> Result<Checked, Error> {
         };
         validate::validate(&ctx, &mut diags);
     }
+    let rules_time = started.elapsed();
     loaded.diagnostics.extend(diags);
     loaded.diagnostics.sort();
     Ok(Checked {
@@ -419,6 +431,8 @@ pub fn check(opts: &LoadOptions) -> Result<Checked, Error> {
         tree,
         ledger,
         as_of: opts.as_of,
+        ledger_time,
+        rules_time,
     })
 }
 
@@ -571,6 +585,12 @@ pub struct Written {
     pub files: Vec<String>,
     /// The language the reports were written in.
     pub lang: i18n::Lang,
+    /// How long computing the review (figures, suggestions, next quarter) took.
+    pub review_time: std::time::Duration,
+    /// How long rendering every report took.
+    pub render_time: std::time::Duration,
+    /// How long writing the files and moving them into place took.
+    pub write_time: std::time::Duration,
 }
 
 impl Written {
@@ -611,6 +631,7 @@ pub fn write_review(
     let as_of = checked.as_of;
     let period = checked.period.ok_or(Error::NothingToReview)?;
     let loaded = &checked.loaded;
+    let started = std::time::Instant::now();
     let mut review = analyze::analyze(
         &loaded.dataset,
         &checked.ledger,
@@ -640,6 +661,8 @@ pub fn write_review(
     let incentives =
         (salaries_known && !opts.no_incentives).then(|| incentives::incentives(&inputs));
     review.suggestions = next.suggestions.clone();
+    let review_time = started.elapsed();
+    let started = std::time::Instant::now();
     let diagnostics = render::diagnostics::fold(loaded.diagnostics.items(), &loaded.sources);
     let lang = report_lang(checked, opts.lang);
     let mut set = output::OutputSet::default();
@@ -693,9 +716,22 @@ pub fn write_review(
         "config": loaded.config_path.as_ref().map(|p| p.display().to_string()),
     });
     output::add_manifest(&mut set, loaded, options);
+    let render_time = started.elapsed();
+    let started = std::time::Instant::now();
     let dir = output::write_outputs(out, &period.to_string(), &set)?;
+    let write_time = started.elapsed();
     let files = set.files.into_iter().map(|(name, _)| name).collect();
-    Ok((review, Written { dir, files, lang }))
+    Ok((
+        review,
+        Written {
+            dir,
+            files,
+            lang,
+            review_time,
+            render_time,
+            write_time,
+        },
+    ))
 }
 
 /// `file!sheet!row` of every rejected order row, in inbox order.

@@ -608,6 +608,20 @@ fn quiet_verbose_and_progress_lines_when_not_a_terminal() {
         "{}",
         stderr(&verbose)
     );
+    // Each stage's steps, so a slow run shows where its time went.
+    for steps in [
+        "qbr:   of which finding and hashing files ",
+        " s, the order ledger ",
+        "qbr:   of which computing the review ",
+        " s, writing the files ",
+    ] {
+        assert!(
+            stderr(&verbose).contains(steps),
+            "{steps}: {}",
+            stderr(&verbose)
+        );
+    }
+    assert!(!stderr(&plain).contains("of which"), "{}", stderr(&plain));
 }
 
 /// The terminal summary speaks the reports' language: Chinese for the sample's
