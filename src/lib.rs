@@ -392,7 +392,7 @@ pub struct Checked {
     pub as_of: Option<chrono::NaiveDate>,
     /// How long building the ledger took.
     pub ledger_time: std::time::Duration,
-    /// How long the validation rules took.
+    /// How long building the target tree and running the validation rules took.
     pub rules_time: std::time::Duration,
 }
 
