@@ -621,6 +621,13 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
     let mut credited: Vec<usize> = Vec::with_capacity(8);
     let mut matched: Vec<usize> = Vec::with_capacity(8);
     let mut starts: Vec<usize> = Vec::with_capacity(8);
+    // The customer ratios of every unit at once: one pass over the history.
+    let keys: Vec<&str> = nodes.iter().map(|&n| tree.nodes[n].key.as_str()).collect();
+    let ratios = match m {
+        Measure::RepurchaseRate => repurchase_rates(ctx, &d, &keys),
+        Measure::RecallRate => recall_rates(ctx, &d, &keys),
+        _ => Vec::new(),
+    };
     let needs_customers = matches!(m, Measure::NewCustomers | Measure::Aov);
     let needs_line = matches!(m, Measure::Units | Measure::Collections);
     for e in ctx.ledger.in_period(ctx.period) {
@@ -685,8 +692,7 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
                 Measure::Collections => Some(a.collected.total()),
                 Measure::NewCustomers => Some(Decimal::from(a.new_customers.len())),
                 Measure::Aov => aov(&d, &node.key, a, ctx),
-                Measure::RepurchaseRate => repurchase_rate(ctx, &d, &node.key),
-                Measure::RecallRate => recall_rate(ctx, &d, &node.key),
+                Measure::RepurchaseRate | Measure::RecallRate => ratios[l],
                 Measure::ConversionRate => activity_ratio(ctx, &d, &node.key),
                 Measure::Visits | Measure::Leads | Measure::Opportunities | Measure::Demos => {
                     activity_sum(ctx, &d, &node.key, &m)
@@ -774,21 +780,6 @@ fn aov(d: &Dimension, key: &str, a: &Acc, _ctx: &Ctx) -> Option<Decimal> {
     (n > 0).then(|| a.sales.total() / Decimal::from(n))
 }
 
-/// Lines of a quarter in the scope of a unit; the customer dimension's
-/// lifecycle units scope to the whole company (their definition is the ratio).
-fn scoped<'a>(
-    ctx: &'a Ctx,
-    d: &'a Dimension,
-    key: &str,
-    p: Period,
-) -> impl Iterator<Item = &'a Entry> + 'a {
-    let m = scope(ctx, d, key);
-    ctx.ledger
-        .in_period(p)
-        .iter()
-        .filter(move |e| e.matches(d, m))
-}
-
 /// What a line must match to be in a unit's scope for the customer ratios.
 fn scope(ctx: &Ctx, d: &Dimension, key: &str) -> UnitMatch {
     if *d == Dimension::Customer || *d == Dimension::Total {
@@ -804,52 +795,114 @@ fn window(ctx: &Ctx) -> Vec<Period> {
         .collect()
 }
 
-/// Returning customers who bought ÷ customers active in the previous `churn_quarters` quarters.
-fn repurchase_rate(ctx: &Ctx, d: &Dimension, key: &str) -> Option<Decimal> {
-    let active: HashSet<Sym> = window(ctx)
-        .into_iter()
-        .flat_map(|p| scoped(ctx, d, key, p))
-        .map(|e| e.customer)
-        .collect();
-    if active.is_empty() {
-        return None;
-    }
-    let bought: HashSet<Sym> = scoped(ctx, d, key, ctx.period)
-        .filter(|e| active.contains(&e.customer))
-        .map(|e| e.customer)
-        .collect();
-    Some(Decimal::from(bought.len()) / Decimal::from(active.len()))
+/// The units of a dimension for the customer ratios, each matched against a
+/// line once: a dimension with many units is one pass over the history, not
+/// one per unit. Units with the same scope (every unit of the customer
+/// dimension is the whole company) share a slot.
+struct RatioScopes<'d> {
+    index: UnitIndex<'d>,
+    slots: usize,
+    /// Each unit's slot, in the order the units were given.
+    slot_of: Vec<usize>,
 }
 
-/// Recalled customers ÷ customers churned at the period's start.
-fn recall_rate(ctx: &Ctx, d: &Dimension, key: &str) -> Option<Decimal> {
-    let (churned, recalled) = churn_sets(ctx, d, key);
-    (!churned.is_empty()).then(|| Decimal::from(recalled.len()) / Decimal::from(churned.len()))
-}
-
-fn churn_sets(ctx: &Ctx, d: &Dimension, key: &str) -> (HashSet<Sym>, HashSet<Sym>) {
-    let window_start = ctx.period.offset(-(ctx.config.churn_quarters as i32));
-    let m = scope(ctx, d, key);
-    let mut before: HashSet<Sym> = HashSet::default();
-    let mut in_window: HashSet<Sym> = HashSet::default();
-    for e in ctx
-        .ledger
-        .before(ctx.period)
-        .iter()
-        .filter(|e| e.matches(d, m))
-    {
-        if e.period < window_start {
-            before.insert(e.customer);
-        } else {
-            in_window.insert(e.customer);
+impl<'d> RatioScopes<'d> {
+    fn new(ctx: &Ctx, d: &'d Dimension, keys: &[&str]) -> Self {
+        let mut distinct: Vec<UnitMatch> = Vec::new();
+        let slot_of = keys
+            .iter()
+            .map(|key| {
+                let m = scope(ctx, d, key);
+                distinct.iter().position(|&x| x == m).unwrap_or_else(|| {
+                    distinct.push(m);
+                    distinct.len() - 1
+                })
+            })
+            .collect();
+        RatioScopes {
+            index: UnitIndex::new(distinct.iter().map(|&m| (d, m))),
+            slots: distinct.len(),
+            slot_of,
         }
     }
-    let churned: HashSet<Sym> = before.difference(&in_window).copied().collect();
-    let recalled: HashSet<Sym> = scoped(ctx, d, key, ctx.period)
-        .filter(|e| churned.contains(&e.customer))
-        .map(|e| e.customer)
+
+    /// Per slot, the customers of the lines in its scope that `keep` accepts.
+    fn customers<'e>(
+        &self,
+        lines: impl Iterator<Item = &'e Entry>,
+        keep: impl Fn(usize, Sym) -> bool,
+    ) -> Vec<HashSet<Sym>> {
+        let mut sets = vec![HashSet::default(); self.slots];
+        let mut hits = Vec::new();
+        for e in lines {
+            self.index.hits(e, &mut hits);
+            for &slot in &hits {
+                if keep(slot, e.customer) {
+                    sets[slot].insert(e.customer);
+                }
+            }
+        }
+        sets
+    }
+
+    /// Each unit's ratio from its slot's: `part ÷ whole`, `None` for an empty whole.
+    fn ratios(&self, parts: &[HashSet<Sym>], wholes: &[HashSet<Sym>]) -> Vec<Option<Decimal>> {
+        self.slot_of
+            .iter()
+            .map(|&s| {
+                let (part, whole) = (parts[s].len(), wholes[s].len());
+                (whole > 0).then(|| Decimal::from(part) / Decimal::from(whole))
+            })
+            .collect()
+    }
+}
+
+/// Per unit (by canonical key): returning customers who bought ÷ customers
+/// active in the previous `churn_quarters` quarters.
+fn repurchase_rates(ctx: &Ctx, d: &Dimension, keys: &[&str]) -> Vec<Option<Decimal>> {
+    let scopes = RatioScopes::new(ctx, d, keys);
+    let window = window(ctx);
+    let active = scopes.customers(
+        window.iter().flat_map(|&p| ctx.ledger.in_period(p)),
+        |_, _| true,
+    );
+    let bought = scopes.customers(ctx.ledger.in_period(ctx.period).iter(), |s, c| {
+        active[s].contains(&c)
+    });
+    scopes.ratios(&bought, &active)
+}
+
+/// Per unit (by canonical key): recalled customers ÷ customers churned at the
+/// period's start.
+fn recall_rates(ctx: &Ctx, d: &Dimension, keys: &[&str]) -> Vec<Option<Decimal>> {
+    let (scopes, churned, recalled) = churn_sets(ctx, d, keys);
+    scopes.ratios(&recalled, &churned)
+}
+
+/// Per slot of the units' scopes: the customers who ordered before the
+/// churn window but not in it (churned at the period's start), and those of
+/// them who ordered in the period (recalled).
+fn churn_sets<'d>(
+    ctx: &Ctx,
+    d: &'d Dimension,
+    keys: &[&str],
+) -> (RatioScopes<'d>, Vec<HashSet<Sym>>, Vec<HashSet<Sym>>) {
+    let scopes = RatioScopes::new(ctx, d, keys);
+    let window_start = ctx.period.offset(-(ctx.config.churn_quarters as i32));
+    let history = ctx.ledger.before(ctx.period);
+    // The entries are in quarter order: the window is a tail of the history.
+    let split = history.partition_point(|e| e.period < window_start);
+    let before = scopes.customers(history[..split].iter(), |_, _| true);
+    let in_window = scopes.customers(history[split..].iter(), |_, _| true);
+    let churned: Vec<HashSet<Sym>> = before
+        .iter()
+        .zip(&in_window)
+        .map(|(b, w)| b.difference(w).copied().collect())
         .collect();
-    (churned, recalled)
+    let recalled = scopes.customers(ctx.ledger.in_period(ctx.period).iter(), |s, c| {
+        churned[s].contains(&c)
+    });
+    (scopes, churned, recalled)
 }
 
 fn activity_sum(ctx: &Ctx, d: &Dimension, key: &str, m: &Measure) -> Option<Decimal> {
@@ -1116,10 +1169,10 @@ fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
         .map(|e| e.customer)
         .collect();
     k.active_before = active.len();
-    k.repurchase_rate = repurchase_rate(ctx, &Dimension::Total, "");
-    let (churned, _) = churn_sets(ctx, &Dimension::Total, "");
-    k.churned_at_start = churned.len();
-    k.recall_rate = recall_rate(ctx, &Dimension::Total, "");
+    k.repurchase_rate = repurchase_rates(ctx, &Dimension::Total, &[""])[0];
+    let (scopes, churned, recalled) = churn_sets(ctx, &Dimension::Total, &[""]);
+    k.churned_at_start = churned[0].len();
+    k.recall_rate = scopes.ratios(&recalled, &churned)[0];
     k.new_customer_conversion = activity_ratio(ctx, &Dimension::Total, "");
     k
 }
@@ -1191,6 +1244,81 @@ mod tests {
         assert_eq!(tier(Decimal::from(115), b, s, c), Tier::Stretch);
         assert_eq!(tier(Decimal::from(120), b, s, c), Tier::Challenge);
         assert_eq!(tier(Decimal::from(500), b, None, None), Tier::Base);
+    }
+
+    /// Person-level customer ratios, hand-computed, in 2026Q3 with a churn
+    /// window of two quarters (2026Q1–Q2):
+    /// - A: c1 bought before the window only, then in Q3 (churned, recalled);
+    ///   c2 before and in the window, then in Q3; c3 in the window only.
+    ///   Repurchase 1/2 (c2 of c2, c3), recall 1/1 (c1).
+    /// - B: c1 in the window, not in Q3; c4 before the window only.
+    ///   Repurchase 0/1, recall 0/1.
+    /// - Z sold nothing: no ratio. The company: repurchase 2/3 (c1, c2 of
+    ///   c1, c2, c3), recall 0/1 (c4 churned, not back).
+    #[test]
+    fn customer_ratios_per_unit_in_one_pass() {
+        use crate::records::OrderLine;
+        let line = |row: u32, person: &str, customer: &str, (y, m): (i32, u32)| OrderLine {
+            salesperson: Some(person.into()),
+            customer: customer.into(),
+            date: NaiveDate::from_ymd_opt(y, m, 15).unwrap(),
+            ..OrderLine::sample(row)
+        };
+        let mut ds = Dataset::default();
+        for (row, (person, customer, month)) in [
+            ("A", "c1", (2025, 11)),
+            ("A", "c1", (2026, 8)),
+            ("A", "c2", (2025, 11)),
+            ("A", "c2", (2026, 2)),
+            ("A", "c2", (2026, 7)),
+            ("A", "c3", (2026, 5)),
+            ("B", "c1", (2026, 1)),
+            ("B", "c4", (2025, 8)),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            ds.orders
+                .push(line(row as u32 + 1, person, customer, month));
+        }
+        let config = Config::default();
+        assert_eq!(config.churn_quarters, 2);
+        let ledger = crate::ledger::build_ledger(&ds, &config);
+        let tree = TargetTree::default();
+        let ctx = Ctx {
+            ds: &ds,
+            ledger: &ledger,
+            tree: &tree,
+            config: &config,
+            period: crate::calendar::parse_period("2026Q3").unwrap(),
+            activities: Vec::new(),
+        };
+        let keys = ["a", "b", "z"];
+        let ratio = |n, d| Some(Decimal::from(n) / Decimal::from(d));
+        let repurchase = repurchase_rates(&ctx, &Dimension::Person, &keys);
+        assert_eq!(repurchase, vec![ratio(1, 2), ratio(0, 1), None]);
+        let recall = recall_rates(&ctx, &Dimension::Person, &keys);
+        assert_eq!(recall, vec![ratio(1, 1), ratio(0, 1), None]);
+        // Each unit alone gives what it gives among the others.
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(
+                repurchase_rates(&ctx, &Dimension::Person, &[key]),
+                vec![repurchase[i]]
+            );
+            assert_eq!(
+                recall_rates(&ctx, &Dimension::Person, &[key]),
+                vec![recall[i]]
+            );
+        }
+        assert_eq!(
+            repurchase_rates(&ctx, &Dimension::Total, &[""]),
+            vec![ratio(2, 3)]
+        );
+        // Every customer-dimension unit is the company's ratio.
+        assert_eq!(
+            recall_rates(&ctx, &Dimension::Customer, &["churned", "returning"]),
+            vec![ratio(0, 1), ratio(0, 1)]
+        );
     }
 
     #[test]
