@@ -366,22 +366,22 @@ impl Ui {
     /// A stage's timing, with --verbose.
     fn stage(self, what: &str, since: std::time::Instant) {
         if self.verbose {
-            let seconds = format!("{:.2}", since.elapsed().as_secs_f64());
+            let seconds = seconds(since.elapsed());
             eprintln!("{}", self.lang.fill(Key::MsgStage, &[what, &seconds]));
         }
     }
 
-    /// The steps of a stage, in seconds, with --verbose.
-    fn steps(self, key: Key, times: &[std::time::Duration]) {
+    /// The steps of a stage (`key` filled with their names and [`seconds`]), with --verbose.
+    fn steps(self, key: Key, args: &[&str]) {
         if self.verbose {
-            let seconds: Vec<String> = times
-                .iter()
-                .map(|t| format!("{:.2}", t.as_secs_f64()))
-                .collect();
-            let seconds: Vec<&str> = seconds.iter().map(String::as_str).collect();
-            eprintln!("{}", self.lang.fill(key, &seconds));
+            eprintln!("{}", self.lang.fill(key, args));
         }
     }
+}
+
+/// A duration as the timing lines print it: seconds with two decimals.
+fn seconds(t: std::time::Duration) -> String {
+    format!("{:.2}", t.as_secs_f64())
 }
 
 /// One `qbr review` invocation's settings, run for one or several periods.
@@ -506,13 +506,18 @@ impl ReviewRun {
         let read = started
             .elapsed()
             .saturating_sub(checked.loaded.scan_time + checked.ledger_time + checked.rules_time);
+        let parsing = match self.cache {
+            Some(_) => Key::MsgStepParseCached,
+            None => Key::MsgStepParse,
+        };
         self.ui.steps(
             Key::MsgCheckSteps,
             &[
-                checked.loaded.scan_time,
-                read,
-                checked.ledger_time,
-                checked.rules_time,
+                &seconds(checked.loaded.scan_time),
+                lang.t(parsing),
+                &seconds(read),
+                &seconds(checked.ledger_time),
+                &seconds(checked.rules_time),
             ],
         );
         Ok(checked)
@@ -535,7 +540,11 @@ impl ReviewRun {
         let w = &written.1;
         self.ui.steps(
             Key::MsgReviewSteps,
-            &[w.review_time, w.render_time, w.write_time],
+            &[
+                &seconds(w.review_time),
+                &seconds(w.render_time),
+                &seconds(w.write_time),
+            ],
         );
         Ok(written)
     }

@@ -731,7 +731,9 @@ keys! {
     MsgFromCache => "（{0} 个工作簿来自缓存，{1} 个重新解析{2}）", " ({0} workbook{0:|s} from the cache, {1} parsed{2})";
     MsgNotCached => "，{0} 个无法写入缓存", ", {0} could not be cached";
     MsgComputed => "已计算并写出 {0}", "computed and wrote {0}";
-    MsgCheckSteps => "qbr：  其中查找文件并计算校验值 {0} 秒，解析工作簿或读取缓存 {1} 秒，订单台账 {2} 秒，规则检查 {3} 秒", "qbr:   of which finding and hashing files {0} s, parsing or taking from the cache {1} s, the order ledger {2} s, the rules {3} s";
+    MsgCheckSteps => "qbr：  其中查找文件并计算校验值 {0} 秒，{1} {2} 秒，订单台账 {3} 秒，规则检查 {4} 秒", "qbr:   of which finding and hashing files {0} s, {1} {2} s, the order ledger {3} s, the rules {4} s";
+    MsgStepParse => "解析工作簿", "parsing the workbooks";
+    MsgStepParseCached => "解析工作簿或读取缓存", "parsing or taking them from the cache";
     MsgReviewSteps => "qbr：  其中计算复盘 {0} 秒，生成报告 {1} 秒，写出文件 {2} 秒", "qbr:   of which computing the review {0} s, rendering the reports {1} s, writing the files {2} s";
     MsgWatching => "正在监视 {0}（防抖 {1} 毫秒），输出到 {2}", "watching {0} (debounce {1} ms); output to {2}";
     MsgWatchStart => "启动", "start";
