@@ -445,8 +445,8 @@ impl Config {
             message,
         };
         let bytes = std::fs::read(path).map_err(|e| err(Words::of_io(&e)))?;
-        let (text, _) =
-            crate::read::decode_text(&bytes).ok_or_else(|| err(Words::of(Key::CfgNotText, &[])))?;
+        let text =
+            crate::text::decode_text(&bytes).ok_or_else(|| err(Words::of(Key::CfgNotText, &[])))?;
         Config::parse(&text).map_err(err)
     }
 

@@ -492,21 +492,6 @@ fn open_and_read(
     Err(first_error.unwrap_or_else(|| OpenFailure::Broken(Words::of(Key::FdNoFormat, &[]))))
 }
 
-/// Decodes a text file as Excel and Notepad save them (a CSV export, a
-/// `qbr.toml`): UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's
-/// "Unicode text"), or GBK as Chinese Windows saves it; `None` when none fits.
-pub fn decode_text(bytes: &[u8]) -> Option<(String, &'static str)> {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return (!had_errors).then(|| (text.into_owned(), enc.name()));
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Some((s.to_string(), "UTF-8"));
-    }
-    let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(bytes);
-    (!had_errors).then(|| (text.into_owned(), "GBK"))
-}
-
 /// The delimiter of a CSV text: of `,`, tab and `;`, the one that splits some
 /// line among the first rows (where the header is searched) into the most
 /// fields; `,` when none does. Title lines above the header hold none.
@@ -542,7 +527,7 @@ fn read_csv(
     limits: &Limits,
     visit: &mut SheetVisitor,
 ) -> Result<Opened, OpenFailure> {
-    let (text, _) = decode_text(&input.bytes)
+    let text = crate::text::decode_text(&input.bytes)
         .ok_or_else(|| OpenFailure::NotAWorkbook(Words::of(Key::FdUnknownEncoding, &[])))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -1,4 +1,5 @@
-//! Text folding shared by header matching and value parsing.
+//! Text folding shared by header matching and value parsing, and decoding
+//! text files as spreadsheet and editor programs save them.
 //!
 //! Spreadsheets typed on Chinese keyboards mix full-width (`１２３，（）`) and
 //! half-width characters; both must read the same.
@@ -62,6 +63,29 @@ fn is_caseless(c: char) -> bool {
 /// Trims a cell's text, including full-width spaces and non-breaking spaces.
 pub fn clean(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}')
+}
+
+/// Decodes a text file as Excel and Notepad save them (a CSV export, a
+/// `qbr.toml`): UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's
+/// "Unicode text"), or GBK as Chinese Windows saves it; `None` when none fits.
+///
+/// ```
+/// use qbr::text::decode_text;
+/// assert_eq!(decode_text("目标".as_bytes()).as_deref(), Some("目标"));
+/// assert_eq!(decode_text(b"\xc4\xbf\xb1\xea").as_deref(), Some("目标"));
+/// assert_eq!(decode_text(b"\xff\xfe\xee\x76\x07\x68").as_deref(), Some("目标"));
+/// assert_eq!(decode_text(b"\xff\x81"), None);
+/// ```
+pub fn decode_text(bytes: &[u8]) -> Option<String> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return (!had_errors).then(|| text.into_owned());
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Some(s.to_string());
+    }
+    let (text, had_errors) = encoding_rs::GBK.decode_without_bom_handling(bytes);
+    (!had_errors).then(|| text.into_owned())
 }
 
 #[cfg(test)]
