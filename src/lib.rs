@@ -419,6 +419,7 @@ pub fn check(opts: &LoadOptions) -> Result<Checked, Error> {
             config: &loaded.config,
             period,
             as_of: opts.as_of,
+            last_quarter: Default::default(),
         };
         validate::validate(&ctx, &mut diags);
     }

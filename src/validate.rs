@@ -27,6 +27,9 @@ pub struct Context<'a> {
     pub period: Period,
     /// `--as-of`: the day the review is as of, when one was given.
     pub as_of: Option<chrono::NaiveDate>,
+    /// Every node's actual in the quarter before, computed once by the first
+    /// rule that asks (the growth and fair-share rules share one pass).
+    pub last_quarter: std::sync::OnceLock<Vec<Option<Decimal>>>,
 }
 
 /// A validation rule.
@@ -669,31 +672,36 @@ fn has_history_actuals(d: &Dimension) -> bool {
 
 /// Last quarter's actuals of the given nodes, in one pass over its lines;
 /// `None` for a node without history actuals or when last quarter is empty.
-fn last_quarter_actuals(ctx: &Context, nodes: &[&Node]) -> Vec<Option<Decimal>> {
-    let prev = ctx.period.offset(-1);
-    if ctx.ledger.in_period(prev).is_empty() {
-        return vec![None; nodes.len()];
-    }
-    let queries: Vec<crate::actuals::UnitQuery> = nodes
-        .iter()
-        .map(|n| crate::actuals::UnitQuery {
-            dimension: &n.dimension,
-            key: &n.key,
-            measure: &n.measure,
-        })
-        .collect();
-    crate::actuals::additive_actuals(ctx.ledger, ctx.dataset, prev, &queries)
-        .into_iter()
-        .zip(nodes)
-        .map(|(v, n)| v.filter(|_| has_history_actuals(&n.dimension)))
-        .collect()
+/// Every node's actual in the quarter before (by node index), `None` where
+/// it has none: one pass over that quarter's lines for the whole tree, made
+/// by the first rule that asks.
+fn last_quarter_actuals<'c>(ctx: &'c Context) -> &'c [Option<Decimal>] {
+    ctx.last_quarter.get_or_init(|| {
+        let nodes = &ctx.tree.nodes;
+        let prev = ctx.period.offset(-1);
+        if ctx.ledger.in_period(prev).is_empty() {
+            return vec![None; nodes.len()];
+        }
+        let queries: Vec<crate::actuals::UnitQuery> = nodes
+            .iter()
+            .map(|n| crate::actuals::UnitQuery {
+                dimension: &n.dimension,
+                key: &n.key,
+                measure: &n.measure,
+            })
+            .collect();
+        crate::actuals::additive_actuals(ctx.ledger, ctx.dataset, prev, &queries)
+            .into_iter()
+            .zip(nodes)
+            .map(|(v, n)| v.filter(|_| has_history_actuals(&n.dimension)))
+            .collect()
+    })
 }
 
 fn check_growth(ctx: &Context, diags: &mut Diagnostics) {
     let prev = ctx.period.offset(-1);
-    let nodes: Vec<&Node> = ctx.tree.nodes.iter().collect();
-    let lasts = last_quarter_actuals(ctx, &nodes);
-    for (n, last) in nodes.into_iter().zip(lasts) {
+    let lasts = last_quarter_actuals(ctx);
+    for (n, &last) in ctx.tree.nodes.iter().zip(lasts) {
         let Some(last) = last else {
             continue;
         };
@@ -822,8 +830,8 @@ fn check_fair_share(ctx: &Context, diags: &mut Diagnostics) {
         }
         let weights: Vec<Decimal> = members.iter().map(|&m| weight(&nodes[m].key)).collect();
         let weight_sum: Decimal = weights.iter().sum();
-        let member_nodes: Vec<&Node> = members.iter().map(|&m| &nodes[m]).collect();
-        let lasts = last_quarter_actuals(ctx, &member_nodes);
+        let all_lasts = last_quarter_actuals(ctx);
+        let lasts: Vec<Option<Decimal>> = members.iter().map(|&m| all_lasts[m]).collect();
         let last_sum: Decimal = lasts.iter().flatten().sum();
         let use_history = lasts.iter().all(Option::is_some) && last_sum > Decimal::ZERO;
         let group_target = ctx.target(g);
