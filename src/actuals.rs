@@ -242,11 +242,13 @@ mod tests {
     /// `i % 100 + 1` cents to customer `i % 1000` in July 2026.
     fn many_lines() -> Dataset {
         let mut ds = Dataset::default();
+        let customers: Vec<_> = (0..1000).map(|c| ds.push_text(&format!("C{c}"))).collect();
         for i in 0..40_000u32 {
+            let order_id = ds.push_text(&format!("SO{i}"));
             ds.orders.push(OrderLine {
-                order_id: Some(format!("SO{i}").into()),
+                order_id: Some(order_id),
                 date: NaiveDate::from_ymd_opt(2026, 7, 1 + i % 31).unwrap(),
-                customer: format!("C{}", i % 1000).into(),
+                customer: customers[i as usize % 1000],
                 amount: Decimal::new(i64::from(i % 100 + 1), 2),
                 quantity: Some(Decimal::TWO),
                 collected: (i % 2 == 0).then_some(Decimal::ONE),

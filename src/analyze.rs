@@ -1258,13 +1258,14 @@ mod tests {
     #[test]
     fn customer_ratios_per_unit_in_one_pass() {
         use crate::records::OrderLine;
-        let line = |row: u32, person: &str, customer: &str, (y, m): (i32, u32)| OrderLine {
-            salesperson: Some(person.into()),
-            customer: customer.into(),
+        let mut ds = Dataset::default();
+        let mut line = |row: u32, person: &str, customer: &str, (y, m): (i32, u32)| OrderLine {
+            salesperson: Some(ds.sample_text(person)),
+            customer: ds.sample_text(customer),
             date: NaiveDate::from_ymd_opt(y, m, 15).unwrap(),
             ..OrderLine::sample(row)
         };
-        let mut ds = Dataset::default();
+        let mut lines = Vec::new();
         for (row, (person, customer, month)) in [
             ("A", "c1", (2025, 11)),
             ("A", "c1", (2026, 8)),
@@ -1278,9 +1279,9 @@ mod tests {
         .into_iter()
         .enumerate()
         {
-            ds.orders
-                .push(line(row as u32 + 1, person, customer, month));
+            lines.push(line(row as u32 + 1, person, customer, month));
         }
+        lines.into_iter().for_each(|l| ds.orders.push(l));
         let config = Config::default();
         assert_eq!(config.churn_quarters, 2);
         let ledger = crate::ledger::build_ledger(&ds, &config);

@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: &str = "qbr-cache/4";
+const FORMAT: &str = "qbr-cache/5";
 
 /// What one workbook was parsed into.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -118,7 +118,8 @@ impl Cache {
             .insert(key.to_string());
         let parsed = std::fs::read(self.path(key))
             .ok()
-            .and_then(|bytes| postcard::from_bytes::<Parsed>(&bytes).ok());
+            .and_then(|bytes| postcard::from_bytes::<Parsed>(&bytes).ok())
+            .filter(|p| p.dataset.text_ids_hold());
         match &parsed {
             Some(_) => self.hits.fetch_add(1, Relaxed),
             None => self.misses.fetch_add(1, Relaxed),

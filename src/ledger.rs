@@ -12,7 +12,7 @@
 use crate::calendar::{Month, Period, parse_month};
 use crate::config::Config;
 use crate::recognize::Role;
-use crate::records::{Dataset, Dimension, OrderLine};
+use crate::records::{Dataset, Dimension, OrderLine, Text, TextId};
 use crate::text::match_key;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -156,7 +156,7 @@ impl Symbols {
     /// it. Keys are split into shards by hash, each shard finds its distinct
     /// keys and where each was first met, in parallel; the first meetings,
     /// sorted by place, give the numbers. Returns each part's symbols by key.
-    fn number(parts: &[Keys]) -> (Symbols, Vec<Vec<Sym>>) {
+    fn number(parts: &[&Keys]) -> (Symbols, Vec<Vec<Sym>>) {
         use rayon::prelude::*;
         // Per part, per shard: the numbers of the part's keys in that shard.
         let buckets: Vec<Vec<Vec<u32>>> = parts
@@ -395,21 +395,22 @@ type WholeKey<'a> = (
     Option<Decimal>,
 );
 
-fn line_key(o: &OrderLine) -> LineKey<'_> {
-    match (&o.order_id, &o.line_id) {
-        (Some(id), Some(line)) => LineKey::ById(id, line),
+fn line_key<'a>(ds: &'a Dataset, o: &OrderLine) -> LineKey<'a> {
+    let text = |id| ds.opt_text(o, id);
+    match (o.order_id, o.line_id) {
+        (Some(id), Some(line)) => LineKey::ById(ds.text(o, id), ds.text(o, line)),
         _ => LineKey::Whole(Box::new((
-            o.order_id.as_deref(),
+            text(o.order_id),
             o.date,
-            &o.customer,
-            &o.product,
+            ds.text(o, o.customer),
+            ds.text(o, o.product),
             o.amount.normalize(),
             o.quantity.map(|q| q.normalize()),
-            o.salesperson.as_deref(),
-            o.customer_type.as_deref(),
-            o.product_class.as_deref(),
-            o.region.as_deref(),
-            o.group.as_deref(),
+            text(o.salesperson),
+            text(o.customer_type),
+            text(o.product_class),
+            text(o.region),
+            text(o.group),
             o.collected.map(|c| c.normalize()),
         ))),
     }
@@ -430,7 +431,7 @@ fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
     // An indexed iterator, so the hashes are written in place, not gathered and copied.
     let mut hashed: Vec<(u64, usize)> = (0..ds.orders.len())
         .into_par_iter()
-        .map(|i| (key_hash(&line_key(&ds.orders[i])), i))
+        .map(|i| (key_hash(&line_key(ds, &ds.orders[i])), i))
         .collect();
     hashed.par_sort_unstable();
     let mut duplicates = Vec::new();
@@ -444,10 +445,10 @@ fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
             // Within one hash, each line is a duplicate of the first equal line before it.
             let run = &hashed[start..end];
             for (k, &(_, i)) in run.iter().enumerate() {
-                let key = line_key(&ds.orders[i]);
+                let key = line_key(ds, &ds.orders[i]);
                 if let Some(&(_, kept)) = run[..k]
                     .iter()
-                    .find(|&&(_, j)| line_key(&ds.orders[j]) == key)
+                    .find(|&&(_, j)| line_key(ds, &ds.orders[j]) == key)
                 {
                     duplicates.push(Duplicate {
                         kept,
@@ -485,16 +486,15 @@ impl Canon {
 }
 
 /// Symbols for every distinct text, looked up per part of the dataset: the
-/// masters are one part, each order table another. Within a part, canonical
-/// keys are computed once per distinct text and found by the text's address
-/// (order-line texts are shared per table), so every part is folded in
-/// parallel with small maps; symbols are then numbered in first-seen order
-/// over the parts, the same numbering a single pass would give.
+/// masters are one part, found by the texts' addresses, and each order
+/// table another, found by text id. Within a part, canonical keys are
+/// computed once per distinct text, so every part is folded in parallel;
+/// symbols are then numbered in first-seen order over the parts, the same
+/// numbering a single pass would give.
 struct SymbolMap<'a> {
-    /// Part 0 is the masters; then one part per order table.
-    parts: Vec<Part<'a>>,
-    /// The part of each table's lines, by table id.
-    part_of_table: Vec<u32>,
+    masters: Part<'a>,
+    /// The symbols of each order table's texts, by table id.
+    tables: Vec<TableSyms>,
 }
 
 /// Canonical keys stored end to end in one buffer (a part's keys are many
@@ -579,36 +579,59 @@ impl<'a> Part<'a> {
     }
 }
 
+/// The symbols of one order table's texts, by text id and canonical form.
+#[derive(Default)]
+struct TableSyms {
+    by_id: [Vec<Sym>; 2],
+}
+
+impl TableSyms {
+    fn get(&self, id: TextId, c: Canon) -> Sym {
+        let s = self.by_id[c as usize][id.index()];
+        assert_ne!(s, Sym::MAX, "every text looked up was folded");
+        s
+    }
+}
+
 impl<'a> SymbolMap<'a> {
-    fn build(folded: Vec<PartBuilder<'a>>, part_of_table: Vec<u32>) -> (Self, Symbols) {
-        let (mut parts, keys): (Vec<Part<'a>>, Vec<Keys>) =
-            folded.into_iter().map(PartBuilder::finish).unzip();
-        let (symbols, syms) = Symbols::number(&keys);
-        for (part, syms) in parts.iter_mut().zip(syms) {
-            part.syms = syms;
+    /// Numbers the keys of the masters, then of each order table, in that order.
+    fn build(
+        masters: PartBuilder<'a>,
+        tables: Vec<(usize, TableFold<'_>)>,
+        n_tables: usize,
+    ) -> (Self, Symbols) {
+        let (mut masters, master_keys) = masters.finish();
+        let keys: Vec<&Keys> = std::iter::once(&master_keys)
+            .chain(tables.iter().map(|(_, t)| &t.keys))
+            .collect();
+        let (symbols, mut syms) = Symbols::number(&keys);
+        let table_syms: Vec<Vec<Sym>> = syms.split_off(1);
+        masters.syms = syms.pop().expect("the masters' symbols");
+        let mut by_table: Vec<TableSyms> = (0..n_tables).map(|_| TableSyms::default()).collect();
+        for ((table, fold), syms) in tables.into_iter().zip(table_syms) {
+            by_table[table] = fold.resolve(&syms);
         }
         let map = SymbolMap {
-            parts,
-            part_of_table,
+            masters,
+            tables: by_table,
         };
         (map, symbols)
     }
 
     /// The masters' symbols.
     fn masters(&self) -> &Part<'a> {
-        &self.parts[0]
+        &self.masters
     }
 
     /// The symbols of an order line's table.
-    fn of_line(&self, o: &OrderLine) -> &Part<'a> {
-        &self.parts[self.part_of_table[o.origin.table.0 as usize] as usize]
+    fn of_line(&self, o: &OrderLine) -> &TableSyms {
+        &self.tables[o.origin.table.0 as usize]
     }
 }
 
 /// A part's texts as they are met: a text not met before gets a local number
 /// and its canonical key. Equal texts in two allocations get two numbers with
-/// one key, hence one symbol; within an order table there are none (its texts
-/// are interned when read), so no map by content is kept.
+/// one key, hence one symbol.
 #[derive(Default)]
 struct PartBuilder<'a> {
     locals: Locals<'a>,
@@ -629,40 +652,94 @@ impl<'a> PartBuilder<'a> {
         };
         (part, self.keys)
     }
+}
+
+/// No local number yet.
+const UNFOLDED: u32 = u32::MAX;
+
+/// One order table's texts as its lines use them: a text id met for the
+/// first time in a canonical form gets a local number and its key.
+struct TableFold<'t> {
+    texts: &'t [Text],
+    /// Local numbers by canonical form and text id ([`UNFOLDED`] if unused).
+    local: [Vec<u32>; 2],
+    keys: Keys,
+}
+
+impl<'t> TableFold<'t> {
+    fn new(texts: &'t [Text]) -> Self {
+        TableFold {
+            texts,
+            local: [vec![UNFOLDED; texts.len()], Vec::new()],
+            keys: Keys::default(),
+        }
+    }
+
+    fn add(&mut self, id: TextId, c: Canon) {
+        let local = &mut self.local[c as usize];
+        if local.is_empty() {
+            local.resize(self.texts.len(), UNFOLDED);
+        }
+        let slot = &mut local[id.index()];
+        if *slot == UNFOLDED {
+            let t = &self.texts[id.index()];
+            *slot = self.keys.push_with(|text| c.push(t, text));
+        }
+    }
 
     /// Every text an order line has the ledger fold.
-    fn add_line(&mut self, o: &'a OrderLine) {
-        for t in o.custom.iter().flatten() {
+    fn add_line(&mut self, o: &OrderLine) {
+        for &t in o.custom.iter().flatten() {
             self.add(t, Canon::Name);
         }
-        self.add(&o.customer, Canon::Name);
-        self.add(&o.product, Canon::Name);
-        for t in [&o.salesperson, &o.group, &o.region].into_iter().flatten() {
+        self.add(o.customer, Canon::Name);
+        self.add(o.product, Canon::Name);
+        for t in [o.salesperson, o.group, o.region].into_iter().flatten() {
             self.add(t, Canon::Name);
         }
-        if let Some(c) = &o.product_class {
+        if let Some(c) = o.product_class {
             self.add(c, Canon::Class);
+        }
+    }
+
+    /// The table's symbols, given those of its local numbers.
+    fn resolve(self, syms: &[Sym]) -> TableSyms {
+        let by_local = |local: Vec<u32>| -> Vec<Sym> {
+            local
+                .into_iter()
+                .map(|l| {
+                    if l == UNFOLDED {
+                        Sym::MAX
+                    } else {
+                        syms[l as usize]
+                    }
+                })
+                .collect()
+        };
+        let [name, class] = self.local;
+        TableSyms {
+            by_id: [by_local(name), by_local(class)],
         }
     }
 }
 
-/// The distinct lines grouped by their table, tables in first-seen order,
-/// and each table's group.
-fn lines_by_table(ds: &Dataset, distinct: &[usize]) -> (Vec<Vec<usize>>, Vec<u32>) {
-    let mut part_of_table = vec![u32::MAX; ds.tables.len()];
-    let mut groups: Vec<Vec<usize>> = Vec::new();
+/// The distinct lines grouped by their table (by table id), tables in
+/// first-seen order.
+fn lines_by_table(ds: &Dataset, distinct: &[usize]) -> Vec<(usize, Vec<usize>)> {
+    let mut group_of_table = vec![u32::MAX; ds.tables.len()];
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
     for &i in distinct {
         let t = ds.orders[i].origin.table.0 as usize;
-        if t >= part_of_table.len() {
-            part_of_table.resize(t + 1, u32::MAX);
+        if t >= group_of_table.len() {
+            group_of_table.resize(t + 1, u32::MAX);
         }
-        if part_of_table[t] == u32::MAX {
-            part_of_table[t] = groups.len() as u32;
-            groups.push(Vec::new());
+        if group_of_table[t] == u32::MAX {
+            group_of_table[t] = groups.len() as u32;
+            groups.push((t, Vec::new()));
         }
-        groups[part_of_table[t] as usize].push(i);
+        groups[group_of_table[t] as usize].1.push(i);
     }
-    (groups, part_of_table)
+    groups
 }
 
 /// Bit `i` set: the customer ordered in the `i`-th quarter from the first one.
@@ -706,21 +783,18 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let ((distinct, duplicates), masters) =
         rayon::join(|| find_duplicates(ds), || master_texts(ds));
 
-    let (groups, part_of_table) = lines_by_table(ds, &distinct);
-    let mut lists = vec![masters];
-    lists.par_extend(groups.par_iter().map(|lines| {
-        let mut list = PartBuilder::default();
-        for &i in lines {
-            list.add_line(&ds.orders[i]);
-        }
-        list
-    }));
-    // Parts are numbered after the masters.
-    let part_of_table = part_of_table
-        .into_iter()
-        .map(|p| p.wrapping_add(1))
+    let groups = lines_by_table(ds, &distinct);
+    let tables: Vec<(usize, TableFold)> = groups
+        .par_iter()
+        .map(|(table, lines)| {
+            let mut fold = TableFold::new(&ds.order_texts[*table]);
+            for &i in lines {
+                fold.add_line(&ds.orders[i]);
+            }
+            (*table, fold)
+        })
         .collect();
-    let (map, symbols) = SymbolMap::build(lists, part_of_table);
+    let (map, symbols) = SymbolMap::build(masters, tables, ds.order_texts.len());
     let n = symbols.len();
 
     let masters = map.masters();
@@ -749,7 +823,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         .par_iter()
         .map(|&i| {
             let o = &ds.orders[i];
-            map.of_line(o).get(&o.customer, Canon::Name)
+            map.of_line(o).get(o.customer, Canon::Name)
         })
         .collect();
     let dates = distinct.par_iter().map(|&i| ds.orders[i].date);
@@ -807,7 +881,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             let (i, customer) = (distinct[k as usize], customers[k as usize]);
             let o = &ds.orders[i];
             let syms = map.of_line(o);
-            let lifecycle = match &o.customer_type {
+            let lifecycle = match ds.opt_text(o, o.customer_type) {
                 Some(t) => Lifecycle::parse(t).ok_or(LifecycleIssue::UnknownType),
                 None => {
                     let c = customer as usize;
@@ -829,8 +903,8 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                     ))
                 }
             };
-            let product = syms.get(&o.product, Canon::Name);
-            let person = o.salesperson.as_deref().map(|p| syms.get(p, Canon::Name));
+            let product = syms.get(o.product, Canon::Name);
+            let person = o.salesperson.map(|p| syms.get(p, Canon::Name));
             let master = person.and_then(|p| team[p as usize]);
             Entry {
                 order: i,
@@ -842,17 +916,14 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                 lifecycle,
                 product_class: o
                     .product_class
-                    .as_deref()
                     .map(|c| syms.get(c, Canon::Class))
                     .or(product_class[product as usize]),
                 group: o
                     .group
-                    .as_deref()
                     .map(|g| syms.get(g, Canon::Name))
                     .or(master.map(|m| m.0)),
                 region: o
                     .region
-                    .as_deref()
                     .map(|r| syms.get(r, Canon::Name))
                     .or(master.map(|m| m.1)),
                 custom: custom.of_line(o, customer, product, person, syms),
@@ -929,7 +1000,7 @@ impl<'c> CustomValues<'c> {
         customer: Sym,
         product: Sym,
         person: Option<Sym>,
-        syms: &Part,
+        syms: &TableSyms,
     ) -> Box<[Option<Sym>]> {
         self.dimensions
             .iter()
@@ -941,7 +1012,8 @@ impl<'c> CustomValues<'c> {
                 _ => o
                     .custom
                     .get(d)
-                    .and_then(|v| v.as_deref())
+                    .copied()
+                    .flatten()
                     .map(|v| syms.get(v, Canon::Name)),
             })
             .collect()

@@ -242,33 +242,69 @@ pub struct TargetRow {
 /// `Arc<str>`: a million lines carry nine of them each.
 pub type Text = arcstr::ArcStr;
 
-/// One order line (订单明细 row): the actuals.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A text of an order line: which of its table's distinct texts it is (see
+/// [`Dataset::text`]). Four bytes where a pointer took eight, and the
+/// ledger finds a text's symbol by this index instead of hashing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TextId(std::num::NonZeroU32);
+
+impl TextId {
+    /// The id of the table's text at `index`.
+    pub fn at(index: usize) -> TextId {
+        TextId(
+            u32::try_from(index + 1)
+                .ok()
+                .and_then(std::num::NonZeroU32::new)
+                .expect("fewer than 2^32 distinct texts in a table"),
+        )
+    }
+
+    /// The text's index among its table's texts.
+    pub fn index(self) -> usize {
+        self.0.get() as usize - 1
+    }
+
+    /// The id as one number, 0 for none (the parse cache's form).
+    fn number(id: Option<TextId>) -> u32 {
+        id.map_or(0, |t| t.0.get())
+    }
+
+    /// [`Self::number`] back to an id.
+    fn from_number(n: u32) -> Option<TextId> {
+        std::num::NonZeroU32::new(n).map(TextId)
+    }
+}
+
+/// One order line (订单明细 row): the actuals. Its texts are ids into its
+/// table's texts: read them with [`Dataset::text`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrderLine {
     pub origin: RowRef,
-    pub order_id: Option<Text>,
-    pub line_id: Option<Text>,
+    pub order_id: Option<TextId>,
+    pub line_id: Option<TextId>,
     pub date: NaiveDate,
-    pub customer: Text,
-    pub product: Text,
+    pub customer: TextId,
+    pub product: TextId,
     /// Exact, in yuan, unrounded.
     pub amount: Decimal,
     pub quantity: Option<Decimal>,
-    pub salesperson: Option<Text>,
-    pub customer_type: Option<Text>,
-    pub product_class: Option<Text>,
-    pub region: Option<Text>,
-    pub group: Option<Text>,
+    pub salesperson: Option<TextId>,
+    pub customer_type: Option<TextId>,
+    pub product_class: Option<TextId>,
+    pub region: Option<TextId>,
+    pub group: Option<TextId>,
     pub collected: Option<Decimal>,
     /// Values of the custom dimensions read from the orders, by index into
     /// `Config::custom_dimensions` (empty when none is declared).
-    pub custom: Box<[Option<Text>]>,
+    pub custom: Box<[Option<TextId>]>,
 }
 
 #[cfg(test)]
 impl OrderLine {
-    /// A line for tests: row `row` of the first table, 门锁 sold to 客户 on
-    /// 2026-07-01 for 1, every optional field empty; tests set what they need.
+    /// A line for tests: row `row` of the first table, text 0 (the
+    /// product) sold to text 1 (the customer) on 2026-07-01 for 1, every
+    /// optional field empty; tests set what they need, with texts from
+    /// [`Dataset::sample_texts`].
     pub(crate) fn sample(row: u32) -> OrderLine {
         OrderLine {
             origin: RowRef {
@@ -280,8 +316,8 @@ impl OrderLine {
             order_id: None,
             line_id: None,
             date: NaiveDate::from_ymd_opt(2026, 7, 1).expect("a date"),
-            customer: "客户".into(),
-            product: "门锁".into(),
+            customer: TextId::at(1),
+            product: TextId::at(0),
             amount: Decimal::ONE,
             quantity: None,
             salesperson: None,
@@ -295,52 +331,83 @@ impl OrderLine {
     }
 }
 
-/// Stores each distinct text once (per table read).
+#[cfg(test)]
+impl Dataset {
+    /// For tests: adds `text` to the texts of table 0 (where
+    /// [`OrderLine::sample`] lines are), returning its id. The table's first
+    /// two texts are the sample line's product and customer.
+    pub(crate) fn push_text(&mut self, text: &str) -> TextId {
+        if self.order_texts.is_empty() {
+            self.order_texts.push(vec!["门锁".into(), "客户".into()]);
+        }
+        let texts = &mut self.order_texts[0];
+        texts.push(text.into());
+        TextId::at(texts.len() - 1)
+    }
+
+    /// For tests: the id of `text` in table 0, added if new.
+    pub(crate) fn sample_text(&mut self, text: &str) -> TextId {
+        let found = self.order_texts.first().and_then(|texts| {
+            let i = texts.iter().position(|t| t == text)?;
+            Some(TextId::at(i))
+        });
+        found.unwrap_or_else(|| self.push_text(text))
+    }
+}
+
+/// Stores each distinct text of a table once, numbered in first-seen order.
 #[derive(Debug, Default)]
 struct Interner {
-    set: rustc_hash::FxHashSet<Text>,
+    texts: Vec<Text>,
+    ids: rustc_hash::FxHashMap<Text, TextId>,
     /// A workbook's shared strings by address (they live as long as the
     /// table is read): the text each one cleans to, `None` when blank.
-    shared: rustc_hash::FxHashMap<usize, Option<Text>>,
+    shared: rustc_hash::FxHashMap<usize, Option<TextId>>,
     /// Number cells read as text (line numbers, codes), by value.
-    numbers: rustc_hash::FxHashMap<(bool, u64), Option<Text>>,
+    numbers: rustc_hash::FxHashMap<(bool, u64), Option<TextId>>,
 }
 
 impl Interner {
     /// The text of a cell that is not a string (a number read as text: line
     /// numbers, codes); a number is formatted at its first use only.
-    fn formatted(&mut self, d: &DataRef) -> Option<Text> {
+    fn formatted(&mut self, d: &DataRef) -> Option<TextId> {
         let key = match d {
             DataRef::Int(i) => (false, *i as u64),
             DataRef::Float(f) => (true, f.to_bits()),
             other => return cell_text(other).map(|s| self.get(&s)),
         };
-        if let Some(t) = self.numbers.get(&key) {
-            return t.clone();
+        if let Some(&t) = self.numbers.get(&key) {
+            return t;
         }
         let t = cell_text(d).map(|s| self.get(&s));
-        self.numbers.insert(key, t.clone());
+        self.numbers.insert(key, t);
         t
     }
 
     /// The cleaned text of a shared string, cleaned and stored at its first use.
-    fn shared(&mut self, s: &str) -> Option<Text> {
-        if let Some(t) = self.shared.get(&(s.as_ptr() as usize)) {
-            return t.clone();
+    fn shared(&mut self, s: &str) -> Option<TextId> {
+        if let Some(&t) = self.shared.get(&(s.as_ptr() as usize)) {
+            return t;
         }
         let cleaned = clean(s);
         let t = (!cleaned.is_empty()).then(|| self.get(cleaned));
-        self.shared.insert(s.as_ptr() as usize, t.clone());
+        self.shared.insert(s.as_ptr() as usize, t);
         t
     }
 
-    fn get(&mut self, s: &str) -> Text {
-        if let Some(t) = self.set.get(s) {
-            return t.clone();
+    fn get(&mut self, s: &str) -> TextId {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
         }
-        let t: Text = Text::from(s);
-        self.set.insert(t.clone());
-        t
+        let id = TextId::at(self.texts.len());
+        let t = Text::from(s);
+        self.texts.push(t.clone());
+        self.ids.insert(t, id);
+        id
+    }
+
+    fn text(&self, id: TextId) -> &Text {
+        &self.texts[id.index()]
     }
 }
 
@@ -453,6 +520,9 @@ pub struct Dataset {
     /// as exact decimals): see `compact_orders`.
     #[serde(with = "compact_orders")]
     pub orders: Lines,
+    /// The distinct texts of each order table's lines, by table id (empty
+    /// for other tables): what a line's [`TextId`]s point to.
+    pub order_texts: Vec<Vec<Text>>,
     pub products: Vec<ProductRec>,
     pub people: Vec<PersonRec>,
     pub customers: Vec<CustomerRec>,
@@ -462,6 +532,41 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The text `id` of order line `line`.
+    pub fn text(&self, line: &OrderLine, id: TextId) -> &str {
+        &self.order_texts[line.origin.table.0 as usize][id.index()]
+    }
+
+    /// [`Self::text`] of an optional field.
+    pub fn opt_text(&self, line: &OrderLine, id: Option<TextId>) -> Option<&str> {
+        id.map(|id| self.text(line, id))
+    }
+
+    /// True when every text id of every line names a text of its table (a
+    /// parse cache entry that does not hold is not used).
+    pub fn text_ids_hold(&self) -> bool {
+        self.orders.iter().all(|o| {
+            let Some(texts) = self.order_texts.get(o.origin.table.0 as usize) else {
+                return false;
+            };
+            let fits = |id: &Option<TextId>| id.is_none_or(|t| t.index() < texts.len());
+            [
+                o.order_id,
+                o.line_id,
+                Some(o.customer),
+                Some(o.product),
+                o.salesperson,
+                o.customer_type,
+                o.product_class,
+                o.region,
+                o.group,
+            ]
+            .iter()
+            .chain(o.custom.iter())
+            .all(fits)
+        })
+    }
+
     /// The cell of a record's field, when its table has that column.
     pub fn cell(&self, origin: RowRef, field: Field) -> Option<CellRef> {
         self.tables[origin.table.0 as usize]
@@ -541,6 +646,11 @@ impl Dataset {
                 }
             }
         }
+        self.order_texts.push(if table.role == Role::Orders {
+            interner.texts
+        } else {
+            Vec::new()
+        });
         self.tables.push(table);
         self.stats.push(stats);
     }
@@ -566,6 +676,7 @@ impl Dataset {
             stats: Vec::with_capacity(total(|d| d.stats.len())),
             targets: Vec::with_capacity(total(|d| d.targets.len())),
             orders: Lines::default(),
+            order_texts: Vec::with_capacity(total(|d| d.order_texts.len())),
             products: Vec::with_capacity(total(|d| d.products.len())),
             people: Vec::with_capacity(total(|d| d.people.len())),
             customers: Vec::with_capacity(total(|d| d.customers.len())),
@@ -578,6 +689,7 @@ impl Dataset {
             all.stats.append(&mut p.stats);
             all.targets.append(&mut p.targets);
             all.orders.append(&mut p.orders);
+            all.order_texts.append(&mut p.order_texts);
             all.products.append(&mut p.products);
             all.people.append(&mut p.people);
             all.customers.append(&mut p.customers);
@@ -648,16 +760,15 @@ impl Dataset {
     }
 }
 
-/// The order lines of one parsed workbook in the parse cache: every distinct
-/// text once, lines referring to it by index (0 = none), dates as days and
-/// amounts as `Decimal`'s exact 16-byte form read as one integer. Decoding shares each text
-/// again, as reading a table does.
+/// The order lines of one parsed workbook in the parse cache: text ids as
+/// numbers (0 = none; the texts themselves are [`Dataset::order_texts`]),
+/// dates as days and amounts as `Decimal`'s exact 16-byte form read as one
+/// integer.
 mod compact_orders {
-    use super::{Lines, OrderLine, RowRef, Text};
+    use super::{Lines, OrderLine, RowRef, TextId};
     use chrono::NaiveDate;
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use std::collections::HashMap;
 
     #[derive(Serialize, Deserialize)]
     struct Line {
@@ -673,40 +784,6 @@ mod compact_orders {
         collected: Option<u128>,
     }
 
-    #[derive(Serialize)]
-    struct Compact<'a> {
-        texts: Vec<&'a str>,
-        lines: Vec<Line>,
-    }
-
-    /// [`Compact`] as decoded: the texts borrowed from the entry's bytes, so
-    /// each is copied once, straight into the text the lines share.
-    #[derive(Deserialize)]
-    struct Decoded<'a> {
-        #[serde(borrow)]
-        texts: Vec<&'a str>,
-        lines: Vec<Line>,
-    }
-
-    /// Distinct texts in first-seen order, numbered from 1.
-    #[derive(Default)]
-    struct Texts<'a> {
-        index: HashMap<&'a str, u32>,
-        texts: Vec<&'a str>,
-    }
-
-    impl<'a> Texts<'a> {
-        fn id(&mut self, t: Option<&'a Text>) -> u32 {
-            let Some(t) = t else { return 0 };
-            let next = self.texts.len() as u32 + 1;
-            let id = *self.index.entry(t).or_insert(next);
-            if id == next {
-                self.texts.push(t);
-            }
-            id
-        }
-    }
-
     /// A decimal's exact form as one integer, and back.
     fn exact(d: Decimal) -> u128 {
         u128::from_le_bytes(d.serialize())
@@ -717,75 +794,57 @@ mod compact_orders {
     }
 
     pub fn serialize<S: Serializer>(orders: &Lines, s: S) -> Result<S::Ok, S::Error> {
-        let mut t = Texts::default();
-        let lines = orders
+        let n = TextId::number;
+        // Collected first: the format writes a sequence's length before it.
+        let lines: Vec<Line> = orders
             .iter()
             .map(|o| Line {
                 origin: o.origin,
                 date: chrono::Datelike::num_days_from_ce(&o.date),
                 texts: [
-                    t.id(o.order_id.as_ref()),
-                    t.id(o.line_id.as_ref()),
-                    t.id(Some(&o.customer)),
-                    t.id(Some(&o.product)),
-                    t.id(o.salesperson.as_ref()),
-                    t.id(o.customer_type.as_ref()),
-                    t.id(o.product_class.as_ref()),
-                    t.id(o.region.as_ref()),
-                    t.id(o.group.as_ref()),
+                    n(o.order_id),
+                    n(o.line_id),
+                    n(Some(o.customer)),
+                    n(Some(o.product)),
+                    n(o.salesperson),
+                    n(o.customer_type),
+                    n(o.product_class),
+                    n(o.region),
+                    n(o.group),
                 ],
-                custom: o.custom.iter().map(|c| t.id(c.as_ref())).collect(),
+                custom: o.custom.iter().map(|&c| n(c)).collect(),
                 amount: exact(o.amount),
                 quantity: o.quantity.map(exact),
                 collected: o.collected.map(exact),
             })
             .collect();
-        Compact {
-            texts: t.texts,
-            lines,
-        }
-        .serialize(s)
+        lines.serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Lines, D::Error> {
         use serde::de::Error;
-        let c = Decoded::deserialize(d)?;
-        let texts: Vec<Text> = c.texts.into_iter().map(Text::from).collect();
-        let text = |i: u32| -> Result<Option<Text>, D::Error> {
-            match i {
-                0 => Ok(None),
-                i => texts
-                    .get(i as usize - 1)
-                    .cloned()
-                    .map(Some)
-                    .ok_or_else(|| D::Error::custom("text index out of range")),
-            }
-        };
-        let required = |i: u32| text(i)?.ok_or_else(|| D::Error::custom("missing text"));
-        c.lines
+        let id = TextId::from_number;
+        let required = |i: u32| id(i).ok_or_else(|| D::Error::custom("missing text"));
+        Vec::<Line>::deserialize(d)?
             .into_iter()
             .map(|l| {
                 Ok(OrderLine {
                     origin: l.origin,
-                    order_id: text(l.texts[0])?,
-                    line_id: text(l.texts[1])?,
+                    order_id: id(l.texts[0]),
+                    line_id: id(l.texts[1]),
                     date: NaiveDate::from_num_days_from_ce_opt(l.date)
                         .ok_or_else(|| D::Error::custom("bad date"))?,
                     customer: required(l.texts[2])?,
                     product: required(l.texts[3])?,
                     amount: decimal(l.amount),
                     quantity: l.quantity.map(decimal),
-                    salesperson: text(l.texts[4])?,
-                    customer_type: text(l.texts[5])?,
-                    product_class: text(l.texts[6])?,
-                    region: text(l.texts[7])?,
-                    group: text(l.texts[8])?,
+                    salesperson: id(l.texts[4]),
+                    customer_type: id(l.texts[5]),
+                    product_class: id(l.texts[6]),
+                    region: id(l.texts[7]),
+                    group: id(l.texts[8]),
                     collected: l.collected.map(decimal),
-                    custom: l
-                        .custom
-                        .iter()
-                        .map(|&i| text(i))
-                        .collect::<Result<_, _>>()?,
+                    custom: l.custom.iter().map(|&i| id(i)).collect(),
                 })
             })
             .collect()
@@ -817,7 +876,7 @@ struct RowReader<'a, 'w, 'i> {
 impl<'a, 'w> RowReader<'a, 'w, '_> {
     /// A cell's text, stored once per table; a shared string is looked up
     /// by its place in the workbook, without reading it again.
-    fn intern(&mut self, d: &DataRef<'w>) -> Option<Text> {
+    fn intern(&mut self, d: &DataRef<'w>) -> Option<TextId> {
         match d {
             DataRef::SharedString(s) => self.interner.shared(s),
             DataRef::String(s) => {
@@ -887,7 +946,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
     }
 
     /// Optional text; `None` when the column is absent or the cell empty.
-    fn text(&mut self, field: Field) -> Option<Text> {
+    fn text(&mut self, field: Field) -> Option<TextId> {
         let c = self.col(field)?;
         if self.formula_error(c) {
             return None;
@@ -896,7 +955,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
     }
 
     /// Required text: an empty cell is a problem.
-    fn required_text(&mut self, field: Field) -> Option<Text> {
+    fn required_text(&mut self, field: Field) -> Option<TextId> {
         let c = self.col(field)?;
         if self.formula_error(c) {
             return None;
@@ -910,12 +969,13 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
 
     /// [`Self::text`] as an owned string, for the small tables.
     fn text_string(&mut self, field: Field) -> Option<String> {
-        self.text(field).map(|t| t.to_string())
+        self.text(field).map(|t| self.interner.text(t).to_string())
     }
 
     /// [`Self::required_text`] as an owned string.
     fn required_string(&mut self, field: Field) -> Option<String> {
-        self.required_text(field).map(|t| t.to_string())
+        self.required_text(field)
+            .map(|t| self.interner.text(t).to_string())
     }
 
     /// An optional number, scaled by the header's unit when `money` says so.
@@ -997,7 +1057,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
         let dimension = match &self.table.implicit_dimension {
             Some(d) => Dimension::parse(d),
             None => self
-                .required_text(Field::Dimension)
+                .required_string(Field::Dimension)
                 .and_then(|d| Dimension::parse(&d)),
         };
         let unit = self.required_string(Field::Unit);
@@ -1096,12 +1156,12 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
             region,
             group,
             collected,
-            custom: self.custom(),
+            custom: self.custom_ids(),
         })
     }
 
     /// The custom dimension columns of this table, by dimension index.
-    fn custom(&mut self) -> Box<[Option<Text>]> {
+    fn custom_ids(&mut self) -> Box<[Option<TextId>]> {
         let t = self.table;
         if t.custom_columns.is_empty() {
             return Box::default();
@@ -1112,6 +1172,14 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
             values[c.dimension] = self.intern(raw);
         }
         values.into_boxed_slice()
+    }
+
+    /// [`Self::custom_ids`] as texts, for the master tables.
+    fn custom(&mut self) -> Box<[Option<Text>]> {
+        let ids = self.custom_ids();
+        ids.iter()
+            .map(|id| id.map(|id| self.interner.text(id).clone()))
+            .collect()
     }
 
     fn product(&mut self) -> Option<ProductRec> {

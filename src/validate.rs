@@ -911,8 +911,8 @@ fn check_duplicate_lines(ctx: &Context, diags: &mut Diagnostics) {
             Words::of(
                 Key::FdSameIds,
                 &[
-                    o.order_id.as_deref().unwrap_or(""),
-                    o.line_id.as_deref().unwrap_or(""),
+                    ctx.dataset.opt_text(o, o.order_id).unwrap_or(""),
+                    ctx.dataset.opt_text(o, o.line_id).unwrap_or(""),
                 ],
             )
         } else {
@@ -963,8 +963,10 @@ fn check_salespeople(ctx: &Context, diags: &mut Diagnostics) {
     }
     let unmapped = fold_by(ctx, |e| {
         let o = &ctx.dataset.orders[e.order];
-        (e.person.is_some() && (e.group.is_none() || e.region.is_none()))
-            .then(|| o.salesperson.as_deref().unwrap_or_default().to_string())
+        (e.person.is_some() && (e.group.is_none() || e.region.is_none())).then(|| {
+            let name = ctx.dataset.opt_text(o, o.salesperson);
+            name.unwrap_or_default().to_string()
+        })
     });
     for (name, (first, lines, amount)) in unmapped {
         diags.push(
@@ -1010,9 +1012,10 @@ fn check_products(ctx: &Context, diags: &mut Diagnostics) {
         return;
     }
     let unmapped = fold_by(ctx, |e| {
-        e.product_class
-            .is_none()
-            .then(|| ctx.dataset.orders[e.order].product.to_string())
+        e.product_class.is_none().then(|| {
+            let o = &ctx.dataset.orders[e.order];
+            ctx.dataset.text(o, o.product).to_string()
+        })
     });
     for (product, (first, lines, amount)) in unmapped {
         diags.push(
@@ -1034,10 +1037,10 @@ fn check_products(ctx: &Context, diags: &mut Diagnostics) {
 
 fn check_customer_types(ctx: &Context, diags: &mut Diagnostics) {
     let unknown = fold_by(ctx, |e| match &e.lifecycle {
-        Err(LifecycleIssue::UnknownType) => ctx.dataset.orders[e.order]
-            .customer_type
-            .as_deref()
-            .map(str::to_string),
+        Err(LifecycleIssue::UnknownType) => {
+            let o = &ctx.dataset.orders[e.order];
+            ctx.dataset.opt_text(o, o.customer_type).map(str::to_string)
+        }
         Ok(_) => None,
     });
     for (value, (first, lines, amount)) in unknown {
@@ -1158,10 +1161,11 @@ fn check_custom_dimensions(ctx: &Context, diags: &mut Diagnostics) {
                 return None;
             }
             let o = &ctx.dataset.orders[e.order];
+            let text = |id| ctx.dataset.opt_text(o, id).unwrap_or_default().to_string();
             Some(match c.source {
-                Role::Customers => o.customer.to_string(),
-                Role::Products => o.product.to_string(),
-                Role::People => o.salesperson.as_deref().unwrap_or_default().to_string(),
+                Role::Customers => text(Some(o.customer)),
+                Role::Products => text(Some(o.product)),
+                Role::People => text(o.salesperson),
                 _ => format!("{}/{}", o.origin.file.0, o.origin.sheet.0),
             })
         });

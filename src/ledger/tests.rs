@@ -71,11 +71,18 @@ mod duplicates {
     use crate::records::OrderLine;
     use proptest::prelude::*;
 
-    fn line(i: usize, id: Option<u8>, line_id: Option<u8>, customer: u8, amount: u8) -> OrderLine {
+    fn line(
+        ds: &mut Dataset,
+        i: usize,
+        id: Option<u8>,
+        line_id: Option<u8>,
+        customer: u8,
+        amount: u8,
+    ) -> OrderLine {
         OrderLine {
-            order_id: id.map(|v| format!("SO{v}").into()),
-            line_id: line_id.map(|v| v.to_string().into()),
-            customer: format!("客户{customer}").into(),
+            order_id: id.map(|v| ds.sample_text(&format!("SO{v}"))),
+            line_id: line_id.map(|v| ds.sample_text(&v.to_string())),
+            customer: ds.sample_text(&format!("客户{customer}")),
             amount: rust_decimal::Decimal::from(amount),
             ..OrderLine::sample(i as u32)
         }
@@ -89,13 +96,14 @@ mod duplicates {
             (proptest::option::of(0u8..4), proptest::option::of(0u8..3), 0u8..3, 0u8..3), 0..40)) {
             let mut ds = Dataset::default();
             for (i, (id, l, c, a)) in rows.iter().enumerate() {
-                ds.orders.push(line(i, *id, *l, *c, *a));
+                let line = line(&mut ds, i, *id, *l, *c, *a);
+                ds.orders.push(line);
             }
             let (distinct, dups) = find_duplicates(&ds);
             let mut expected = Vec::new();
             for j in 0..ds.orders.len() {
-                let kj = line_key(&ds.orders[j]);
-                if let Some(k) = (0..j).find(|&k| line_key(&ds.orders[k]) == kj) {
+                let kj = line_key(&ds, &ds.orders[j]);
+                if let Some(k) = (0..j).find(|&k| line_key(&ds, &ds.orders[k]) == kj) {
                     expected.push((k, j));
                 }
             }
@@ -191,7 +199,7 @@ mod numbering {
                     k
                 })
                 .collect();
-            let (symbols, syms) = Symbols::number(&keys);
+            let (symbols, syms) = Symbols::number(&keys.iter().collect::<Vec<_>>());
             let mut seen: std::collections::HashMap<&str, Sym> = Default::default();
             let mut names: Vec<&str> = Vec::new();
             for (p, part) in parts.iter().enumerate() {
@@ -217,31 +225,33 @@ mod parts {
     use super::*;
 
     #[test]
-    fn texts_are_found_by_address_and_equal_texts_share_one_symbol() {
-        let (a, b, c) = (
-            "甲公司".to_string(),
-            "甲公司".to_string(),
-            "乙公司".to_string(),
-        );
+    fn texts_are_found_by_address_or_id_and_equal_texts_share_one_symbol() {
+        let (a, b) = ("甲公司".to_string(), "甲公司".to_string());
         let empty = String::new();
         let mut masters = PartBuilder::default();
         masters.add(&a, Canon::Name);
         masters.add(&empty, Canon::Name);
-        let mut orders = PartBuilder::default();
-        orders.add(&c, Canon::Name);
-        // The text of `a` in an allocation of its own, then met again.
-        orders.add(&b, Canon::Name);
-        orders.add(&b, Canon::Name);
-        orders.add(&empty, Canon::Name);
-        orders.add(&empty, Canon::Name);
-        assert_eq!((masters.keys.len(), orders.keys.len()), (2, 3));
-        let (map, symbols) = SymbolMap::build(vec![masters, orders], vec![1]);
-        let (m, o) = (&map.parts[0], &map.parts[1]);
+        // The same text in an allocation of its own: one key, one symbol.
+        masters.add(&b, Canon::Name);
+        masters.add(&b, Canon::Name);
+        masters.add(&empty, Canon::Name);
+        assert_eq!(masters.keys.len(), 3);
+        // An order table (id 1) whose texts are 乙公司 and 甲公司.
+        let texts: Vec<Text> = vec!["乙公司".into(), "甲公司".into()];
+        let (yi, jia) = (TextId::at(0), TextId::at(1));
+        let mut table = TableFold::new(&texts);
+        table.add(yi, Canon::Name);
+        table.add(jia, Canon::Name);
+        table.add(jia, Canon::Name);
+        assert_eq!(table.keys.len(), 2);
+        let (map, symbols) = SymbolMap::build(masters, vec![(1, table)], 2);
+        let m = map.masters();
         // Numbered in first-seen order over the parts: 甲公司, "", 乙公司.
-        assert_eq!(m.get(&a, Canon::Name), 0);
-        assert_eq!(o.get(&b, Canon::Name), 0);
-        assert_eq!((m.get("", Canon::Name), o.get(&empty, Canon::Name)), (1, 1));
-        assert_eq!(o.get(&c, Canon::Name), 2);
+        assert_eq!((m.get(&a, Canon::Name), m.get(&b, Canon::Name)), (0, 0));
+        assert_eq!(m.get("", Canon::Name), 1);
+        assert_eq!(map.tables[1].get(jia, Canon::Name), 0);
+        assert_eq!(map.tables[1].get(yi, Canon::Name), 2);
+        assert!(map.tables[0].by_id[0].is_empty());
         assert_eq!(symbols.get(&match_key("乙公司")), Some(2));
     }
 }

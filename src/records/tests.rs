@@ -58,7 +58,10 @@ fn order_values_of_every_shape() {
     );
     let days: Vec<u32> = ds.orders.iter().map(|o| o.date.day()).collect();
     assert_eq!(days, [1, 2, 3, 4, 5]);
-    assert_eq!(ds.orders[4].order_id.as_deref(), Some("10005"));
+    assert_eq!(
+        ds.opt_text(&ds.orders[4], ds.orders[4].order_id),
+        Some("10005")
+    );
     assert_eq!(ds.orders[0].quantity, Some(d("3")));
     assert_eq!(ds.stats[0].rows_read, 5);
 }
@@ -82,7 +85,10 @@ fn bad_cells_reject_rows_with_their_cell() {
     );
     let (ds, diags) = read(&g);
     assert_eq!(ds.orders.len(), 1);
-    assert_eq!(ds.orders[0].order_id.as_deref(), Some("SO7"));
+    assert_eq!(
+        ds.opt_text(&ds.orders[0], ds.orders[0].order_id),
+        Some("SO7")
+    );
     assert_eq!(ds.stats[0].rows_rejected, 6);
     let found: Vec<(Code, String)> = diags.items().iter().map(|x| (x.code, at(x))).collect();
     assert_eq!(
@@ -281,10 +287,11 @@ fn shared_strings_are_cleaned_once_and_stored_once() {
     let (ds, diags) = read(&g);
     assert!(!diags.has_errors(), "{diags:?}");
     let [a, b] = [&ds.orders[0], &ds.orders[1]];
-    assert_eq!(&*a.customer, "甲公司");
-    assert!(Text::ptr_eq(&a.customer, &b.customer));
-    assert!(Text::ptr_eq(&a.product, &b.product));
+    assert_eq!(ds.text(a, a.customer), "甲公司");
+    assert_eq!((a.customer, a.product), (b.customer, b.product));
     assert_eq!((&a.salesperson, &b.salesperson), (&None, &None));
+    // Each distinct text once: the two order ids, 甲公司 and 门锁.
+    assert_eq!(ds.order_texts[0].len(), 4);
     assert_eq!(a.amount + b.amount, d("21.0"));
 }
 
