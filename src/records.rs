@@ -768,6 +768,7 @@ mod compact_orders {
     use super::{Lines, OrderLine, RowRef, TextId};
     use chrono::NaiveDate;
     use rust_decimal::Decimal;
+    use serde::de::{Error, SeqAccess, Visitor};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     #[derive(Serialize, Deserialize)]
@@ -821,33 +822,51 @@ mod compact_orders {
         lines.serialize(s)
     }
 
+    /// Each line is made as it is decoded (no vector of encoded lines in between).
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Lines, D::Error> {
-        use serde::de::Error;
+        d.deserialize_seq(LinesVisitor)
+    }
+
+    struct LinesVisitor;
+
+    impl<'de> Visitor<'de> for LinesVisitor {
+        type Value = Lines;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("order lines")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lines, A::Error> {
+            // The length is the entry's word: a bound keeps a broken entry
+            // from reserving more than a workbook can hold.
+            let mut lines = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 21));
+            while let Some(l) = seq.next_element::<Line>()? {
+                lines.push(order_line(l).map_err(A::Error::custom)?);
+            }
+            Ok(Lines::from(lines))
+        }
+    }
+
+    fn order_line(l: Line) -> Result<OrderLine, &'static str> {
         let id = TextId::from_number;
-        let required = |i: u32| id(i).ok_or_else(|| D::Error::custom("missing text"));
-        Vec::<Line>::deserialize(d)?
-            .into_iter()
-            .map(|l| {
-                Ok(OrderLine {
-                    origin: l.origin,
-                    order_id: id(l.texts[0]),
-                    line_id: id(l.texts[1]),
-                    date: NaiveDate::from_num_days_from_ce_opt(l.date)
-                        .ok_or_else(|| D::Error::custom("bad date"))?,
-                    customer: required(l.texts[2])?,
-                    product: required(l.texts[3])?,
-                    amount: decimal(l.amount),
-                    quantity: l.quantity.map(decimal),
-                    salesperson: id(l.texts[4]),
-                    customer_type: id(l.texts[5]),
-                    product_class: id(l.texts[6]),
-                    region: id(l.texts[7]),
-                    group: id(l.texts[8]),
-                    collected: l.collected.map(decimal),
-                    custom: l.custom.iter().map(|&i| id(i)).collect(),
-                })
-            })
-            .collect()
+        let required = |i: u32| id(i).ok_or("missing text");
+        Ok(OrderLine {
+            origin: l.origin,
+            order_id: id(l.texts[0]),
+            line_id: id(l.texts[1]),
+            date: NaiveDate::from_num_days_from_ce_opt(l.date).ok_or("bad date")?,
+            customer: required(l.texts[2])?,
+            product: required(l.texts[3])?,
+            amount: decimal(l.amount),
+            quantity: l.quantity.map(decimal),
+            salesperson: id(l.texts[4]),
+            customer_type: id(l.texts[5]),
+            product_class: id(l.texts[6]),
+            region: id(l.texts[7]),
+            group: id(l.texts[8]),
+            collected: l.collected.map(decimal),
+            custom: l.custom.iter().map(|&i| id(i)).collect(),
+        })
     }
 }
 
