@@ -2,8 +2,10 @@
 //!
 //! The additive measures (sales, units, collections, new-customer count) are
 //! exact sums or counts over the ledger's distinct lines; the review's trend
-//! and `qbr check`'s growth rules are built on the same function. Many units
-//! are answered in one pass over the quarter's lines, split across cores.
+//! and `qbr check`'s growth rules are built on the same function. Sums are
+//! read from the quarter's [`Cube`], where lines that belong to the same
+//! units are already added up; new-customer counts from the lines, in one
+//! pass over the quarter split across cores.
 
 use crate::calendar::Period;
 use crate::ledger::{Entry, Ledger, Lifecycle, Sym, UnitMatch};
@@ -11,6 +13,144 @@ use crate::money::ExactSum;
 use crate::records::{Dataset, Dimension, Measure};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet as HashSet;
+
+/// The exact sums of some lines.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sums {
+    pub lines: usize,
+    pub sales: ExactSum,
+    pub units: ExactSum,
+    pub collected: ExactSum,
+}
+
+impl Sums {
+    /// The sums of one line (its entry and its order line).
+    pub fn of_line(e: &Entry, ds: &Dataset) -> Sums {
+        let o = &ds.orders[e.order];
+        let mut s = Sums {
+            lines: 1,
+            ..Sums::default()
+        };
+        s.sales.add(e.amount);
+        if let Some(q) = o.quantity {
+            s.units.add(q);
+        }
+        if let Some(c) = o.collected {
+            s.collected.add(c);
+        }
+        s
+    }
+
+    /// Adds other lines' sums.
+    pub fn merge(&mut self, other: &Sums) {
+        self.lines += other.lines;
+        self.sales.merge(other.sales);
+        self.units.merge(other.units);
+        self.collected.merge(other.collected);
+    }
+
+    /// The sum of an additive money or quantity measure; `None` for others.
+    pub fn of(&self, measure: &Measure) -> Option<&ExactSum> {
+        match measure {
+            Measure::Sales => Some(&self.sales),
+            Measure::Units => Some(&self.units),
+            Measure::Collections => Some(&self.collected),
+            _ => None,
+        }
+    }
+}
+
+/// One cell of a [`Cube`]: lines alike in everything a unit is matched by.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// The cell's first line: every line of the cell belongs to its units
+    /// (its amount, customer and order are that line's own).
+    pub entry: Entry,
+    pub sums: Sums,
+}
+
+/// A quarter's lines summed per cell: lines with the same product, product
+/// class, region, group, person, lifecycle, month and custom values belong
+/// to the same units, so a sum per unit adds up cells, not lines (a quarter
+/// of 200,000 lines has a few thousand cells).
+#[derive(Debug, Clone, Default)]
+pub struct Cube {
+    pub cells: Vec<Cell>,
+}
+
+/// What a line is matched by, as one hash.
+fn cell_hash(e: &Entry) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    (e.product, e.product_class, e.region, e.group, e.person).hash(&mut h);
+    (e.lifecycle, e.month, &e.custom).hash(&mut h);
+    h.finish()
+}
+
+fn same_cell(a: &Entry, b: &Entry) -> bool {
+    (a.product, a.product_class, a.region, a.group, a.person)
+        == (b.product, b.product_class, b.region, b.group, b.person)
+        && (a.lifecycle, a.month) == (b.lifecycle, b.month)
+        && a.custom == b.custom
+}
+
+/// Cells being filled, found by hash.
+#[derive(Default)]
+struct CubeBuilder {
+    cells: Vec<Cell>,
+    by_hash: rustc_hash::FxHashMap<u64, Vec<u32>>,
+}
+
+impl CubeBuilder {
+    fn add(&mut self, e: &Entry, sums: &Sums) {
+        let h = cell_hash(e);
+        let found = self.by_hash.get(&h).and_then(|ids| {
+            ids.iter()
+                .copied()
+                .find(|&i| same_cell(&self.cells[i as usize].entry, e))
+        });
+        match found {
+            Some(i) => self.cells[i as usize].sums.merge(sums),
+            None => {
+                self.by_hash
+                    .entry(h)
+                    .or_default()
+                    .push(self.cells.len() as u32);
+                self.cells.push(Cell {
+                    entry: e.clone(),
+                    sums: *sums,
+                });
+            }
+        }
+    }
+
+    /// Adds the cells of a later share of the lines, keeping first-seen order.
+    fn merge(mut self, other: CubeBuilder) -> CubeBuilder {
+        for c in other.cells {
+            self.add(&c.entry, &c.sums);
+        }
+        self
+    }
+}
+
+impl Cube {
+    /// The cube of a quarter's entries (`ds`: their order lines), built in
+    /// parallel shares merged in order.
+    pub fn of(entries: &[Entry], ds: &Dataset) -> Cube {
+        use rayon::prelude::*;
+        let built = entries
+            .par_chunks(1 << 14)
+            .map(|chunk| {
+                let mut b = CubeBuilder::default();
+                for e in chunk {
+                    b.add(e, &Sums::of_line(e, ds));
+                }
+                b
+            })
+            .reduce(CubeBuilder::default, CubeBuilder::merge);
+        Cube { cells: built.cells }
+    }
+}
 
 /// One unit's figure to compute: a target unit of a dimension and a measure.
 #[derive(Debug, Clone, Copy)]
@@ -53,9 +193,9 @@ pub fn additive_actual(
     .flatten()
 }
 
-/// [`additive_actual`] for many units at once, in the order asked: one pass
-/// over the quarter's lines, in parallel chunks whose exact partial sums are
-/// added (so the result does not depend on how the lines were split).
+/// [`additive_actual`] for many units at once, in the order asked. Sums
+/// add up the quarter's cube cells; new-customer counts take one pass over
+/// the quarter's lines, in parallel chunks whose customer sets are merged.
 pub fn additive_actuals(
     ledger: &Ledger,
     ds: &Dataset,
@@ -63,41 +203,60 @@ pub fn additive_actuals(
     queries: &[UnitQuery],
 ) -> Vec<Option<Decimal>> {
     use rayon::prelude::*;
-    // Queries of other measures are left out of the index: they never hit.
-    let index = UnitIndex::new(queries.iter().map(|q| {
-        let m = if is_additive(q.measure) {
-            ledger.resolve(q.dimension, q.key)
-        } else {
-            UnitMatch::Nothing
-        };
-        (q.dimension, m)
-    }));
-    let sums = if index.is_empty() {
-        Partial::new(queries.len())
+    // Each index holds the queries of its kind; the others never hit.
+    let index_of = |wanted: fn(&Measure) -> bool| {
+        UnitIndex::new(queries.iter().map(|q| {
+            let m = if wanted(q.measure) {
+                ledger.resolve(q.dimension, q.key)
+            } else {
+                UnitMatch::Nothing
+            };
+            (q.dimension, m)
+        }))
+    };
+    let summed = index_of(|m| is_additive(m) && *m != Measure::NewCustomers);
+    let counted = index_of(|m| *m == Measure::NewCustomers);
+    let mut sums = vec![Sums::default(); queries.len()];
+    let mut hits = Vec::new();
+    if !summed.is_empty() {
+        for cell in &ledger.cube(ds, period).cells {
+            summed.hits(&cell.entry, &mut hits);
+            for &i in &hits {
+                sums[i].merge(&cell.sums);
+            }
+        }
+    }
+    let new_customers: Vec<HashSet<Sym>> = if counted.is_empty() {
+        vec![HashSet::default(); queries.len()]
     } else {
+        let sets = || vec![HashSet::default(); queries.len()];
         ledger
             .in_period(period)
             .par_chunks(1 << 14)
             .map(|chunk| {
-                let mut p = Partial::new(queries.len());
+                let mut found: Vec<HashSet<Sym>> = sets();
                 let mut hits = Vec::new();
-                for e in chunk {
-                    index.hits(e, &mut hits);
+                for e in chunk.iter().filter(|e| e.lifecycle == Ok(Lifecycle::New)) {
+                    counted.hits(e, &mut hits);
                     for &i in &hits {
-                        p.add(e, ds, queries[i].measure, i);
+                        found[i].insert(e.customer);
                     }
                 }
-                p
+                found
             })
-            .reduce(|| Partial::new(queries.len()), Partial::merge)
+            .reduce(sets, |mut a, b| {
+                for (a, b) in a.iter_mut().zip(b) {
+                    a.extend(b);
+                }
+                a
+            })
     };
     queries
         .iter()
         .enumerate()
         .map(|(i, q)| match q.measure {
-            Measure::NewCustomers => Some(Decimal::from(sums.customers[i].len())),
-            m if is_additive(m) => Some(sums.sums[i].total()),
-            _ => None,
+            Measure::NewCustomers => Some(Decimal::from(new_customers[i].len())),
+            m => sums[i].of(m).map(ExactSum::total),
         })
         .collect()
 }
@@ -184,50 +343,6 @@ impl<'q> UnitIndex<'q> {
                 .filter(|(_, d, m)| e.matches(d, *m))
                 .map(|(i, ..)| *i),
         );
-    }
-}
-
-/// Sums and new-customer sets of a share of a quarter's lines, per query.
-struct Partial {
-    sums: Vec<ExactSum>,
-    customers: Vec<HashSet<Sym>>,
-}
-
-impl Partial {
-    fn new(n: usize) -> Partial {
-        Partial {
-            sums: vec![ExactSum::default(); n],
-            customers: vec![HashSet::default(); n],
-        }
-    }
-
-    /// Adds a line to query `i`'s figure.
-    fn add(&mut self, e: &Entry, ds: &Dataset, measure: &Measure, i: usize) {
-        let value = match measure {
-            Measure::Sales => Some(e.amount),
-            Measure::Units => ds.orders[e.order].quantity,
-            Measure::Collections => ds.orders[e.order].collected,
-            Measure::NewCustomers => {
-                if e.lifecycle == Ok(Lifecycle::New) {
-                    self.customers[i].insert(e.customer);
-                }
-                None
-            }
-            _ => None,
-        };
-        if let Some(v) = value {
-            self.sums[i].add(v);
-        }
-    }
-
-    fn merge(mut self, other: Partial) -> Partial {
-        for (a, b) in self.sums.iter_mut().zip(other.sums) {
-            a.merge(b);
-        }
-        for (a, b) in self.customers.iter_mut().zip(other.customers) {
-            a.extend(b);
-        }
-        self
     }
 }
 
@@ -368,6 +483,65 @@ mod tests {
                         .filter(|&i| e.matches(&DIMENSIONS[units[i].0], units[i].1))
                         .collect();
                     prop_assert_eq!(&hits, &expected);
+                }
+            }
+
+            /// A unit's sums over the cube's cells are its lines' sums, value
+            /// and scale; cells built in two shares and merged are the cells
+            /// built in one, in the same order.
+            #[test]
+            fn cube_cells_add_up_to_their_lines(
+                units in proptest::collection::vec(unit(), 1..8),
+                lines in proptest::collection::vec(
+                    (entry(), -99_999i64..99_999, 0u32..4, proptest::option::of(0i64..500)),
+                    1..200,
+                ),
+                split in any::<prop::sample::Index>(),
+            ) {
+                use super::super::{Cube, CubeBuilder, Sums};
+                use crate::records::{Dataset, OrderLine};
+                use rust_decimal::Decimal;
+                let mut ds = Dataset::default();
+                let mut entries = Vec::new();
+                for (i, (e, cents, scale, qty)) in lines.iter().enumerate() {
+                    let amount = Decimal::new(*cents, *scale);
+                    ds.orders.push(OrderLine {
+                        amount,
+                        quantity: qty.map(Decimal::from),
+                        collected: qty.map(|q| Decimal::new(q, 1)),
+                        ..OrderLine::sample(i as u32)
+                    });
+                    entries.push(Entry { order: i, amount, ..e.clone() });
+                }
+                let cube = Cube::of(&entries, &ds);
+                let shown = |s: &Sums| {
+                    (s.lines, [s.sales, s.units, s.collected].map(|x| x.total().to_string()))
+                };
+                for &(d, m) in &units {
+                    let dimension = &DIMENSIONS[d];
+                    let mut by_cells = Sums::default();
+                    for c in cube.cells.iter().filter(|c| c.entry.matches(dimension, m)) {
+                        by_cells.merge(&c.sums);
+                    }
+                    let mut by_lines = Sums::default();
+                    for e in entries.iter().filter(|e| e.matches(dimension, m)) {
+                        by_lines.merge(&Sums::of_line(e, &ds));
+                    }
+                    prop_assert_eq!(shown(&by_cells), shown(&by_lines));
+                }
+                let k = split.index(entries.len() + 1);
+                let build = |part: &[Entry]| {
+                    let mut b = CubeBuilder::default();
+                    for e in part {
+                        b.add(e, &Sums::of_line(e, &ds));
+                    }
+                    b
+                };
+                let merged = build(&entries[..k]).merge(build(&entries[k..]));
+                prop_assert_eq!(merged.cells.len(), cube.cells.len());
+                for (a, b) in merged.cells.iter().zip(&cube.cells) {
+                    prop_assert_eq!(&a.entry, &b.entry);
+                    prop_assert_eq!(shown(&a.sums), shown(&b.sums));
                 }
             }
         }

@@ -10,7 +10,7 @@
 //! unassigned. [`Review::reconcile`] proves, per dimension, that leaf actuals
 //! plus unassigned equal the period's order amount, to the cent and beyond.
 
-use crate::actuals::UnitIndex;
+use crate::actuals::{Sums, UnitIndex};
 use crate::calendar::{Month, Period};
 use crate::config::Config;
 use crate::ledger::{Duplicate, Entry, Ledger, Lifecycle, Sym, UnitMatch};
@@ -589,9 +589,7 @@ fn inputs(ctx: &Ctx, files: usize) -> Inputs {
 /// Line-based accumulators of one unit.
 #[derive(Default)]
 struct Acc {
-    sales: ExactSum,
-    units: ExactSum,
-    collected: ExactSum,
+    sums: Sums,
     customers: HashSet<Sym>,
     new_customers: HashSet<Sym>,
 }
@@ -629,15 +627,9 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
         _ => Vec::new(),
     };
     let needs_customers = matches!(m, Measure::NewCustomers | Measure::Aov);
-    let needs_line = matches!(m, Measure::Units | Measure::Collections);
-    for e in ctx.ledger.in_period(ctx.period) {
-        // Units and collections are read from the order line, only when asked.
-        let (quantity, collected) = if needs_line {
-            let o = &ctx.ds.orders[e.order];
-            (o.quantity, o.collected)
-        } else {
-            (None, None)
-        };
+    // Credits lines alike in their units (one line, or a cube cell) to every
+    // unit they count in, each once.
+    let mut credit = |e: &Entry, sums: &Sums| {
         credited.clear();
         index.hits(e, &mut matched);
         matched.sort_unstable();
@@ -659,24 +651,27 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
             }
         }
         if leaf.is_none() {
-            unassigned.lines += 1;
-            unassigned_amount.add(e.amount);
+            unassigned.lines += sums.lines;
+            unassigned_amount.merge(sums.sales);
         }
         for &c in &credited {
             let a = &mut accs[c];
-            a.sales.add(e.amount);
-            if let Some(q) = quantity {
-                a.units.add(q);
-            }
-            if let Some(c) = collected {
-                a.collected.add(c);
-            }
+            a.sums.merge(sums);
             if needs_customers {
                 a.customers.insert(e.customer);
                 if e.lifecycle == Ok(Lifecycle::New) {
                     a.new_customers.insert(e.customer);
                 }
             }
+        }
+    };
+    if needs_customers {
+        for e in ctx.ledger.in_period(ctx.period) {
+            credit(e, &Sums::of_line(e, ctx.ds));
+        }
+    } else {
+        for cell in &ctx.ledger.cube(ctx.ds, ctx.period).cells {
+            credit(&cell.entry, &cell.sums);
         }
     }
     let mut units: Vec<UnitReview> = nodes
@@ -687,9 +682,9 @@ fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> Dim
             let row = &ctx.ds.targets[node.row];
             let a = &accs[l];
             let actual = match &m {
-                Measure::Sales => Some(a.sales.total()),
-                Measure::Units => Some(a.units.total()),
-                Measure::Collections => Some(a.collected.total()),
+                Measure::Sales => Some(a.sums.sales.total()),
+                Measure::Units => Some(a.sums.units.total()),
+                Measure::Collections => Some(a.sums.collected.total()),
                 Measure::NewCustomers => Some(Decimal::from(a.new_customers.len())),
                 Measure::Aov => aov(&d, &node.key, a, ctx),
                 Measure::RepurchaseRate | Measure::RecallRate => ratios[l],
@@ -777,7 +772,7 @@ fn aov(d: &Dimension, key: &str, a: &Acc, _ctx: &Ctx) -> Option<Decimal> {
     } else {
         a.customers.len()
     };
-    (n > 0).then(|| a.sales.total() / Decimal::from(n))
+    (n > 0).then(|| a.sums.sales.total() / Decimal::from(n))
 }
 
 /// What a line must match to be in a unit's scope for the customer ratios.

@@ -9,6 +9,7 @@
 //! locations: with a Line ID column, the same order ID and line ID; without
 //! one, equal in every recognised column.
 
+use crate::actuals::Cube;
 use crate::calendar::{Month, Period, parse_month};
 use crate::config::Config;
 use crate::recognize::Role;
@@ -97,7 +98,7 @@ pub fn unit_key(dimension: &Dimension, unit: &str) -> String {
 }
 
 /// Why a line's customer has no lifecycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LifecycleIssue {
     /// The Customer Type cell holds a value that is not new, returning or churned.
     UnknownType,
@@ -317,11 +318,23 @@ pub struct Ledger {
     pub history_start: Option<NaiveDate>,
     pub symbols: Symbols,
     by_period: BTreeMap<Period, (usize, usize)>,
+    /// Each quarter's lines summed per cell, made when first asked for.
+    cubes: BTreeMap<Period, std::sync::OnceLock<Cube>>,
     /// The keys of the custom dimensions, by index.
     pub custom_keys: Vec<String>,
 }
 
 impl Ledger {
+    /// A quarter's [`Cube`] (`ds` is the dataset the ledger was built
+    /// from); made once, on the first call for the quarter.
+    pub fn cube(&self, ds: &Dataset, period: Period) -> &Cube {
+        static EMPTY: Cube = Cube { cells: Vec::new() };
+        match self.cubes.get(&period) {
+            Some(cube) => cube.get_or_init(|| Cube::of(self.in_period(period), ds)),
+            None => &EMPTY,
+        }
+    }
+
     /// Entries dated inside a quarter.
     pub fn in_period(&self, period: Period) -> &[Entry] {
         match self.by_period.get(&period) {
@@ -940,6 +953,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         duplicates,
         history_start,
         symbols,
+        cubes: by_period.keys().map(|&p| (p, Default::default())).collect(),
         by_period,
         custom_keys: config
             .custom_dimensions
