@@ -102,15 +102,16 @@ struct CubeBuilder {
 }
 
 impl CubeBuilder {
-    fn add(&mut self, e: &Entry, sums: &Sums) {
+    /// The cell of lines like `e`, made empty if new.
+    fn cell(&mut self, e: &Entry) -> &mut Sums {
         let h = cell_hash(e);
         let found = self.by_hash.get(&h).and_then(|ids| {
             ids.iter()
                 .copied()
                 .find(|&i| same_cell(&self.cells[i as usize].entry, e))
         });
-        match found {
-            Some(i) => self.cells[i as usize].sums.merge(sums),
+        let i = match found {
+            Some(i) => i as usize,
             None => {
                 self.by_hash
                     .entry(h)
@@ -118,16 +119,32 @@ impl CubeBuilder {
                     .push(self.cells.len() as u32);
                 self.cells.push(Cell {
                     entry: e.clone(),
-                    sums: *sums,
+                    sums: Sums::default(),
                 });
+                self.cells.len() - 1
             }
+        };
+        &mut self.cells[i].sums
+    }
+
+    /// Adds one line.
+    fn add_line(&mut self, e: &Entry, ds: &Dataset) {
+        let o = &ds.orders[e.order];
+        let sums = self.cell(e);
+        sums.lines += 1;
+        sums.sales.add(e.amount);
+        if let Some(q) = o.quantity {
+            sums.units.add(q);
+        }
+        if let Some(c) = o.collected {
+            sums.collected.add(c);
         }
     }
 
     /// Adds the cells of a later share of the lines, keeping first-seen order.
     fn merge(mut self, other: CubeBuilder) -> CubeBuilder {
         for c in other.cells {
-            self.add(&c.entry, &c.sums);
+            self.cell(&c.entry).merge(&c.sums);
         }
         self
     }
@@ -143,7 +160,7 @@ impl Cube {
             .map(|chunk| {
                 let mut b = CubeBuilder::default();
                 for e in chunk {
-                    b.add(e, &Sums::of_line(e, ds));
+                    b.add_line(e, ds);
                 }
                 b
             })
@@ -533,7 +550,7 @@ mod tests {
                 let build = |part: &[Entry]| {
                     let mut b = CubeBuilder::default();
                     for e in part {
-                        b.add(e, &Sums::of_line(e, &ds));
+                        b.add_line(e, &ds);
                     }
                     b
                 };

@@ -1164,8 +1164,12 @@ fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
         .map(|e| e.customer)
         .collect();
     k.active_before = active.len();
-    k.repurchase_rate = repurchase_rates(ctx, &Dimension::Total, &[""])[0];
-    let (scopes, churned, recalled) = churn_sets(ctx, &Dimension::Total, &[""]);
+    // Two passes over the history, side by side.
+    let (repurchase, (scopes, churned, recalled)) = rayon::join(
+        || repurchase_rates(ctx, &Dimension::Total, &[""]),
+        || churn_sets(ctx, &Dimension::Total, &[""]),
+    );
+    k.repurchase_rate = repurchase[0];
     k.churned_at_start = churned[0].len();
     k.recall_rate = scopes.ratios(&recalled, &churned)[0];
     k.new_customer_conversion = activity_ratio(ctx, &Dimension::Total, "");

@@ -54,16 +54,24 @@ impl ExactSum {
             *s += value;
             return;
         }
-        let (scale, mantissa) = (value.scale(), value.mantissa());
+        if !self.add_exact(value.mantissa(), value.scale()) {
+            self.spilled = Some(self.total() + value);
+        }
+    }
+
+    /// Adds `units` × 10^-`scale` to the integer when it fits; false (and
+    /// nothing added) when it would overflow.
+    #[inline]
+    fn add_exact(&mut self, units: i128, scale: u32) -> bool {
         // Decimal scales run 0..=28, so the factor is a table lookup.
         let added = if scale == self.scale {
-            self.units.checked_add(mantissa)
+            self.units.checked_add(units)
         } else if scale > self.scale {
             self.units
                 .checked_mul(POW10[(scale - self.scale) as usize])
-                .and_then(|u| u.checked_add(mantissa))
+                .and_then(|u| u.checked_add(units))
         } else {
-            mantissa
+            units
                 .checked_mul(POW10[(self.scale - scale) as usize])
                 .and_then(|m| self.units.checked_add(m))
         };
@@ -71,8 +79,9 @@ impl ExactSum {
             Some(units) => {
                 self.units = units;
                 self.scale = self.scale.max(scale);
+                true
             }
-            None => self.spilled = Some(self.total() + value),
+            None => false,
         }
     }
 
@@ -80,10 +89,9 @@ impl ExactSum {
     pub fn merge(&mut self, other: ExactSum) {
         match other.spilled {
             Some(s) => self.add(s),
-            None => {
-                // Adds other's integer at its scale without a round trip.
-                self.add_units(other.units, other.scale);
-            }
+            // Other's integer at its scale, without a round trip through Decimal.
+            None if self.spilled.is_none() && self.add_exact(other.units, other.scale) => {}
+            None => self.add_units(other.units, other.scale),
         }
     }
 
