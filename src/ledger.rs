@@ -18,7 +18,9 @@ use crate::text::match_key;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// A customer's place in its lifecycle in one quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -126,9 +128,12 @@ fn hash_of(key: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(key)
 }
 
-fn shard_of(key: &str) -> usize {
-    (hash_of(key) >> 32) as usize % SHARDS
+fn shard_of(hash: u64) -> usize {
+    (hash >> 32) as usize % SHARDS
 }
+
+/// No further key with the same hash.
+const END: u32 = u32::MAX;
 
 impl Symbols {
     /// The symbol of a canonical key, when any line uses it.
@@ -164,23 +169,28 @@ impl Symbols {
             .par_iter()
             .map(|keys| {
                 let mut b = vec![Vec::new(); SHARDS];
-                for (i, k) in keys.iter().enumerate() {
-                    b[shard_of(k)].push(i as u32);
+                for (i, &h) in keys.hashes.iter().enumerate() {
+                    b[shard_of(h)].push(i as u32);
                 }
                 b
             })
             .collect();
         struct Shard<'k> {
-            /// Distinct keys with the place (part, key number) first met.
-            firsts: Vec<((u32, u32), &'k str)>,
+            /// Distinct keys with the place (part, key number) first met,
+            /// and their hashes.
+            firsts: Vec<((u32, u32), &'k str, u64)>,
             /// Per part, the shard's number of each key in its bucket.
             locals: Vec<Vec<u32>>,
         }
         let shards: Vec<Shard> = (0..SHARDS)
             .into_par_iter()
             .map(|shard| {
-                let mut seen: HashMap<&str, u32> = HashMap::default();
-                let mut firsts = Vec::new();
+                // Distinct keys found by their hash (computed once, when the
+                // key was folded), then compared; keys with one hash are
+                // chained through `same_hash`.
+                let mut seen: HashMap<u64, u32> = HashMap::default();
+                let mut same_hash: Vec<u32> = Vec::new();
+                let mut firsts: Vec<((u32, u32), &str, u64)> = Vec::new();
                 let locals = parts
                     .iter()
                     .zip(&buckets)
@@ -189,11 +199,17 @@ impl Symbols {
                         b[shard]
                             .iter()
                             .map(|&i| {
-                                let k = keys.get(i as usize);
-                                *seen.entry(k).or_insert_with(|| {
-                                    firsts.push(((p as u32, i), k));
-                                    (firsts.len() - 1) as u32
-                                })
+                                let (k, h) = (keys.get(i as usize), keys.hashes[i as usize]);
+                                let mut at = seen.get(&h).copied().unwrap_or(END);
+                                while at != END && firsts[at as usize].1 != k {
+                                    at = same_hash[at as usize];
+                                }
+                                if at == END {
+                                    at = firsts.len() as u32;
+                                    same_hash.push(seen.insert(h, at).unwrap_or(END));
+                                    firsts.push(((p as u32, i), k, h));
+                                }
+                                at
                             })
                             .collect()
                     })
@@ -206,7 +222,7 @@ impl Symbols {
             .enumerate()
             .flat_map(|(s, sh)| {
                 let firsts = sh.firsts.iter().enumerate();
-                firsts.map(move |(l, &(place, _))| (place, s as u32, l as u32))
+                firsts.map(move |(l, &(place, ..))| (place, s as u32, l as u32))
             })
             .collect();
         met.par_sort_unstable();
@@ -216,11 +232,12 @@ impl Symbols {
         }
         let mut names = Keys::default();
         for &(_, s, l) in &met {
-            names.push(shards[s as usize].firsts[l as usize].1);
+            let (_, key, hash) = shards[s as usize].firsts[l as usize];
+            names.push_hashed(key, hash);
         }
         let mut by_hash: Vec<(u64, Sym)> = (0..met.len())
             .into_par_iter()
-            .map(|n| (hash_of(names.get(n)), n as Sym))
+            .map(|n| (names.hashes[n], n as Sym))
             .collect();
         by_hash.par_sort_unstable();
         let syms = (0..parts.len())
@@ -511,28 +528,35 @@ struct SymbolMap<'a> {
 }
 
 /// Canonical keys stored end to end in one buffer (a part's keys are many
-/// and short).
+/// and short), each with its hash, computed once when the key is added.
 #[derive(Debug, Clone, Default)]
 struct Keys {
     text: String,
     ends: Vec<usize>,
+    hashes: Vec<u64>,
 }
 
 impl Keys {
     /// Adds a key; returns its number.
+    #[cfg(test)]
     fn push(&mut self, key: &str) -> Sym {
         self.push_with(|text| text.push_str(key))
     }
 
-    /// Adds the key `write` appends to the buffer; returns its number.
-    fn push_with(&mut self, write: impl FnOnce(&mut String)) -> Sym {
-        write(&mut self.text);
+    /// Adds a key whose hash is known.
+    fn push_hashed(&mut self, key: &str, hash: u64) {
+        self.text.push_str(key);
         self.ends.push(self.text.len());
-        (self.ends.len() - 1) as Sym
+        self.hashes.push(hash);
     }
 
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.len()).map(|i| self.get(i))
+    /// Adds the key `write` appends to the buffer; returns its number.
+    fn push_with(&mut self, write: impl FnOnce(&mut String)) -> Sym {
+        let start = self.text.len();
+        write(&mut self.text);
+        self.hashes.push(hash_of(&self.text[start..]));
+        self.ends.push(self.text.len());
+        (self.ends.len() - 1) as Sym
     }
 
     /// Key number `i`.
@@ -736,23 +760,41 @@ impl<'t> TableFold<'t> {
     }
 }
 
-/// The distinct lines grouped by their table (by table id), tables in
-/// first-seen order.
-fn lines_by_table(ds: &Dataset, distinct: &[usize]) -> Vec<(usize, Vec<usize>)> {
-    let mut group_of_table = vec![u32::MAX; ds.tables.len()];
-    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
-    for &i in distinct {
-        let t = ds.orders[i].origin.table.0 as usize;
-        if t >= group_of_table.len() {
-            group_of_table.resize(t + 1, u32::MAX);
+/// A table's id and the range of its lines.
+type TableRun = (usize, Range<usize>);
+
+/// The distinct lines grouped by their table: the lines in table order, and
+/// each table's id and range of them, tables in first-seen order. Lines are
+/// read table by table, so the groups are runs of `distinct`, found by
+/// binary search; lines in another order are gathered table by table.
+fn lines_by_table<'d>(ds: &Dataset, distinct: &'d [usize]) -> (Cow<'d, [usize]>, Vec<TableRun>) {
+    use rayon::prelude::*;
+    let table = |i: usize| ds.orders[i].origin.table.0 as usize;
+    let in_table_order = distinct.par_windows(2).all(|w| table(w[0]) <= table(w[1]));
+    let ordered: Cow<[usize]> = if in_table_order {
+        Cow::Borrowed(distinct)
+    } else {
+        let mut first_seen = vec![usize::MAX; ds.order_texts.len()];
+        let mut next = 0;
+        for &i in distinct {
+            if first_seen[table(i)] == usize::MAX {
+                first_seen[table(i)] = next;
+                next += 1;
+            }
         }
-        if group_of_table[t] == u32::MAX {
-            group_of_table[t] = groups.len() as u32;
-            groups.push((t, Vec::new()));
-        }
-        groups[group_of_table[t] as usize].1.push(i);
+        let mut gathered = distinct.to_vec();
+        gathered.sort_by_key(|&i| first_seen[table(i)]);
+        Cow::Owned(gathered)
+    };
+    let mut runs = Vec::new();
+    let mut start = 0;
+    while start < ordered.len() {
+        let t = table(ordered[start]);
+        let len = ordered[start..].partition_point(|&i| table(i) == t);
+        runs.push((t, start..start + len));
+        start += len;
     }
-    groups
+    (ordered, runs)
 }
 
 /// Bit `i` set: the customer ordered in the `i`-th quarter from the first one.
@@ -796,12 +838,12 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let ((distinct, duplicates), masters) =
         rayon::join(|| find_duplicates(ds), || master_texts(ds));
 
-    let groups = lines_by_table(ds, &distinct);
-    let tables: Vec<(usize, TableFold)> = groups
+    let (ordered, runs) = lines_by_table(ds, &distinct);
+    let tables: Vec<(usize, TableFold)> = runs
         .par_iter()
-        .map(|(table, lines)| {
+        .map(|(table, run)| {
             let mut fold = TableFold::new(&ds.order_texts[*table]);
-            for &i in lines {
+            for &i in &ordered[run.clone()] {
                 fold.add_line(&ds.orders[i]);
             }
             (*table, fold)

@@ -221,6 +221,24 @@ mod numbering {
     }
 }
 
+/// Keys whose hashes are equal are told apart by their text: numbered as
+/// if the hashes differed.
+#[test]
+fn keys_with_one_hash_get_their_own_symbols() {
+    let mut a = Keys::default();
+    let mut b = Keys::default();
+    for k in ["甲", "乙", "甲"] {
+        a.push_hashed(k, 7);
+    }
+    for k in ["丙", "乙", "丙"] {
+        b.push_hashed(k, 7);
+    }
+    let (symbols, syms) = Symbols::number(&[&a, &b]);
+    assert_eq!(syms, vec![vec![0, 1, 0], vec![2, 1, 2]]);
+    let names: Vec<&str> = (0..3).map(|s| symbols.name(s)).collect();
+    assert_eq!(names, ["甲", "乙", "丙"]);
+}
+
 mod parts {
     use super::*;
 
@@ -254,4 +272,38 @@ mod parts {
         assert!(map.tables[0].by_id[0].is_empty());
         assert_eq!(symbols.get(&match_key("乙公司")), Some(2));
     }
+}
+
+/// Lines come table by table as read; lines in another order are grouped
+/// all the same, tables in the order their first line comes.
+#[test]
+fn lines_are_grouped_by_table_in_any_order() {
+    use crate::records::{OrderLine, TableId};
+    let with_table = |row: u32, table: u32| {
+        let mut o = OrderLine::sample(row);
+        o.origin.table = TableId(table);
+        o
+    };
+    let mut ds = Dataset {
+        order_texts: vec![Vec::new(); 3],
+        ..Dataset::default()
+    };
+    for (row, table) in [(0, 0), (1, 0), (2, 2), (3, 2), (4, 2)] {
+        ds.orders.push(with_table(row, table));
+    }
+    let distinct = [0, 1, 3, 4];
+    let (ordered, runs) = lines_by_table(&ds, &distinct);
+    assert!(matches!(ordered, std::borrow::Cow::Borrowed(_)));
+    assert_eq!(runs, vec![(0, 0..2), (2, 2..4)]);
+
+    let mut ds = Dataset {
+        order_texts: vec![Vec::new(); 3],
+        ..Dataset::default()
+    };
+    for (row, table) in [(0, 2), (1, 0), (2, 2), (3, 1), (4, 0)] {
+        ds.orders.push(with_table(row, table));
+    }
+    let (ordered, runs) = lines_by_table(&ds, &[0, 1, 2, 3, 4]);
+    assert_eq!(&ordered[..], &[0, 2, 1, 4, 3]);
+    assert_eq!(runs, vec![(2, 0..2), (0, 2..4), (1, 4..5)]);
 }
