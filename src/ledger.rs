@@ -13,7 +13,7 @@ use crate::actuals::Cube;
 use crate::calendar::{Month, Period, parse_month};
 use crate::config::Config;
 use crate::recognize::Role;
-use crate::records::{Dataset, Dimension, OrderLine, Text, TextId};
+use crate::records::{Dataset, Dimension, OrderLine, TableTexts, TextId};
 use crate::text::match_key;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -697,14 +697,14 @@ const UNFOLDED: u32 = u32::MAX;
 /// One order table's texts as its lines use them: a text id met for the
 /// first time in a canonical form gets a local number and its key.
 struct TableFold<'t> {
-    texts: &'t [Text],
+    texts: &'t TableTexts,
     /// Local numbers by canonical form and text id ([`UNFOLDED`] if unused).
     local: [Vec<u32>; 2],
     keys: Keys,
 }
 
 impl<'t> TableFold<'t> {
-    fn new(texts: &'t [Text]) -> Self {
+    fn new(texts: &'t TableTexts) -> Self {
         TableFold {
             texts,
             local: [vec![UNFOLDED; texts.len()], Vec::new()],
@@ -719,7 +719,7 @@ impl<'t> TableFold<'t> {
         }
         let slot = &mut local[id.index()];
         if *slot == UNFOLDED {
-            let t = &self.texts[id.index()];
+            let t = self.texts.get(id);
             *slot = self.keys.push_with(|text| c.push(t, text));
         }
     }

@@ -338,28 +338,78 @@ impl Dataset {
     /// two texts are the sample line's product and customer.
     pub(crate) fn push_text(&mut self, text: &str) -> TextId {
         if self.order_texts.is_empty() {
-            self.order_texts.push(vec!["门锁".into(), "客户".into()]);
+            let mut sample = TableTexts::default();
+            sample.push("门锁");
+            sample.push("客户");
+            self.order_texts.push(sample);
         }
-        let texts = &mut self.order_texts[0];
-        texts.push(text.into());
-        TextId::at(texts.len() - 1)
+        self.order_texts[0].push(text)
     }
 
     /// For tests: the id of `text` in table 0, added if new.
     pub(crate) fn sample_text(&mut self, text: &str) -> TextId {
         let found = self.order_texts.first().and_then(|texts| {
-            let i = texts.iter().position(|t| t == text)?;
+            let i = (0..texts.len()).position(|i| texts.get(TextId::at(i)) == text)?;
             Some(TextId::at(i))
         });
         found.unwrap_or_else(|| self.push_text(text))
     }
 }
 
+/// The distinct texts of one order table, end to end in one buffer (a
+/// million order IDs are two allocations, not a million).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableTexts {
+    text: String,
+    /// Where each text ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl TableTexts {
+    /// Text `id`.
+    pub fn get(&self, id: TextId) -> &str {
+        let i = id.index();
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        &self.text[start..self.ends[i]]
+    }
+
+    /// How many texts there are.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Adds a text; returns its id.
+    pub(crate) fn push(&mut self, s: &str) -> TextId {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        TextId::at(self.ends.len() - 1)
+    }
+
+    /// True when every end lies on a character boundary, in order (a parse
+    /// cache entry that does not hold is not used).
+    fn holds(&self) -> bool {
+        let mut start = 0;
+        self.ends.iter().all(|&end| {
+            let fits = start <= end && self.text.get(start..end).is_some();
+            start = end;
+            fits
+        })
+    }
+}
+
 /// Stores each distinct text of a table once, numbered in first-seen order.
 #[derive(Debug, Default)]
 struct Interner {
-    texts: Vec<Text>,
-    ids: rustc_hash::FxHashMap<Text, TextId>,
+    texts: TableTexts,
+    /// The texts' ids, found by the hash of the text.
+    ids: hashbrown::HashTable<TextId>,
+    /// Master-table texts handed out as [`Text`]: one allocation per text.
+    shared_texts: rustc_hash::FxHashMap<TextId, Text>,
     /// A workbook's shared strings by address (they live as long as the
     /// table is read): the text each one cleans to, `None` when blank.
     shared: rustc_hash::FxHashMap<usize, Option<TextId>>,
@@ -396,18 +446,31 @@ impl Interner {
     }
 
     fn get(&mut self, s: &str) -> TextId {
-        if let Some(&id) = self.ids.get(s) {
+        use std::hash::BuildHasher;
+        let hasher = rustc_hash::FxBuildHasher;
+        let texts = &self.texts;
+        let hash = hasher.hash_one(s);
+        if let Some(&id) = self.ids.find(hash, |&id| texts.get(id) == s) {
             return id;
         }
-        let id = TextId::at(self.texts.len());
-        let t = Text::from(s);
-        self.texts.push(t.clone());
-        self.ids.insert(t, id);
+        let id = self.texts.push(s);
+        let texts = &self.texts;
+        self.ids
+            .insert_unique(hash, id, |&id| hasher.hash_one(texts.get(id)));
         id
     }
 
-    fn text(&self, id: TextId) -> &Text {
-        &self.texts[id.index()]
+    fn text(&self, id: TextId) -> &str {
+        self.texts.get(id)
+    }
+
+    /// Text `id` as a [`Text`], made once per text.
+    fn shared_text(&mut self, id: TextId) -> Text {
+        let texts = &self.texts;
+        self.shared_texts
+            .entry(id)
+            .or_insert_with(|| Text::from(texts.get(id)))
+            .clone()
     }
 }
 
@@ -522,7 +585,7 @@ pub struct Dataset {
     pub orders: Lines,
     /// The distinct texts of each order table's lines, by table id (empty
     /// for other tables): what a line's [`TextId`]s point to.
-    pub order_texts: Vec<Vec<Text>>,
+    pub order_texts: Vec<TableTexts>,
     pub products: Vec<ProductRec>,
     pub people: Vec<PersonRec>,
     pub customers: Vec<CustomerRec>,
@@ -534,7 +597,7 @@ pub struct Dataset {
 impl Dataset {
     /// The text `id` of order line `line`.
     pub fn text(&self, line: &OrderLine, id: TextId) -> &str {
-        &self.order_texts[line.origin.table.0 as usize][id.index()]
+        self.order_texts[line.origin.table.0 as usize].get(id)
     }
 
     /// [`Self::text`] of an optional field.
@@ -545,26 +608,27 @@ impl Dataset {
     /// True when every text id of every line names a text of its table (a
     /// parse cache entry that does not hold is not used).
     pub fn text_ids_hold(&self) -> bool {
-        self.orders.iter().all(|o| {
-            let Some(texts) = self.order_texts.get(o.origin.table.0 as usize) else {
-                return false;
-            };
-            let fits = |id: &Option<TextId>| id.is_none_or(|t| t.index() < texts.len());
-            [
-                o.order_id,
-                o.line_id,
-                Some(o.customer),
-                Some(o.product),
-                o.salesperson,
-                o.customer_type,
-                o.product_class,
-                o.region,
-                o.group,
-            ]
-            .iter()
-            .chain(o.custom.iter())
-            .all(fits)
-        })
+        self.order_texts.iter().all(TableTexts::holds)
+            && self.orders.iter().all(|o| {
+                let Some(texts) = self.order_texts.get(o.origin.table.0 as usize) else {
+                    return false;
+                };
+                let fits = |id: &Option<TextId>| id.is_none_or(|t| t.index() < texts.len());
+                [
+                    o.order_id,
+                    o.line_id,
+                    Some(o.customer),
+                    Some(o.product),
+                    o.salesperson,
+                    o.customer_type,
+                    o.product_class,
+                    o.region,
+                    o.group,
+                ]
+                .iter()
+                .chain(o.custom.iter())
+                .all(fits)
+            })
     }
 
     /// The cell of a record's field, when its table has that column.
@@ -649,7 +713,7 @@ impl Dataset {
         self.order_texts.push(if table.role == Role::Orders {
             interner.texts
         } else {
-            Vec::new()
+            TableTexts::default()
         });
         self.tables.push(table);
         self.stats.push(stats);
@@ -1197,7 +1261,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
     fn custom(&mut self) -> Box<[Option<Text>]> {
         let ids = self.custom_ids();
         ids.iter()
-            .map(|id| id.map(|id| self.interner.text(id).clone()))
+            .map(|id| id.map(|id| self.interner.shared_text(id)))
             .collect()
     }
 

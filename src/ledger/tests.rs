@@ -255,8 +255,8 @@ mod parts {
         masters.add(&empty, Canon::Name);
         assert_eq!(masters.keys.len(), 3);
         // An order table (id 1) whose texts are 乙公司 and 甲公司.
-        let texts: Vec<Text> = vec!["乙公司".into(), "甲公司".into()];
-        let (yi, jia) = (TextId::at(0), TextId::at(1));
+        let mut texts = crate::records::TableTexts::default();
+        let (yi, jia) = (texts.push("乙公司"), texts.push("甲公司"));
         let mut table = TableFold::new(&texts);
         table.add(yi, Canon::Name);
         table.add(jia, Canon::Name);
@@ -285,7 +285,7 @@ fn lines_are_grouped_by_table_in_any_order() {
         o
     };
     let mut ds = Dataset {
-        order_texts: vec![Vec::new(); 3],
+        order_texts: vec![Default::default(); 3],
         ..Dataset::default()
     };
     for (row, table) in [(0, 0), (1, 0), (2, 2), (3, 2), (4, 2)] {
@@ -297,7 +297,7 @@ fn lines_are_grouped_by_table_in_any_order() {
     assert_eq!(runs, vec![(0, 0..2), (2, 2..4)]);
 
     let mut ds = Dataset {
-        order_texts: vec![Vec::new(); 3],
+        order_texts: vec![Default::default(); 3],
         ..Dataset::default()
     };
     for (row, table) in [(0, 2), (1, 0), (2, 2), (3, 1), (4, 0)] {
