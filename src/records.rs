@@ -236,10 +236,9 @@ pub struct TargetRow {
     pub okr: bool,
 }
 
-/// Shared text of order lines: a workbook repeats its customers, products and
-/// people on thousands of rows, so each distinct value is stored once per file.
-/// An `ArcStr` is one pointer (its length lives with the text), half an
-/// `Arc<str>`: a million lines carry nine of them each.
+/// A shared text of the master tables' custom dimension values: one
+/// allocation per distinct value, handed to every row that has it. (Order
+/// lines refer to their texts by [`TextId`] instead.)
 pub type Text = arcstr::ArcStr;
 
 /// A text of an order line: which of its table's distinct texts it is (see
