@@ -324,3 +324,26 @@ fn table_texts_are_found_by_id_and_checked() {
         assert!(!broken.holds(), "{:?}", broken.ends);
     }
 }
+
+/// A parse cache entry holds when every line's text ids name texts of its
+/// table; an id past them, or a line of a table with no texts, does not.
+#[test]
+fn text_ids_hold_only_inside_their_table() {
+    let mut ds = Dataset::default();
+    let customer = ds.push_text("甲公司");
+    ds.orders.push(OrderLine {
+        customer,
+        ..OrderLine::sample(1)
+    });
+    assert!(ds.text_ids_hold());
+    ds.orders.push(OrderLine {
+        salesperson: Some(TextId::at(ds.order_texts[0].len())),
+        ..OrderLine::sample(2)
+    });
+    assert!(!ds.text_ids_hold());
+    ds.orders.pop();
+    let mut other = OrderLine::sample(3);
+    other.origin.table = TableId(1);
+    ds.orders.push(other);
+    assert!(!ds.text_ids_hold());
+}
