@@ -26,19 +26,22 @@ pub struct Sums {
 impl Sums {
     /// The sums of one line (its entry and its order line).
     pub fn of_line(e: &Entry, ds: &Dataset) -> Sums {
+        let mut s = Sums::default();
+        s.add_line(e, ds);
+        s
+    }
+
+    /// Adds one line.
+    pub fn add_line(&mut self, e: &Entry, ds: &Dataset) {
         let o = &ds.orders[e.order];
-        let mut s = Sums {
-            lines: 1,
-            ..Sums::default()
-        };
-        s.sales.add(e.amount);
+        self.lines += 1;
+        self.sales.add(e.amount);
         if let Some(q) = o.quantity {
-            s.units.add(q);
+            self.units.add(q);
         }
         if let Some(c) = o.collected {
-            s.collected.add(c);
+            self.collected.add(c);
         }
-        s
     }
 
     /// Adds other lines' sums.
@@ -78,7 +81,8 @@ pub struct Cube {
     pub cells: Vec<Cell>,
 }
 
-/// What a line is matched by, as one hash.
+/// What a line is matched by, as one hash: every field [`Entry::matches`]
+/// and [`UnitIndex::hits`] read, and only those.
 fn cell_hash(e: &Entry) -> u64 {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut h = rustc_hash::FxBuildHasher.build_hasher();
@@ -129,16 +133,7 @@ impl CubeBuilder {
 
     /// Adds one line.
     fn add_line(&mut self, e: &Entry, ds: &Dataset) {
-        let o = &ds.orders[e.order];
-        let sums = self.cell(e);
-        sums.lines += 1;
-        sums.sales.add(e.amount);
-        if let Some(q) = o.quantity {
-            sums.units.add(q);
-        }
-        if let Some(c) = o.collected {
-            sums.collected.add(c);
-        }
+        self.cell(e).add_line(e, ds);
     }
 
     /// Adds the cells of a later share of the lines, keeping first-seen order.

@@ -295,7 +295,8 @@ pub enum UnitMatch {
 }
 
 impl Entry {
-    /// True when the line belongs to the unit.
+    /// True when the line belongs to the unit. A field read here must be
+    /// one that lines of one [`crate::actuals::Cube`] cell share.
     pub fn matches(&self, dimension: &Dimension, m: UnitMatch) -> bool {
         match m {
             UnitMatch::All => true,

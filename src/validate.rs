@@ -670,8 +670,6 @@ fn has_history_actuals(d: &Dimension) -> bool {
     )
 }
 
-/// Last quarter's actuals of the given nodes, in one pass over its lines;
-/// `None` for a node without history actuals or when last quarter is empty.
 /// Every node's actual in the quarter before (by node index), `None` where
 /// it has none: one pass over that quarter's lines for the whole tree, made
 /// by the first rule that asks.
