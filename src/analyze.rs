@@ -784,10 +784,16 @@ fn scope(ctx: &Ctx, d: &Dimension, key: &str) -> UnitMatch {
     }
 }
 
-fn window(ctx: &Ctx) -> Vec<Period> {
-    (1..=ctx.config.churn_quarters as i32)
-        .map(|i| ctx.period.offset(-i))
-        .collect()
+/// The churn window: the `churn_quarters` quarters before the period, as
+/// the range `from..to`.
+fn window(ctx: &Ctx) -> (Option<Period>, Period) {
+    let start = ctx.period.offset(-(ctx.config.churn_quarters as i32));
+    (Some(start), ctx.period)
+}
+
+/// The period alone, as the range `from..to`.
+fn this_quarter(ctx: &Ctx) -> (Option<Period>, Period) {
+    (Some(ctx.period), ctx.period.next())
 }
 
 /// The units of a dimension for the customer ratios, each matched against a
@@ -797,6 +803,9 @@ fn window(ctx: &Ctx) -> Vec<Period> {
 struct RatioScopes<'d> {
     index: UnitIndex<'d>,
     slots: usize,
+    /// One slot, the whole company: its customers can be read from each
+    /// customer's quarters instead of the lines.
+    company_wide: bool,
     /// Each unit's slot, in the order the units were given.
     slot_of: Vec<usize>,
 }
@@ -817,8 +826,25 @@ impl<'d> RatioScopes<'d> {
         RatioScopes {
             index: UnitIndex::new(distinct.iter().map(|&m| (d, m))),
             slots: distinct.len(),
+            company_wide: distinct == [UnitMatch::All],
             slot_of,
         }
+    }
+
+    /// Per slot, the customers who ordered in the quarters `from..to`
+    /// (`None`: from the first) that `keep` accepts.
+    fn customers_between(
+        &self,
+        ctx: &Ctx,
+        (from, to): (Option<Period>, Period),
+        keep: impl Fn(usize, Sym) -> bool,
+    ) -> Vec<HashSet<Sym>> {
+        if self.company_wide
+            && let Some(all) = ctx.ledger.customers_ordering(from, to)
+        {
+            return vec![all.into_iter().filter(|&c| keep(0, c)).collect()];
+        }
+        self.customers(ctx.ledger.between(from, to).iter(), keep)
     }
 
     /// Per slot, the customers of the lines in its scope that `keep` accepts.
@@ -856,14 +882,8 @@ impl<'d> RatioScopes<'d> {
 /// active in the previous `churn_quarters` quarters.
 fn repurchase_rates(ctx: &Ctx, d: &Dimension, keys: &[&str]) -> Vec<Option<Decimal>> {
     let scopes = RatioScopes::new(ctx, d, keys);
-    let window = window(ctx);
-    let active = scopes.customers(
-        window.iter().flat_map(|&p| ctx.ledger.in_period(p)),
-        |_, _| true,
-    );
-    let bought = scopes.customers(ctx.ledger.in_period(ctx.period).iter(), |s, c| {
-        active[s].contains(&c)
-    });
+    let active = scopes.customers_between(ctx, window(ctx), |_, _| true);
+    let bought = scopes.customers_between(ctx, this_quarter(ctx), |s, c| active[s].contains(&c));
     scopes.ratios(&bought, &active)
 }
 
@@ -883,20 +903,15 @@ fn churn_sets<'d>(
     keys: &[&str],
 ) -> (RatioScopes<'d>, Vec<HashSet<Sym>>, Vec<HashSet<Sym>>) {
     let scopes = RatioScopes::new(ctx, d, keys);
-    let window_start = ctx.period.offset(-(ctx.config.churn_quarters as i32));
-    let history = ctx.ledger.before(ctx.period);
-    // The entries are in quarter order: the window is a tail of the history.
-    let split = history.partition_point(|e| e.period < window_start);
-    let before = scopes.customers(history[..split].iter(), |_, _| true);
-    let in_window = scopes.customers(history[split..].iter(), |_, _| true);
+    let window = window(ctx);
+    let before = scopes.customers_between(ctx, (None, window.0.unwrap_or(ctx.period)), |_, _| true);
+    let in_window = scopes.customers_between(ctx, window, |_, _| true);
     let churned: Vec<HashSet<Sym>> = before
         .iter()
         .zip(&in_window)
         .map(|(b, w)| b.difference(w).copied().collect())
         .collect();
-    let recalled = scopes.customers(ctx.ledger.in_period(ctx.period).iter(), |s, c| {
-        churned[s].contains(&c)
-    });
+    let recalled = scopes.customers_between(ctx, this_quarter(ctx), |s, c| churned[s].contains(&c));
     (scopes, churned, recalled)
 }
 
@@ -1158,12 +1173,8 @@ fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
     let (prev_ret, prev_amount) = set(Lifecycle::Returning, ctx.ledger.in_period(prev));
     k.returning_aov_last_quarter =
         (!prev_ret.is_empty()).then(|| prev_amount / Decimal::from(prev_ret.len()));
-    let active: HashSet<Sym> = window(ctx)
-        .into_iter()
-        .flat_map(|p| ctx.ledger.in_period(p))
-        .map(|e| e.customer)
-        .collect();
-    k.active_before = active.len();
+    let company = RatioScopes::new(ctx, &Dimension::Total, &[""]);
+    k.active_before = company.customers_between(ctx, window(ctx), |_, _| true)[0].len();
     // Two passes over the history, side by side.
     let (repurchase, (scopes, churned, recalled)) = rayon::join(
         || repurchase_rates(ctx, &Dimension::Total, &[""]),

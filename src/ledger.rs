@@ -340,9 +340,40 @@ pub struct Ledger {
     cubes: BTreeMap<Period, std::sync::OnceLock<Cube>>,
     /// The keys of the custom dimensions, by index.
     pub custom_keys: Vec<String>,
+    /// By symbol, the quarters a customer ordered in (bit `i`: the `i`-th
+    /// quarter from `quarter_base`; earlier quarters share bit 0).
+    customer_quarters: Vec<QuarterBits>,
+    quarter_base: Option<Period>,
 }
 
 impl Ledger {
+    /// The customers who ordered in a quarter from `from` (`None`: from the
+    /// first) up to `to`, not included, read from each customer's quarters
+    /// instead of the lines; `None` when those quarters reach back past the
+    /// ones the ledger tells apart (more than 127 before the latest).
+    pub fn customers_ordering(&self, from: Option<Period>, to: Period) -> Option<FxHashSet<Sym>> {
+        let base = self.quarter_base?;
+        let bit = |p: Period| quarter_index(p) - quarter_index(base);
+        let below = |b: i32| -> QuarterBits {
+            match b {
+                ..=0 => 0,
+                128.. => QuarterBits::MAX,
+                b => (1 << b) - 1,
+            }
+        };
+        let (lo, hi) = (from.map_or(0, bit), bit(to));
+        if from.is_some() && lo < 1 || hi < 1 {
+            return None;
+        }
+        let mask = below(hi) & !below(lo);
+        Some(
+            (self.customer_quarters.iter().enumerate())
+                .filter(|&(_, &q)| q & mask != 0)
+                .map(|(c, _)| c as Sym)
+                .collect(),
+        )
+    }
+
     /// A quarter's [`Cube`] (`ds` is the dataset the ledger was built
     /// from); made once, on the first call for the quarter.
     pub fn cube(&self, ds: &Dataset, period: Period) -> &Cube {
@@ -351,6 +382,14 @@ impl Ledger {
             Some(cube) => cube.get_or_init(|| Cube::of(self.in_period(period), ds)),
             None => &EMPTY,
         }
+    }
+
+    /// Entries dated in the quarters from `from` (`None`: from the first) up
+    /// to `to`, not included.
+    pub fn between(&self, from: Option<Period>, to: Period) -> &[Entry] {
+        let start = from.map_or(0, |f| self.entries.partition_point(|e| e.period < f));
+        let end = self.entries.partition_point(|e| e.period < to);
+        &self.entries[start..end.max(start)]
     }
 
     /// Entries dated inside a quarter.
@@ -874,16 +913,18 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         }
     }
 
-    // Quarters in which each customer ordered, and the first order date seen.
-    let customers: Vec<Sym> = distinct
+    // Quarters in which each customer ordered, and the first order date seen:
+    // each distinct line's customer and date, read from the lines once.
+    let (customers, dates): (Vec<Sym>, Vec<NaiveDate>) = distinct
         .par_iter()
         .map(|&i| {
             let o = &ds.orders[i];
-            map.of_line(o).get(o.customer, Canon::Name)
+            (map.of_line(o).get(o.customer, Canon::Name), o.date)
         })
-        .collect();
-    let dates = distinct.par_iter().map(|&i| ds.orders[i].date);
-    let (history_start, latest) = dates.clone().min().zip(dates.max().map(Period::of)).unzip();
+        .unzip();
+    let (history_start, latest) = (dates.par_iter().min().copied())
+        .zip(dates.par_iter().max().copied().map(Period::of))
+        .unzip();
     // The quarter of bit 0; older quarters share it (they are "before" any window qbr asks about).
     let base = latest.map(|l| l.offset(-(QuarterBits::BITS as i32 - 1)));
     let bit = |p: Period| -> u32 {
@@ -892,14 +933,13 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     };
     // Each half of the lines in parallel, then merged: the same bits and minimum.
     let half = distinct.len().div_ceil(2).max(1);
-    let (quarters, first_seen) = distinct
+    let (quarters, first_seen) = dates
         .par_chunks(half)
         .zip(customers.par_chunks(half))
-        .map(|(lines, custs)| {
+        .map(|(dates, custs)| {
             let mut quarters: Vec<QuarterBits> = vec![0; n];
             let mut first_seen: Vec<Option<NaiveDate>> = vec![None; n];
-            for (&i, &c) in lines.iter().zip(custs) {
-                let date = ds.orders[i].date;
+            for (&date, &c) in dates.iter().zip(custs) {
                 quarters[c as usize] |= 1 << bit(Period::of(date));
                 let f = &mut first_seen[c as usize];
                 if f.is_none_or(|f| date < f) {
@@ -925,10 +965,10 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let churn = config.churn_quarters as i32;
     // The lines in quarter order, stable (line order within a quarter): their
     // positions are sorted, then the entries are built in that order.
-    let mut in_order: Vec<(Period, u32)> = distinct
+    let mut in_order: Vec<(Period, u32)> = dates
         .par_iter()
         .enumerate()
-        .map(|(k, &i)| (Period::of(ds.orders[i].date), k as u32))
+        .map(|(k, &date)| (Period::of(date), k as u32))
         .collect();
     in_order.par_sort_by_key(|&(period, _)| period);
     let entries: Vec<Entry> = in_order
@@ -1003,6 +1043,8 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             .iter()
             .map(|c| c.dimension.key.clone())
             .collect(),
+        customer_quarters: quarters,
+        quarter_base: base,
     }
 }
 

@@ -307,3 +307,58 @@ fn lines_are_grouped_by_table_in_any_order() {
     assert_eq!(&ordered[..], &[0, 2, 1, 4, 3]);
     assert_eq!(runs, vec![(2, 0..2), (0, 2..4), (1, 4..5)]);
 }
+
+/// The customers who ordered in a range of quarters, read from each
+/// customer's quarters: the same customers the lines give, and no answer
+/// for quarters the ledger no longer tells apart.
+#[test]
+fn customers_ordering_in_a_range_of_quarters() {
+    use crate::records::OrderLine;
+    let mut ds = Dataset::default();
+    let mut lines = Vec::new();
+    for (row, (customer, date)) in [
+        ("甲", "2026-02-10"),
+        ("乙", "2026-05-10"),
+        ("甲", "2026-08-10"),
+        ("丙", "2026-08-11"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        lines.push(OrderLine {
+            customer: ds.sample_text(customer),
+            date: d(date),
+            ..OrderLine::sample(row as u32)
+        });
+    }
+    lines.into_iter().for_each(|l| ds.orders.push(l));
+    let ledger = build_ledger(&ds, &Config::default());
+    let sym = |name: &str| ledger.symbols.get(name).expect("a customer");
+    let names = |from: Option<&str>, to: &str| -> Option<Vec<Sym>> {
+        let mut found: Vec<Sym> = ledger
+            .customers_ordering(from.map(q), q(to))?
+            .into_iter()
+            .collect();
+        found.sort_unstable();
+        let mut by_lines: Vec<Sym> = ledger
+            .between(from.map(q), q(to))
+            .iter()
+            .map(|e| e.customer)
+            .collect();
+        by_lines.sort_unstable();
+        by_lines.dedup();
+        assert_eq!(found, by_lines, "{from:?}..{to}");
+        Some(found)
+    };
+    assert_eq!(names(Some("2026Q2"), "2026Q3"), Some(vec![sym("乙")]));
+    let mut first_two = vec![sym("甲"), sym("乙")];
+    first_two.sort_unstable();
+    assert_eq!(names(None, "2026Q3"), Some(first_two));
+    assert_eq!(names(Some("2026Q3"), "2026Q4").map(|c| c.len()), Some(2));
+    // 127 quarters before the latest is the oldest told apart.
+    assert_eq!(names(Some("1995Q1"), "2026Q1").map(|c| c.len()), Some(0));
+    assert_eq!(
+        ledger.customers_ordering(Some(q("1994Q3")), q("2026Q1")),
+        None
+    );
+}
