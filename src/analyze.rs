@@ -1175,7 +1175,8 @@ fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
         (!prev_ret.is_empty()).then(|| prev_amount / Decimal::from(prev_ret.len()));
     let company = RatioScopes::new(ctx, &Dimension::Total, &[""]);
     k.active_before = company.customers_between(ctx, window(ctx), |_, _| true)[0].len();
-    // Two passes over the history, side by side.
+    // The company's two ratios, side by side (each from the customers'
+    // quarters, or a pass over the history when those cannot tell).
     let (repurchase, (scopes, churned, recalled)) = rayon::join(
         || repurchase_rates(ctx, &Dimension::Total, &[""]),
         || churn_sets(ctx, &Dimension::Total, &[""]),
