@@ -14,6 +14,7 @@ use crate::calendar::{Month, Period, parse_month};
 use crate::config::Config;
 use crate::recognize::Role;
 use crate::records::{Dataset, Dimension, OrderLine, TableTexts, TextId};
+use crate::text::PackedTexts;
 use crate::text::match_key;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -571,8 +572,7 @@ struct SymbolMap<'a> {
 /// and short), each with its hash, computed once when the key is added.
 #[derive(Debug, Clone, Default)]
 struct Keys {
-    text: String,
-    ends: Vec<usize>,
+    texts: PackedTexts,
     hashes: Vec<u64>,
 }
 
@@ -585,28 +585,24 @@ impl Keys {
 
     /// Adds a key whose hash is known.
     fn push_hashed(&mut self, key: &str, hash: u64) {
-        self.text.push_str(key);
-        self.ends.push(self.text.len());
+        self.texts.push(key);
         self.hashes.push(hash);
     }
 
     /// Adds the key `write` appends to the buffer; returns its number.
     fn push_with(&mut self, write: impl FnOnce(&mut String)) -> Sym {
-        let start = self.text.len();
-        write(&mut self.text);
-        self.hashes.push(hash_of(&self.text[start..]));
-        self.ends.push(self.text.len());
-        (self.ends.len() - 1) as Sym
+        let i = self.texts.push_with(write);
+        self.hashes.push(hash_of(self.texts.get(i)));
+        i as Sym
     }
 
     /// Key number `i`.
     fn get(&self, i: usize) -> &str {
-        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
-        &self.text[start..self.ends[i]]
+        self.texts.get(i)
     }
 
     fn len(&self) -> usize {
-        self.ends.len()
+        self.texts.len()
     }
 }
 

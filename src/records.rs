@@ -14,7 +14,7 @@ use crate::i18n::Key;
 use crate::money::{NumberError, decimal_from_f64, parse_amount_parts};
 use crate::read::{SheetGrid, cell_str};
 use crate::recognize::{ColumnMap, Field, Role, Table};
-use crate::text::{clean, match_key};
+use crate::text::{PackedTexts, clean, match_key};
 use calamine::DataRef;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -358,46 +358,33 @@ impl Dataset {
 /// The distinct texts of one order table, end to end in one buffer (a
 /// million order IDs are two allocations, not a million).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TableTexts {
-    text: String,
-    /// Where each text ends in `text`.
-    ends: Vec<usize>,
-}
+pub struct TableTexts(PackedTexts);
 
 impl TableTexts {
     /// Text `id`.
     pub fn get(&self, id: TextId) -> &str {
-        let i = id.index();
-        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
-        &self.text[start..self.ends[i]]
+        self.0.get(id.index())
     }
 
     /// How many texts there are.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.0.len()
     }
 
     /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.0.is_empty()
     }
 
     /// Adds a text; returns its id.
     pub(crate) fn push(&mut self, s: &str) -> TextId {
-        self.text.push_str(s);
-        self.ends.push(self.text.len());
-        TextId::at(self.ends.len() - 1)
+        TextId::at(self.0.push(s))
     }
 
-    /// True when every end lies on a character boundary, in order (a parse
-    /// cache entry that does not hold is not used).
+    /// True when the buffer holds together (a parse cache entry that does
+    /// not is not used).
     fn holds(&self) -> bool {
-        let mut start = 0;
-        self.ends.iter().all(|&end| {
-            let fits = start <= end && self.text.get(start..end).is_some();
-            start = end;
-            fits
-        })
+        self.0.holds()
     }
 }
 

@@ -60,6 +60,63 @@ fn is_caseless(c: char) -> bool {
     matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
 }
 
+/// Texts stored end to end in one buffer, numbered from 0 in the order they
+/// were added: many short texts in two allocations instead of one each.
+///
+/// ```
+/// let mut texts = qbr::text::PackedTexts::default();
+/// assert_eq!(texts.push("甲公司"), 0);
+/// assert_eq!(texts.push_with(|out| out.push_str("SO-1")), 1);
+/// assert_eq!((texts.get(0), texts.get(1), texts.len()), ("甲公司", "SO-1", 2));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PackedTexts {
+    text: String,
+    /// Where each text ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl PackedTexts {
+    /// Text number `i`.
+    pub fn get(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        &self.text[start..self.ends[i]]
+    }
+
+    /// How many texts there are.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Adds a text; returns its number.
+    pub fn push(&mut self, s: &str) -> usize {
+        self.push_with(|out| out.push_str(s))
+    }
+
+    /// Adds the text `write` appends to the buffer; returns its number.
+    pub fn push_with(&mut self, write: impl FnOnce(&mut String)) -> usize {
+        write(&mut self.text);
+        self.ends.push(self.text.len());
+        self.ends.len() - 1
+    }
+
+    /// True when every end lies on a character boundary, in order (stored
+    /// texts read back from disk are checked before use).
+    pub fn holds(&self) -> bool {
+        let mut start = 0;
+        self.ends.iter().all(|&end| {
+            let fits = start <= end && self.text.get(start..end).is_some();
+            start = end;
+            fits
+        })
+    }
+}
+
 /// Trims a cell's text, including full-width spaces and non-breaking spaces.
 pub fn clean(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}')
@@ -110,5 +167,22 @@ mod tests {
     #[test]
     fn mixed_scripts() {
         assert_eq!(match_key("ÄBC 客户ＡＢ"), "äbc客户ab");
+    }
+
+    /// Ends out of order, past the end or inside a character do not hold.
+    #[test]
+    fn packed_texts_check_their_ends() {
+        let mut texts = PackedTexts::default();
+        for t in ["甲公司", "", "SO-1"] {
+            texts.push(t);
+        }
+        assert!(texts.holds());
+        for ends in [vec![9, 4], vec![9, 99], vec![1]] {
+            let broken = PackedTexts {
+                text: "甲公司SO-1".to_string(),
+                ends,
+            };
+            assert!(!broken.holds(), "{:?}", broken.ends);
+        }
     }
 }

@@ -307,22 +307,14 @@ fn order_lines_stay_compact() {
     );
 }
 
-/// A table's texts end to end: each found by its id; ends that are out of
-/// order, past the end or inside a character do not hold.
+/// A table's texts end to end, each found by its id.
 #[test]
-fn table_texts_are_found_by_id_and_checked() {
+fn table_texts_are_found_by_id() {
     let mut texts = TableTexts::default();
     let ids = ["甲公司", "", "SO-1"].map(|t| texts.push(t));
     assert_eq!(ids.map(|id| texts.get(id)), ["甲公司", "", "SO-1"]);
     assert_eq!(texts.len(), 3);
     assert!(texts.holds());
-    for ends in [vec![9, 4], vec![9, 99], vec![1]] {
-        let broken = TableTexts {
-            text: "甲公司SO-1".to_string(),
-            ends,
-        };
-        assert!(!broken.holds(), "{:?}", broken.ends);
-    }
 }
 
 /// A parse cache entry holds when every line's text ids name texts of its
