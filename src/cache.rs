@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: &str = "qbr-cache/6";
+const FORMAT: &str = "qbr-cache/7";
 
 /// What one workbook was parsed into.
 #[derive(Debug, Clone, Serialize, Deserialize)]

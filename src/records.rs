@@ -828,20 +828,31 @@ mod compact_orders {
         date: i32,
         texts: [u32; 9],
         custom: Vec<u32>,
-        /// `Decimal`'s exact 16-byte form as one number (one varint to
-        /// decode, not sixteen bytes).
+        /// Decimals as [`exact`] numbers: a few bytes each for everyday amounts.
         amount: u128,
         quantity: Option<u128>,
         collected: Option<u128>,
     }
 
-    /// A decimal's exact form as one integer, and back.
-    fn exact(d: Decimal) -> u128 {
-        u128::from_le_bytes(d.serialize())
+    /// A decimal as one number that round-trips every bit of it (a negative
+    /// zero included): the magnitude, then five bits of scale and the sign.
+    /// Everyday amounts are small numbers, so their varints are short.
+    pub(super) fn exact(d: Decimal) -> u128 {
+        let b = d.serialize();
+        let flags = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let mut magnitude = [0; 16];
+        magnitude[..12].copy_from_slice(&b[4..]);
+        let magnitude = u128::from_le_bytes(magnitude);
+        magnitude << 6 | u128::from((flags >> 16) & 0x1f) << 1 | u128::from(flags >> 31)
     }
 
-    fn decimal(n: u128) -> Decimal {
-        Decimal::deserialize(n.to_le_bytes())
+    /// The decimal of an [`exact`] number.
+    pub(super) fn decimal(n: u128) -> Decimal {
+        let flags = ((n >> 1) as u32 & 0x1f) << 16 | (n as u32 & 1) << 31;
+        let mut b = [0; 16];
+        b[..4].copy_from_slice(&flags.to_le_bytes());
+        b[4..].copy_from_slice(&(n >> 6).to_le_bytes()[..12]);
+        Decimal::deserialize(b)
     }
 
     pub fn serialize<S: Serializer>(orders: &Lines, s: S) -> Result<S::Ok, S::Error> {
