@@ -33,7 +33,7 @@ impl Sums {
 
     /// Adds one line.
     pub fn add_line(&mut self, e: &Entry, ds: &Dataset) {
-        let o = &ds.orders[e.order];
+        let o = e.line(ds);
         self.lines += 1;
         self.sales.add(e.amount);
         if let Some(q) = o.quantity {
@@ -337,13 +337,13 @@ impl<'q> UnitIndex<'q> {
         hits.clear();
         for &p in &self.probes {
             let sym = match p {
-                Probe::ProductClass => e.product_class,
+                Probe::ProductClass => e.product_class.get(),
                 // A product named like its class is one unit, not two.
-                Probe::Product if e.product_class == Some(e.product) => None,
+                Probe::Product if e.product_class.get() == Some(e.product) => None,
                 Probe::Product => Some(e.product),
-                Probe::Region => e.region,
-                Probe::Group => e.group,
-                Probe::Person => e.person,
+                Probe::Region => e.region.get(),
+                Probe::Group => e.group.get(),
+                Probe::Person => e.person.get(),
             };
             if let Some(found) = sym.and_then(|s| self.by_symbol.get(&(p, s))) {
                 hits.extend_from_slice(found);
@@ -465,15 +465,14 @@ mod tests {
                 Entry {
                     order: 0,
                     amount: rust_decimal::Decimal::ONE,
-                    period: crate::calendar::parse_period("2026Q3").unwrap(),
                     month: Month { year: 2026, month },
                     customer: 0,
                     product,
                     lifecycle: Ok(if new { Lifecycle::New } else { Lifecycle::Returning }),
-                    product_class: class,
-                    person,
-                    group,
-                    region,
+                    product_class: class.into(),
+                    person: person.into(),
+                    group: group.into(),
+                    region: region.into(),
                     custom: custom.into_boxed_slice(),
                 }
             }
@@ -523,7 +522,7 @@ mod tests {
                         collected: qty.map(|q| Decimal::new(q, 1)),
                         ..OrderLine::sample(i as u32)
                     });
-                    entries.push(Entry { order: i, amount, ..e.clone() });
+                    entries.push(Entry { order: i as u32, amount, ..e.clone() });
                 }
                 let cube = Cube::of(&entries, &ds);
                 let shown = |s: &Sums| {

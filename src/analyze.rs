@@ -490,7 +490,7 @@ pub fn analyze(
     let latest = ledger
         .in_period(period)
         .iter()
-        .map(|e| ds.orders[e.order].date)
+        .map(|e| e.line(ds).date)
         .max();
     let as_of = as_of
         .or(latest)

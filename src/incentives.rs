@@ -59,7 +59,7 @@ pub fn incentives(x: &crate::next::Inputs) -> Vec<PersonIncentive> {
         .collect();
     let mut sales: HashMap<String, PersonSales> = HashMap::new();
     for e in x.ledger.in_period(x.review.period) {
-        let Some(p) = e.person else { continue };
+        let Some(p) = e.person.get() else { continue };
         let amount = e.amount;
         let entry = sales
             .entry(x.ledger.symbols.name(p).to_string())
@@ -72,6 +72,7 @@ pub fn incentives(x: &crate::next::Inputs) -> Vec<PersonIncentive> {
         }
         let class = e
             .product_class
+            .get()
             .map(|c| x.ledger.symbols.name(c).to_string())
             .unwrap_or_default();
         match entry.1.iter_mut().find(|(k, _)| *k == class) {

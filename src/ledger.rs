@@ -257,27 +257,49 @@ impl Symbols {
     }
 }
 
-/// One distinct order line and the units it belongs to.
+/// One distinct order line and the units it belongs to: 72 bytes (a
+/// million of them are read by every pass of the review).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// Index into [`Dataset::orders`].
-    pub order: usize,
+    /// Index into [`Dataset::orders`] (see [`Entry::index`]).
+    pub order: u32,
     /// The line's amount, beside its units so that passes summing over
     /// entries read one vector in order instead of every order line.
     pub amount: Decimal,
-    pub period: Period,
+    /// The line's month (its quarter is [`Entry::period`]).
     pub month: Month,
     pub customer: Sym,
     /// The product name's key (product-dimension units may name products).
     pub product: Sym,
     pub lifecycle: Result<Lifecycle, LifecycleIssue>,
-    /// Canonical product class; `None` when neither the line nor the products master names one.
-    pub product_class: Option<Sym>,
-    pub person: Option<Sym>,
-    pub group: Option<Sym>,
-    pub region: Option<Sym>,
+    /// Canonical product class; none when neither the line nor the products master names one.
+    pub product_class: OptSym,
+    pub person: OptSym,
+    pub group: OptSym,
+    pub region: OptSym,
     /// The line's value of each custom dimension (index into `Config::custom_dimensions`).
     pub custom: Box<[Option<Sym>]>,
+}
+
+/// An optional symbol in four bytes (`Option<Sym>` takes eight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OptSym(Sym);
+
+impl OptSym {
+    /// No symbol.
+    pub const NONE: OptSym = OptSym(Sym::MAX);
+
+    /// The symbol, if any.
+    pub fn get(self) -> Option<Sym> {
+        (self != OptSym::NONE).then_some(self.0)
+    }
+}
+
+impl From<Option<Sym>> for OptSym {
+    fn from(s: Option<Sym>) -> OptSym {
+        // Symbols are numbered from 0 and never reach u32::MAX (the lines would not fit in memory).
+        s.map_or(OptSym::NONE, OptSym)
+    }
 }
 
 /// A target unit resolved against the ledger: what a line must have to belong to it.
@@ -296,6 +318,21 @@ pub enum UnitMatch {
 }
 
 impl Entry {
+    /// The line's index into [`Dataset::orders`].
+    pub fn index(&self) -> usize {
+        self.order as usize
+    }
+
+    /// The order line.
+    pub fn line<'d>(&self, ds: &'d Dataset) -> &'d OrderLine {
+        &ds.orders[self.index()]
+    }
+
+    /// The line's quarter.
+    pub fn period(&self) -> Period {
+        self.month.period()
+    }
+
     /// True when the line belongs to the unit. A field read here must be
     /// one that lines of one [`crate::actuals::Cube`] cell share.
     pub fn matches(&self, dimension: &Dimension, m: UnitMatch) -> bool {
@@ -306,10 +343,10 @@ impl Entry {
             UnitMatch::Month(mo) => self.month == mo,
             UnitMatch::Custom(d, s) => self.custom.get(d) == Some(&Some(s)),
             UnitMatch::Sym(s) => match dimension {
-                Dimension::Product => self.product_class == Some(s) || self.product == s,
-                Dimension::Region => self.region == Some(s),
-                Dimension::Group => self.group == Some(s),
-                Dimension::Person => self.person == Some(s),
+                Dimension::Product => self.product_class.get() == Some(s) || self.product == s,
+                Dimension::Region => self.region.get() == Some(s),
+                Dimension::Group => self.group.get() == Some(s),
+                Dimension::Person => self.person.get() == Some(s),
                 _ => false,
             },
         }
@@ -388,8 +425,8 @@ impl Ledger {
     /// Entries dated in the quarters from `from` (`None`: from the first) up
     /// to `to`, not included.
     pub fn between(&self, from: Option<Period>, to: Period) -> &[Entry] {
-        let start = from.map_or(0, |f| self.entries.partition_point(|e| e.period < f));
-        let end = self.entries.partition_point(|e| e.period < to);
+        let start = from.map_or(0, |f| self.entries.partition_point(|e| e.period() < f));
+        let end = self.entries.partition_point(|e| e.period() < to);
         &self.entries[start..end.max(start)]
     }
 
@@ -403,7 +440,7 @@ impl Ledger {
 
     /// Entries dated before a quarter (history).
     pub fn before(&self, period: Period) -> &[Entry] {
-        let end = self.entries.partition_point(|e| e.period < period);
+        let end = self.entries.partition_point(|e| e.period() < period);
         &self.entries[..end]
     }
 
@@ -999,9 +1036,9 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             let person = o.salesperson.map(|p| syms.get(p, Canon::Name));
             let master = person.and_then(|p| team[p as usize]);
             Entry {
-                order: i,
+                // 4 billion lines would take 500 GB as order lines: never reached.
+                order: u32::try_from(i).expect("fewer than 2^32 order lines"),
                 amount: o.amount,
-                period,
                 month: Month::of(o.date),
                 customer,
                 product,
@@ -1009,23 +1046,26 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                 product_class: o
                     .product_class
                     .map(|c| syms.get(c, Canon::Class))
-                    .or(product_class[product as usize]),
+                    .or(product_class[product as usize])
+                    .into(),
                 group: o
                     .group
                     .map(|g| syms.get(g, Canon::Name))
-                    .or(master.map(|m| m.0)),
+                    .or(master.map(|m| m.0))
+                    .into(),
                 region: o
                     .region
                     .map(|r| syms.get(r, Canon::Name))
-                    .or(master.map(|m| m.1)),
+                    .or(master.map(|m| m.1))
+                    .into(),
                 custom: custom.of_line(o, customer, product, person, syms),
-                person,
+                person: person.into(),
             }
         })
         .collect();
     let mut by_period: BTreeMap<Period, (usize, usize)> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
-        by_period.entry(e.period).or_insert((i, i)).1 = i + 1;
+        by_period.entry(e.period()).or_insert((i, i)).1 = i + 1;
     }
     Ledger {
         entries,

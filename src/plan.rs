@@ -145,7 +145,7 @@ pub fn plan(loaded: &crate::Loaded, ledger: &Ledger, opts: &PlanOptions) -> Plan
     if let Some(q) = recent {
         for e in ledger.in_period(q) {
             if let Ok(l) = e.lifecycle {
-                *by_life.entry(l).or_default() += amount(e.order);
+                *by_life.entry(l).or_default() += amount(e.index());
                 if l == Lifecycle::New {
                     new_customers.insert(e.customer);
                 }
@@ -253,12 +253,12 @@ pub fn plan(loaded: &crate::Loaded, ledger: &Ledger, opts: &PlanOptions) -> Plan
     }
     if let Some(q) = recent {
         for e in ledger.in_period(q) {
-            if let Some(c) = e.product_class {
+            if let Some(c) = e.product_class.get() {
                 let key = ledger.symbols.name(c).to_string();
                 let entry = classes
                     .entry(key.clone())
                     .or_insert_with(|| (key, Decimal::ZERO));
-                entry.1 += amount(e.order);
+                entry.1 += amount(e.index());
             }
         }
     }
@@ -289,7 +289,7 @@ pub fn plan(loaded: &crate::Loaded, ledger: &Ledger, opts: &PlanOptions) -> Plan
     let mut w = [Decimal::ZERO; 3];
     for e in ledger.in_period(year_before) {
         if let Some(k) = year_before.months().iter().position(|m| *m == e.month) {
-            w[k] += amount(e.order);
+            w[k] += amount(e.index());
         }
     }
     let seasonal = !w.iter().all(|v| v.is_zero());
@@ -446,7 +446,7 @@ fn team(
     let prev = period.offset(-1);
     let mut sales: BTreeMap<String, Decimal> = BTreeMap::new();
     for e in ledger.in_period(prev) {
-        if let Some(p) = e.person {
+        if let Some(p) = e.person.get() {
             *sales.entry(ledger.symbols.name(p).to_string()).or_default() += e.amount;
         }
     }

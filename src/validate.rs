@@ -942,7 +942,7 @@ fn fold_by<'a>(
     for e in ctx.ledger.in_period(ctx.period) {
         if let Some(v) = value(e) {
             let amount = e.amount;
-            let slot = out.entry(v).or_insert((e.order, 0, Decimal::ZERO));
+            let slot = out.entry(v).or_insert((e.index(), 0, Decimal::ZERO));
             slot.1 += 1;
             slot.2 += amount;
         }
@@ -960,11 +960,13 @@ fn check_salespeople(ctx: &Context, diags: &mut Diagnostics) {
         return;
     }
     let unmapped = fold_by(ctx, |e| {
-        let o = &ctx.dataset.orders[e.order];
-        (e.person.is_some() && (e.group.is_none() || e.region.is_none())).then(|| {
-            let name = ctx.dataset.opt_text(o, o.salesperson);
-            name.unwrap_or_default().to_string()
-        })
+        let o = e.line(ctx.dataset);
+        (e.person.get().is_some() && (e.group.get().is_none() || e.region.get().is_none())).then(
+            || {
+                let name = ctx.dataset.opt_text(o, o.salesperson);
+                name.unwrap_or_default().to_string()
+            },
+        )
     });
     for (name, (first, lines, amount)) in unmapped {
         diags.push(
@@ -983,8 +985,8 @@ fn check_salespeople(ctx: &Context, diags: &mut Diagnostics) {
         );
     }
     let missing = fold_by(ctx, |e| {
-        e.person.is_none().then(|| {
-            let o = ctx.dataset.orders[e.order].origin;
+        e.person.get().is_none().then(|| {
+            let o = e.line(ctx.dataset).origin;
             format!("{}/{}", o.file.0, o.sheet.0)
         })
     });
@@ -1010,8 +1012,8 @@ fn check_products(ctx: &Context, diags: &mut Diagnostics) {
         return;
     }
     let unmapped = fold_by(ctx, |e| {
-        e.product_class.is_none().then(|| {
-            let o = &ctx.dataset.orders[e.order];
+        e.product_class.get().is_none().then(|| {
+            let o = e.line(ctx.dataset);
             ctx.dataset.text(o, o.product).to_string()
         })
     });
@@ -1036,7 +1038,7 @@ fn check_products(ctx: &Context, diags: &mut Diagnostics) {
 fn check_customer_types(ctx: &Context, diags: &mut Diagnostics) {
     let unknown = fold_by(ctx, |e| match &e.lifecycle {
         Err(LifecycleIssue::UnknownType) => {
-            let o = &ctx.dataset.orders[e.order];
+            let o = e.line(ctx.dataset);
             ctx.dataset.opt_text(o, o.customer_type).map(str::to_string)
         }
         Ok(_) => None,
@@ -1059,10 +1061,10 @@ fn per_sheet<'a>(
 ) -> Vec<(usize, usize, Decimal)> {
     let mut sheets: BTreeMap<(u32, u16), (usize, usize, Decimal)> = BTreeMap::new();
     for e in entries {
-        let o = &ctx.dataset.orders[e.order];
+        let o = e.line(ctx.dataset);
         let slot = sheets
             .entry((o.origin.file.0, o.origin.sheet.0))
-            .or_insert((e.order, 0, Decimal::ZERO));
+            .or_insert((e.index(), 0, Decimal::ZERO));
         slot.1 += 1;
         slot.2 += o.amount;
     }
@@ -1070,7 +1072,11 @@ fn per_sheet<'a>(
 }
 
 fn check_outside_period(ctx: &Context, diags: &mut Diagnostics) {
-    let later = ctx.ledger.entries.iter().filter(|e| e.period > ctx.period);
+    let later = ctx
+        .ledger
+        .entries
+        .iter()
+        .filter(|e| e.period() > ctx.period);
     for (first, lines, amount) in per_sheet(ctx, later) {
         diags.push(
             Diagnostic::said(
@@ -1104,7 +1110,7 @@ fn check_after_as_of(ctx: &Context, diags: &mut Diagnostics) {
         .ledger
         .in_period(ctx.period)
         .iter()
-        .filter(|e| ctx.dataset.orders[e.order].date > as_of);
+        .filter(|e| e.line(ctx.dataset).date > as_of);
     for (first, lines, amount) in per_sheet(ctx, after) {
         diags.push(
             Diagnostic::said(
@@ -1158,7 +1164,7 @@ fn check_custom_dimensions(ctx: &Context, diags: &mut Diagnostics) {
             if e.custom.get(d).copied().flatten().is_some() {
                 return None;
             }
-            let o = &ctx.dataset.orders[e.order];
+            let o = e.line(ctx.dataset);
             let text = |id| ctx.dataset.opt_text(o, id).unwrap_or_default().to_string();
             Some(match c.source {
                 Role::Customers => text(Some(o.customer)),

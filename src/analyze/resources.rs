@@ -268,7 +268,7 @@ fn derive(
                 .collect();
             let mut seen = HashSet::new();
             for e in ctx.ledger.in_period(ctx.period) {
-                let o = &ctx.ds.orders[e.order];
+                let o = e.line(ctx.ds);
                 if o.date < first
                     || o.date > last
                     || !matchers.iter().any(|m| e.matches(&n.dimension, *m))

@@ -171,8 +171,8 @@ mod across_tables {
         assert_eq!(so2.lifecycle, Ok(Lifecycle::Returning));
         assert_eq!(so3.lifecycle, Ok(Lifecycle::New));
         // Classes come from the products master, a third table.
-        assert_eq!(so2.product_class, ledger.symbols.get("core"));
-        assert_eq!(so3.product_class, ledger.symbols.get("new"));
+        assert_eq!(so2.product_class.get(), ledger.symbols.get("core"));
+        assert_eq!(so3.product_class.get(), ledger.symbols.get("new"));
         assert_ne!(so2.person, so3.person);
         assert_eq!(ledger.entries[0].person, so2.person);
     }
@@ -360,5 +360,19 @@ fn customers_ordering_in_a_range_of_quarters() {
     assert_eq!(
         ledger.customers_ordering(Some(q("1994Q3")), q("2026Q1")),
         None
+    );
+}
+
+/// Every pass of the review reads a million entries: their size is part of
+/// the speed (docs/performance.md). An optional symbol takes four bytes.
+#[test]
+fn entries_stay_compact() {
+    assert_eq!(std::mem::size_of::<OptSym>(), 4);
+    assert_eq!(OptSym::from(Some(7)).get(), Some(7));
+    assert_eq!(OptSym::from(None).get(), None);
+    assert!(
+        std::mem::size_of::<Entry>() <= 72,
+        "an entry takes {} bytes",
+        std::mem::size_of::<Entry>()
     );
 }

@@ -296,12 +296,12 @@ fn shared_strings_are_cleaned_once_and_stored_once() {
 }
 
 /// A million order lines are held in memory at once: their size is part of
-/// the speed (docs/performance.md). Nine texts of one pointer each.
+/// the speed (docs/performance.md). Nine texts of a 4-byte id each.
 #[test]
 fn order_lines_stay_compact() {
-    assert_eq!(std::mem::size_of::<Option<Text>>(), 8);
+    assert_eq!(std::mem::size_of::<Option<TextId>>(), 4);
     assert!(
-        std::mem::size_of::<OrderLine>() <= 168,
+        std::mem::size_of::<OrderLine>() <= 128,
         "an order line takes {} bytes",
         std::mem::size_of::<OrderLine>()
     );
