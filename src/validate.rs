@@ -961,12 +961,11 @@ fn check_salespeople(ctx: &Context, diags: &mut Diagnostics) {
     }
     let unmapped = fold_by(ctx, |e| {
         let o = e.line(ctx.dataset);
-        (e.person.get().is_some() && (e.group.get().is_none() || e.region.get().is_none())).then(
-            || {
-                let name = ctx.dataset.opt_text(o, o.salesperson);
-                name.unwrap_or_default().to_string()
-            },
-        )
+        let team_known = e.group.get().is_some() && e.region.get().is_some();
+        (e.person.get().is_some() && !team_known).then(|| {
+            let name = ctx.dataset.opt_text(o, o.salesperson);
+            name.unwrap_or_default().to_string()
+        })
     });
     for (name, (first, lines, amount)) in unmapped {
         diags.push(
@@ -1072,11 +1071,8 @@ fn per_sheet<'a>(
 }
 
 fn check_outside_period(ctx: &Context, diags: &mut Diagnostics) {
-    let later = ctx
-        .ledger
-        .entries
-        .iter()
-        .filter(|e| e.period() > ctx.period);
+    let entries = ctx.ledger.entries.iter();
+    let later = entries.filter(|e| e.period() > ctx.period);
     for (first, lines, amount) in per_sheet(ctx, later) {
         diags.push(
             Diagnostic::said(
