@@ -881,10 +881,21 @@ impl<'d> RatioScopes<'d> {
 /// Per unit (by canonical key): returning customers who bought ÷ customers
 /// active in the previous `churn_quarters` quarters.
 fn repurchase_rates(ctx: &Ctx, d: &Dimension, keys: &[&str]) -> Vec<Option<Decimal>> {
+    let (scopes, active, bought) = repurchase_sets(ctx, d, keys);
+    scopes.ratios(&bought, &active)
+}
+
+/// Per slot of the units' scopes: the customers active in the churn window,
+/// and those of them who ordered in the period (bought again).
+fn repurchase_sets<'d>(
+    ctx: &Ctx,
+    d: &'d Dimension,
+    keys: &[&str],
+) -> (RatioScopes<'d>, Vec<HashSet<Sym>>, Vec<HashSet<Sym>>) {
     let scopes = RatioScopes::new(ctx, d, keys);
     let active = scopes.customers_between(ctx, window(ctx), |_, _| true);
     let bought = scopes.customers_between(ctx, this_quarter(ctx), |s, c| active[s].contains(&c));
-    scopes.ratios(&bought, &active)
+    (scopes, active, bought)
 }
 
 /// Per unit (by canonical key): recalled customers ÷ customers churned at the
@@ -1173,15 +1184,14 @@ fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
     let (prev_ret, prev_amount) = set(Lifecycle::Returning, ctx.ledger.in_period(prev));
     k.returning_aov_last_quarter =
         (!prev_ret.is_empty()).then(|| prev_amount / Decimal::from(prev_ret.len()));
-    let company = RatioScopes::new(ctx, &Dimension::Total, &[""]);
-    k.active_before = company.customers_between(ctx, window(ctx), |_, _| true)[0].len();
     // The company's two ratios, side by side (each from the customers'
     // quarters, or a pass over the history when those cannot tell).
-    let (repurchase, (scopes, churned, recalled)) = rayon::join(
-        || repurchase_rates(ctx, &Dimension::Total, &[""]),
+    let ((company, active, bought), (scopes, churned, recalled)) = rayon::join(
+        || repurchase_sets(ctx, &Dimension::Total, &[""]),
         || churn_sets(ctx, &Dimension::Total, &[""]),
     );
-    k.repurchase_rate = repurchase[0];
+    k.active_before = active[0].len();
+    k.repurchase_rate = company.ratios(&bought, &active)[0];
     k.churned_at_start = churned[0].len();
     k.recall_rate = scopes.ratios(&recalled, &churned)[0];
     k.new_customer_conversion = activity_ratio(ctx, &Dimension::Total, "");

@@ -439,8 +439,7 @@ impl Ledger {
 
     /// Entries dated before a quarter (history).
     pub fn before(&self, period: Period) -> &[Entry] {
-        let end = self.entries.partition_point(|e| e.period() < period);
-        &self.entries[..end]
+        self.between(None, period)
     }
 
     /// The quarters that have lines, oldest first.

@@ -303,7 +303,7 @@ impl OrderLine {
     /// A line for tests: row `row` of the first table, text 0 (the
     /// product) sold to text 1 (the customer) on 2026-07-01 for 1, every
     /// optional field empty; tests set what they need, with texts from
-    /// [`Dataset::sample_texts`].
+    /// [`Dataset::sample_text`].
     pub(crate) fn sample(row: u32) -> OrderLine {
         OrderLine {
             origin: RowRef {
