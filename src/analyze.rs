@@ -878,41 +878,50 @@ impl<'d> RatioScopes<'d> {
     }
 }
 
+/// Per slot of the units' scopes, the customers a ratio divides: those
+/// counted (`parts`) among those it is out of (`wholes`).
+struct RatioSets<'d> {
+    scopes: RatioScopes<'d>,
+    wholes: Vec<HashSet<Sym>>,
+    parts: Vec<HashSet<Sym>>,
+}
+
+impl RatioSets<'_> {
+    /// Per unit: parts ÷ wholes.
+    fn ratios(&self) -> Vec<Option<Decimal>> {
+        self.scopes.ratios(&self.parts, &self.wholes)
+    }
+}
+
 /// Per unit (by canonical key): returning customers who bought ÷ customers
 /// active in the previous `churn_quarters` quarters.
 fn repurchase_rates(ctx: &Ctx, d: &Dimension, keys: &[&str]) -> Vec<Option<Decimal>> {
-    let (scopes, active, bought) = repurchase_sets(ctx, d, keys);
-    scopes.ratios(&bought, &active)
+    repurchase_sets(ctx, d, keys).ratios()
 }
 
-/// Per slot of the units' scopes: the customers active in the churn window,
-/// and those of them who ordered in the period (bought again).
-fn repurchase_sets<'d>(
-    ctx: &Ctx,
-    d: &'d Dimension,
-    keys: &[&str],
-) -> (RatioScopes<'d>, Vec<HashSet<Sym>>, Vec<HashSet<Sym>>) {
+/// The customers active in the churn window (wholes), and those of them
+/// who ordered in the period (parts: bought again).
+fn repurchase_sets<'d>(ctx: &Ctx, d: &'d Dimension, keys: &[&str]) -> RatioSets<'d> {
     let scopes = RatioScopes::new(ctx, d, keys);
     let active = scopes.customers_between(ctx, window(ctx), |_, _| true);
     let bought = scopes.customers_between(ctx, this_quarter(ctx), |s, c| active[s].contains(&c));
-    (scopes, active, bought)
+    RatioSets {
+        scopes,
+        wholes: active,
+        parts: bought,
+    }
 }
 
 /// Per unit (by canonical key): recalled customers ÷ customers churned at the
 /// period's start.
 fn recall_rates(ctx: &Ctx, d: &Dimension, keys: &[&str]) -> Vec<Option<Decimal>> {
-    let (scopes, churned, recalled) = churn_sets(ctx, d, keys);
-    scopes.ratios(&recalled, &churned)
+    churn_sets(ctx, d, keys).ratios()
 }
 
-/// Per slot of the units' scopes: the customers who ordered before the
-/// churn window but not in it (churned at the period's start), and those of
-/// them who ordered in the period (recalled).
-fn churn_sets<'d>(
-    ctx: &Ctx,
-    d: &'d Dimension,
-    keys: &[&str],
-) -> (RatioScopes<'d>, Vec<HashSet<Sym>>, Vec<HashSet<Sym>>) {
+/// The customers who ordered before the churn window but not in it
+/// (wholes: churned at the period's start), and those of them who ordered
+/// in the period (parts: recalled).
+fn churn_sets<'d>(ctx: &Ctx, d: &'d Dimension, keys: &[&str]) -> RatioSets<'d> {
     let scopes = RatioScopes::new(ctx, d, keys);
     let window = window(ctx);
     let before = scopes.customers_between(ctx, (None, window.0.unwrap_or(ctx.period)), |_, _| true);
@@ -923,7 +932,11 @@ fn churn_sets<'d>(
         .map(|(b, w)| b.difference(w).copied().collect())
         .collect();
     let recalled = scopes.customers_between(ctx, this_quarter(ctx), |s, c| churned[s].contains(&c));
-    (scopes, churned, recalled)
+    RatioSets {
+        scopes,
+        wholes: churned,
+        parts: recalled,
+    }
 }
 
 fn activity_sum(ctx: &Ctx, d: &Dimension, key: &str, m: &Measure) -> Option<Decimal> {
@@ -1186,14 +1199,14 @@ fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
         (!prev_ret.is_empty()).then(|| prev_amount / Decimal::from(prev_ret.len()));
     // The company's two ratios, side by side (each from the customers'
     // quarters, or a pass over the history when those cannot tell).
-    let ((company, active, bought), (scopes, churned, recalled)) = rayon::join(
+    let (repurchase, recall) = rayon::join(
         || repurchase_sets(ctx, &Dimension::Total, &[""]),
         || churn_sets(ctx, &Dimension::Total, &[""]),
     );
-    k.active_before = active[0].len();
-    k.repurchase_rate = company.ratios(&bought, &active)[0];
-    k.churned_at_start = churned[0].len();
-    k.recall_rate = scopes.ratios(&recalled, &churned)[0];
+    k.active_before = repurchase.wholes[0].len();
+    k.repurchase_rate = repurchase.ratios()[0];
+    k.churned_at_start = recall.wholes[0].len();
+    k.recall_rate = recall.ratios()[0];
     k.new_customer_conversion = activity_ratio(ctx, &Dimension::Total, "");
     k
 }
