@@ -230,16 +230,27 @@ impl Symbols {
         for (n, &(_, s, l)) in met.iter().enumerate() {
             global[s as usize][l as usize] = n as Sym;
         }
-        let mut names = Keys::default();
-        for &(_, s, l) in &met {
-            let (_, key, hash) = shards[s as usize].firsts[l as usize];
-            names.push_hashed(key, hash);
-        }
-        let mut by_hash: Vec<(u64, Sym)> = (0..met.len())
-            .into_par_iter()
-            .map(|n| (names.hashes[n], n as Sym))
-            .collect();
-        by_hash.par_sort_unstable();
+        let first = |&(_, s, l): &((u32, u32), u32, u32)| shards[s as usize].firsts[l as usize];
+        // The keys in symbol order, stored while their hashes are sorted for lookups.
+        let (names, by_hash) = rayon::join(
+            || {
+                let mut names = Keys::default();
+                for m in &met {
+                    let (_, key, hash) = first(m);
+                    names.push_hashed(key, hash);
+                }
+                names
+            },
+            || {
+                let mut by_hash: Vec<(u64, Sym)> = met
+                    .par_iter()
+                    .enumerate()
+                    .map(|(n, m)| (first(m).2, n as Sym))
+                    .collect();
+                by_hash.par_sort_unstable();
+                by_hash
+            },
+        );
         let syms = (0..parts.len())
             .into_par_iter()
             .map(|p| {
@@ -901,6 +912,129 @@ fn master_texts(ds: &Dataset) -> PartBuilder<'_> {
     texts
 }
 
+/// What the masters say of each symbol.
+struct MasterFacts<'c> {
+    /// A product's class.
+    product_class: Vec<Option<Sym>>,
+    /// A person's group and region.
+    team: Vec<Option<(Sym, Sym)>>,
+    custom: CustomValues<'c>,
+    /// A customer's first order date.
+    first_order: Vec<Option<NaiveDate>>,
+}
+
+impl<'c> MasterFacts<'c> {
+    /// Reads the masters; `n` is the number of symbols.
+    fn build(ds: &Dataset, config: &'c Config, masters: &Part, n: usize) -> Self {
+        let mut product_class: Vec<Option<Sym>> = vec![None; n];
+        for p in &ds.products {
+            product_class[masters.get(&p.product, Canon::Name) as usize] =
+                Some(masters.get(&p.class, Canon::Class));
+        }
+        let mut team: Vec<Option<(Sym, Sym)>> = vec![None; n];
+        for p in &ds.people {
+            team[masters.get(&p.name, Canon::Name) as usize] = Some((
+                masters.get(&p.group, Canon::Name),
+                masters.get(&p.region, Canon::Name),
+            ));
+        }
+        let mut first_order: Vec<Option<NaiveDate>> = vec![None; n];
+        for c in &ds.customers {
+            if let Some(d) = c.first_order_date {
+                first_order[masters.get(&c.customer, Canon::Name) as usize] = Some(d);
+            }
+        }
+        MasterFacts {
+            product_class,
+            team,
+            custom: CustomValues::build(ds, config, masters, n),
+            first_order,
+        }
+    }
+}
+
+/// Each customer's history, read from the distinct lines once.
+struct CustomerHistory {
+    /// Each distinct line's customer and date, in the order of `distinct`.
+    customers: Vec<Sym>,
+    dates: Vec<NaiveDate>,
+    /// The first order date of all.
+    start: Option<NaiveDate>,
+    /// The quarter of bit 0; older quarters share it (they are "before"
+    /// any window qbr asks about).
+    base: Option<Period>,
+    /// By customer: the quarters they ordered in.
+    quarters: Vec<QuarterBits>,
+    /// By customer: the first order date seen in the lines.
+    first_seen: Vec<Option<NaiveDate>>,
+}
+
+impl CustomerHistory {
+    /// Reads the history of `n` symbols from the distinct lines.
+    fn of(ds: &Dataset, map: &SymbolMap, distinct: &[usize], n: usize) -> Self {
+        use rayon::prelude::*;
+        let (customers, dates): (Vec<Sym>, Vec<NaiveDate>) = distinct
+            .par_iter()
+            .map(|&i| {
+                let o = &ds.orders[i];
+                (map.of_line(o).get(o.customer, Canon::Name), o.date)
+            })
+            .unzip();
+        let (start, latest) = (dates.par_iter().min().copied())
+            .zip(dates.par_iter().max().copied().map(Period::of))
+            .unzip();
+        let mut history = CustomerHistory {
+            customers,
+            dates,
+            start,
+            base: latest.map(|l| l.offset(-(QuarterBits::BITS as i32 - 1))),
+            quarters: Vec::new(),
+            first_seen: Vec::new(),
+        };
+        // Each half of the lines in parallel, then merged: the same bits and minimum.
+        let half = distinct.len().div_ceil(2).max(1);
+        let (quarters, first_seen) = history
+            .dates
+            .par_chunks(half)
+            .zip(history.customers.par_chunks(half))
+            .map(|(dates, custs)| {
+                let mut quarters: Vec<QuarterBits> = vec![0; n];
+                let mut first_seen: Vec<Option<NaiveDate>> = vec![None; n];
+                for (&date, &c) in dates.iter().zip(custs) {
+                    quarters[c as usize] |= 1 << history.bit(Period::of(date));
+                    let f = &mut first_seen[c as usize];
+                    if f.is_none_or(|f| date < f) {
+                        *f = Some(date);
+                    }
+                }
+                (quarters, first_seen)
+            })
+            .reduce_with(|(mut qa, mut fa), (qb, fb)| {
+                for (a, b) in qa.iter_mut().zip(qb) {
+                    *a |= b;
+                }
+                for (a, b) in fa.iter_mut().zip(fb) {
+                    if let Some(b) = b
+                        && a.is_none_or(|a| b < a)
+                    {
+                        *a = Some(b);
+                    }
+                }
+                (qa, fa)
+            })
+            .unwrap_or_else(|| (vec![0; n], vec![None; n]));
+        (history.quarters, history.first_seen) = (quarters, first_seen);
+        history
+    }
+
+    /// The bit of a quarter in [`CustomerHistory::quarters`].
+    fn bit(&self, p: Period) -> u32 {
+        self.base
+            .map(|b| (quarter_index(p) - quarter_index(b)).max(0) as u32)
+            .unwrap_or(0)
+    }
+}
+
 /// Builds the ledger: removes duplicates, then attributes every line.
 pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     use rayon::prelude::*;
@@ -923,80 +1057,16 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let (map, symbols) = SymbolMap::build(masters, tables, ds.order_texts.len());
     let n = symbols.len();
 
-    let masters = map.masters();
-    let mut product_class: Vec<Option<Sym>> = vec![None; n];
-    for p in &ds.products {
-        product_class[masters.get(&p.product, Canon::Name) as usize] =
-            Some(masters.get(&p.class, Canon::Class));
-    }
-    let mut team: Vec<Option<(Sym, Sym)>> = vec![None; n];
-    for p in &ds.people {
-        team[masters.get(&p.name, Canon::Name) as usize] = Some((
-            masters.get(&p.group, Canon::Name),
-            masters.get(&p.region, Canon::Name),
-        ));
-    }
-    let custom = CustomValues::build(ds, config, masters, n);
-    let mut master_first: Vec<Option<NaiveDate>> = vec![None; n];
-    for c in &ds.customers {
-        if let Some(d) = c.first_order_date {
-            master_first[masters.get(&c.customer, Canon::Name) as usize] = Some(d);
-        }
-    }
-
-    // Quarters in which each customer ordered, and the first order date seen:
-    // each distinct line's customer and date, read from the lines once.
-    let (customers, dates): (Vec<Sym>, Vec<NaiveDate>) = distinct
-        .par_iter()
-        .map(|&i| {
-            let o = &ds.orders[i];
-            (map.of_line(o).get(o.customer, Canon::Name), o.date)
-        })
-        .unzip();
-    let (history_start, latest) = (dates.par_iter().min().copied())
-        .zip(dates.par_iter().max().copied().map(Period::of))
-        .unzip();
-    // The quarter of bit 0; older quarters share it (they are "before" any window qbr asks about).
-    let base = latest.map(|l| l.offset(-(QuarterBits::BITS as i32 - 1)));
-    let bit = |p: Period| -> u32 {
-        base.map(|b| (quarter_index(p) - quarter_index(b)).max(0) as u32)
-            .unwrap_or(0)
-    };
-    // Each half of the lines in parallel, then merged: the same bits and minimum.
-    let half = distinct.len().div_ceil(2).max(1);
-    let (quarters, first_seen) = dates
-        .par_chunks(half)
-        .zip(customers.par_chunks(half))
-        .map(|(dates, custs)| {
-            let mut quarters: Vec<QuarterBits> = vec![0; n];
-            let mut first_seen: Vec<Option<NaiveDate>> = vec![None; n];
-            for (&date, &c) in dates.iter().zip(custs) {
-                quarters[c as usize] |= 1 << bit(Period::of(date));
-                let f = &mut first_seen[c as usize];
-                if f.is_none_or(|f| date < f) {
-                    *f = Some(date);
-                }
-            }
-            (quarters, first_seen)
-        })
-        .reduce_with(|(mut qa, mut fa), (qb, fb)| {
-            for (a, b) in qa.iter_mut().zip(qb) {
-                *a |= b;
-            }
-            for (a, b) in fa.iter_mut().zip(fb) {
-                if let Some(b) = b
-                    && a.is_none_or(|a| b < a)
-                {
-                    *a = Some(b);
-                }
-            }
-            (qa, fa)
-        })
-        .unwrap_or_else(|| (vec![0; n], vec![None; n]));
+    // What the masters say of each symbol, while each customer's history is read from the lines.
+    let (facts, history) = rayon::join(
+        || MasterFacts::build(ds, config, map.masters(), n),
+        || CustomerHistory::of(ds, &map, &distinct, n),
+    );
     let churn = config.churn_quarters as i32;
     // The lines in quarter order, stable (line order within a quarter): their
     // positions are sorted, then the entries are built in that order.
-    let mut in_order: Vec<(Period, u32)> = dates
+    let mut in_order: Vec<(Period, u32)> = history
+        .dates
         .par_iter()
         .enumerate()
         .map(|(k, &date)| (Period::of(date), k as u32))
@@ -1005,14 +1075,15 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let entries: Vec<Entry> = in_order
         .par_iter()
         .map(|&(period, k)| {
-            let (i, customer) = (distinct[k as usize], customers[k as usize]);
+            let (i, customer) = (distinct[k as usize], history.customers[k as usize]);
             let o = &ds.orders[i];
             let syms = map.of_line(o);
             let lifecycle = match ds.opt_text(o, o.customer_type) {
                 Some(t) => Lifecycle::parse(t).ok_or(LifecycleIssue::UnknownType),
                 None => {
                     let c = customer as usize;
-                    let q = quarters[c];
+                    let q = history.quarters[c];
+                    let bit = |p| history.bit(p);
                     let window = (bit(period.offset(-churn))..bit(period))
                         .fold(0, |m: QuarterBits, b| m | 1 << b);
                     let before = (1 as QuarterBits)
@@ -1024,15 +1095,15 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                         churn,
                         q & window != 0,
                         q & before != 0,
-                        first_seen[c],
-                        master_first[c],
-                        history_start,
+                        history.first_seen[c],
+                        facts.first_order[c],
+                        history.start,
                     ))
                 }
             };
             let product = syms.get(o.product, Canon::Name);
             let person = o.salesperson.map(|p| syms.get(p, Canon::Name));
-            let master = person.and_then(|p| team[p as usize]);
+            let master = person.and_then(|p| facts.team[p as usize]);
             Entry {
                 // 4 billion lines would take 500 GB as order lines: never reached.
                 order: u32::try_from(i).expect("fewer than 2^32 order lines"),
@@ -1044,7 +1115,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                 product_class: o
                     .product_class
                     .map(|c| syms.get(c, Canon::Class))
-                    .or(product_class[product as usize])
+                    .or(facts.product_class[product as usize])
                     .into(),
                 group: o
                     .group
@@ -1056,19 +1127,24 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                     .map(|r| syms.get(r, Canon::Name))
                     .or(master.map(|m| m.1))
                     .into(),
-                custom: custom.of_line(o, customer, product, person, syms),
+                custom: facts.custom.of_line(o, customer, product, person, syms),
                 person: person.into(),
             }
         })
         .collect();
+    // The entries are in quarter order: each quarter's run ends where the next begins.
     let mut by_period: BTreeMap<Period, (usize, usize)> = BTreeMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        by_period.entry(e.period()).or_insert((i, i)).1 = i + 1;
+    let mut start = 0;
+    while let Some(e) = entries.get(start) {
+        let period = e.period();
+        let end = start + entries[start..].partition_point(|e| e.period() == period);
+        by_period.insert(period, (start, end));
+        start = end;
     }
     Ledger {
         entries,
         duplicates,
-        history_start,
+        history_start: history.start,
         symbols,
         cubes: by_period.keys().map(|&p| (p, Default::default())).collect(),
         by_period,
@@ -1077,8 +1153,8 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             .iter()
             .map(|c| c.dimension.key.clone())
             .collect(),
-        customer_quarters: quarters,
-        quarter_base: base,
+        quarter_base: history.base,
+        customer_quarters: history.quarters,
     }
 }
 

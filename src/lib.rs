@@ -657,10 +657,11 @@ pub fn write_review(
         config: &loaded.config,
         next_total: opts.next_total,
     };
-    let next = next::next_quarter(&inputs);
     let salaries_known = loaded.dataset.people.iter().any(|p| p.salary.is_some());
-    let incentives =
-        (salaries_known && !opts.no_incentives).then(|| incentives::incentives(&inputs));
+    let (next, incentives) = rayon::join(
+        || next::next_quarter(&inputs),
+        || (salaries_known && !opts.no_incentives).then(|| incentives::incentives(&inputs)),
+    );
     review.suggestions = next.suggestions.clone();
     let review_time = started.elapsed();
     let started = std::time::Instant::now();
