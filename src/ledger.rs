@@ -402,18 +402,11 @@ impl Ledger {
     pub fn customers_ordering(&self, from: Option<Period>, to: Period) -> Option<FxHashSet<Sym>> {
         let base = self.quarter_base?;
         let bit = |p: Period| quarter_index(p) - quarter_index(base);
-        let below = |b: i32| -> QuarterBits {
-            match b {
-                ..=0 => 0,
-                128.. => QuarterBits::MAX,
-                b => (1 << b) - 1,
-            }
-        };
         let (lo, hi) = (from.map_or(0, bit), bit(to));
         if from.is_some() && lo < 1 || hi < 1 {
             return None;
         }
-        let mask = below(hi) & !below(lo);
+        let mask = bits_below(hi) & !bits_below(lo);
         Some(
             (self.customer_quarters.iter().enumerate())
                 .filter(|&(_, &q)| q & mask != 0)
@@ -1033,6 +1026,22 @@ impl CustomerHistory {
             .map(|b| (quarter_index(p) - quarter_index(b)).max(0) as u32)
             .unwrap_or(0)
     }
+
+    /// The bits of the quarters from `from` (`None`: from the first) up to
+    /// `to`, not included.
+    fn between(&self, from: Option<Period>, to: Period) -> QuarterBits {
+        let lo = from.map_or(0, |f| self.bit(f) as i32);
+        bits_below(self.bit(to) as i32) & !bits_below(lo)
+    }
+}
+
+/// The bits of the quarters below bit `b`: none from 0 down, all from 128.
+fn bits_below(b: i32) -> QuarterBits {
+    match b {
+        ..=0 => 0,
+        128.. => QuarterBits::MAX,
+        b => (1 << b) - 1,
+    }
 }
 
 /// Builds the ledger: removes duplicates, then attributes every line.
@@ -1083,18 +1092,12 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
                 None => {
                     let c = customer as usize;
                     let q = history.quarters[c];
-                    let bit = |p| history.bit(p);
-                    let window = (bit(period.offset(-churn))..bit(period))
-                        .fold(0, |m: QuarterBits, b| m | 1 << b);
-                    let before = (1 as QuarterBits)
-                        .checked_shl(bit(period))
-                        .map(|v| v - 1)
-                        .unwrap_or(QuarterBits::MAX);
+                    let window = history.between(Some(period.offset(-churn)), period);
                     Ok(derive_lifecycle(
                         period,
                         churn,
                         q & window != 0,
-                        q & before != 0,
+                        q & history.between(None, period) != 0,
                         history.first_seen[c],
                         facts.first_order[c],
                         history.start,
