@@ -5,6 +5,7 @@
 //! and 1904 systems) for dates; `2026-07`, `2026/7`, `2026年7月` for months.
 
 use crate::text::{clean, fold_width};
+use calamine::{ExcelDateTime, ExcelDateTimeType};
 use chrono::{Datelike, NaiveDate};
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -269,6 +270,29 @@ pub fn date_from_serial(serial: f64, is_1904: bool) -> Option<NaiveDate> {
     epoch.checked_add_signed(chrono::Duration::days(days))
 }
 
+/// The calendar day of a date-formatted Excel cell, exactly as calamine's
+/// `ExcelDateTime::to_ymd_hms_milli` gives it, the time of day dropped.
+///
+/// Serials from 1901 to 9999 in the 1900 system (every date a sales export
+/// holds) are 1899-12-30 plus their whole days, found without calamine's
+/// year-block arithmetic and time of day; anything else (the 1904 system, a
+/// duration, Excel's fictitious 1900-02-29) goes through calamine.
+pub fn date_of_excel(dt: &ExcelDateTime) -> Option<NaiveDate> {
+    const EPOCH_1900: NaiveDate = match NaiveDate::from_ymd_opt(1899, 12, 30) {
+        Some(d) => d,
+        None => panic!("1899-12-30 is a date"),
+    };
+    let serial = dt.as_f64();
+    if (366.0..2_958_466.0).contains(&serial)
+        && *dt == ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, false)
+    {
+        // In range, so the cast takes the whole days (the floor).
+        return EPOCH_1900.checked_add_days(chrono::Days::new(serial as u64));
+    }
+    let (y, m, d, ..) = dt.to_ymd_hms_milli();
+    NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+}
+
 /// Parses an ISO week `2026-W27` (or `2026W27`, `2026年第27周`) to its Monday.
 ///
 /// ```
@@ -294,6 +318,57 @@ pub fn parse_week(text: &str) -> Option<NaiveDate> {
 mod tests {
     use super::*;
     use rstest::rstest;
+
+    /// The day calamine's own conversion gives, which `date_of_excel` must match.
+    fn calamine_day(dt: &ExcelDateTime) -> Option<NaiveDate> {
+        let (y, m, d, ..) = dt.to_ymd_hms_milli();
+        NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+    }
+
+    #[test]
+    fn excel_days_match_calamine_on_every_day_of_the_fast_range() {
+        // Every whole day of 1901-01-01..=9999-12-31, at midnight and just before the next.
+        for day in 366..2_958_466u32 {
+            for serial in [f64::from(day), f64::from(day) + 0.999_999] {
+                let dt = ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, false);
+                assert_eq!(date_of_excel(&dt), calamine_day(&dt), "serial {serial}");
+            }
+        }
+        let first = ExcelDateTime::new(366.0, ExcelDateTimeType::DateTime, false);
+        assert_eq!(date_of_excel(&first), NaiveDate::from_ymd_opt(1900, 12, 31));
+    }
+
+    #[rstest]
+    #[case(46204.25, false, Some((2026, 7, 1)))]
+    #[case(44742.0, true, Some((2026, 7, 1)))]
+    #[case(60.0, false, None)] // Excel's 1900-02-29
+    #[case(61.0, false, Some((1900, 3, 1)))]
+    fn excel_days_outside_the_fast_path(
+        #[case] serial: f64,
+        #[case] is_1904: bool,
+        #[case] want: Option<(i32, u32, u32)>,
+    ) {
+        let dt = ExcelDateTime::new(serial, ExcelDateTimeType::DateTime, is_1904);
+        let want = want.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
+        assert_eq!(date_of_excel(&dt), want);
+        assert_eq!(calamine_day(&dt), want);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn excel_days_match_calamine_for_any_serial(
+            serial in proptest::num::f64::ANY,
+            near in -1.0e3..3.0e6f64,
+            is_1904: bool,
+            duration: bool,
+        ) {
+            let kind = if duration { ExcelDateTimeType::TimeDelta } else { ExcelDateTimeType::DateTime };
+            for v in [serial, near] {
+                let dt = ExcelDateTime::new(v, kind, is_1904);
+                proptest::prop_assert_eq!(date_of_excel(&dt), calamine_day(&dt));
+            }
+        }
+    }
 
     #[rstest]
     #[case("2026Q3", 2026, 3)]

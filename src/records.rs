@@ -8,7 +8,9 @@
 //! silently. Subtotal rows (合计, Total) inside order tables are left out with a
 //! note.
 
-use crate::calendar::{Period, date_from_serial, parse_date, parse_period, parse_week};
+use crate::calendar::{
+    Period, date_from_serial, date_of_excel, parse_date, parse_period, parse_week,
+};
 use crate::diag::{CellRef, Code, Diagnostic, Diagnostics, FileId, SheetId, Words};
 use crate::i18n::Key;
 use crate::money::{NumberError, decimal_from_f64, parse_amount_parts};
@@ -1111,10 +1113,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
             other => cell_str(other),
         };
         let parsed = match (raw, text) {
-            (DataRef::DateTime(dt), _) => {
-                let (y, m, d, ..) = dt.to_ymd_hms_milli();
-                NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
-            }
+            (DataRef::DateTime(dt), _) => date_of_excel(dt),
             (DataRef::Float(f), _) => date_from_serial(*f, self.is_1904),
             (DataRef::Int(i), _) => date_from_serial(*i as f64, self.is_1904),
             (_, Some(s)) => {
