@@ -632,6 +632,7 @@ impl Dataset {
         let mut stats = TableStats::default();
         let is_1904 = grid.uses_1904();
         let mut interner = Interner::default();
+        let columns = columns_by_field(&table);
         if table.role == Role::Orders {
             let rows = grid.row_end().saturating_sub(table.header_row + 1);
             self.orders.reserve(rows as usize);
@@ -645,6 +646,7 @@ impl Dataset {
             };
             let mut r = RowReader {
                 table: &table,
+                columns: &columns,
                 grid,
                 origin,
                 is_1904,
@@ -945,9 +947,23 @@ const SUMMARY_WORDS: &[&str] = &[
     "sum",
 ];
 
+/// How many fields there are.
+const FIELDS: usize = Field::ALL.len();
+
+/// A table's column for each field (the first, as [`Table::column`] finds
+/// it), so a row reaches its cells without searching the columns.
+fn columns_by_field(table: &Table) -> [Option<&ColumnMap>; FIELDS] {
+    let mut by_field = [None; FIELDS];
+    for c in &table.columns {
+        by_field[c.field as usize].get_or_insert(c);
+    }
+    by_field
+}
+
 /// Reads the cells of one row, collecting every problem.
 struct RowReader<'a, 'w, 'i> {
     table: &'a Table,
+    columns: &'a [Option<&'a ColumnMap>; FIELDS],
     grid: &'a SheetGrid<'w>,
     origin: RowRef,
     is_1904: bool,
@@ -970,7 +986,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
     }
 
     fn col(&self, field: Field) -> Option<&'a ColumnMap> {
-        self.table.column(field)
+        self.columns[field as usize]
     }
 
     fn raw(&self, c: &ColumnMap) -> &'a DataRef<'w> {
