@@ -30,7 +30,8 @@ pub struct SheetGrid<'w> {
     origin: (u32, u32),
 }
 
-static EMPTY: DataRef<'static> = DataRef::Empty;
+/// An empty cell, for positions outside a sheet's used range.
+pub(crate) static EMPTY: DataRef<'static> = DataRef::Empty;
 
 /// The text of a text cell, inline or shared.
 pub fn cell_str<'c>(d: &'c DataRef) -> Option<&'c str> {
@@ -95,6 +96,15 @@ impl<'w> SheetGrid<'w> {
             return &EMPTY;
         }
         self.range.get_value((row, col)).unwrap_or(&EMPTY)
+    }
+
+    /// The cells of an absolute 0-based row, the first in column
+    /// [`Self::col_start`]; empty outside the used range.
+    pub fn row_cells(&self, row: u32) -> &[DataRef<'w>] {
+        match row.checked_sub(self.origin.0) {
+            Some(r) if (r as usize) < self.range.height() => &self.range[r as usize],
+            _ => &[],
+        }
     }
 
     /// One past the last used row (absolute), 0 for an empty sheet.

@@ -647,7 +647,8 @@ impl Dataset {
             let mut r = RowReader {
                 table: &table,
                 columns: &columns,
-                grid,
+                cells: grid.row_cells(row),
+                col_start: grid.col_start(),
                 origin,
                 is_1904,
                 problems: Vec::new(),
@@ -964,7 +965,9 @@ fn columns_by_field(table: &Table) -> [Option<&ColumnMap>; FIELDS] {
 struct RowReader<'a, 'w, 'i> {
     table: &'a Table,
     columns: &'a [Option<&'a ColumnMap>; FIELDS],
-    grid: &'a SheetGrid<'w>,
+    /// The row's cells, the first in column `col_start`.
+    cells: &'a [DataRef<'w>],
+    col_start: u32,
     origin: RowRef,
     is_1904: bool,
     problems: Vec<Diagnostic>,
@@ -990,7 +993,14 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
     }
 
     fn raw(&self, c: &ColumnMap) -> &'a DataRef<'w> {
-        self.grid.cell(self.origin.row, c.col)
+        self.at(c.col)
+    }
+
+    /// The row's cell in absolute column `col`.
+    fn at(&self, col: u32) -> &'a DataRef<'w> {
+        col.checked_sub(self.col_start)
+            .and_then(|i| self.cells.get(i as usize))
+            .unwrap_or(&crate::read::EMPTY)
     }
 
     fn is_blank(&self) -> bool {
@@ -1263,8 +1273,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
         }
         let mut values = vec![None; t.custom_slots];
         for c in &t.custom_columns {
-            let raw = self.grid.cell(self.origin.row, c.col);
-            values[c.dimension] = self.intern(raw);
+            values[c.dimension] = self.intern(self.at(c.col));
         }
         values.into_boxed_slice()
     }
