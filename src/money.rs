@@ -165,6 +165,10 @@ pub fn decimal_from_f64(v: f64) -> Result<Decimal, NumberError> {
     if !v.is_finite() {
         return Err(NumberError::NotANumber(v.to_string()));
     }
+    // Whole numbers (quantities, most amounts) are their integer.
+    if v.abs() < 1e15 && v == v.trunc() {
+        return Ok(Decimal::from(v as i64));
+    }
     // Fast path for the usual money cell (at most 4 decimals): the decimal
     // n / 10^4 is the answer when dividing n by 10^4 gives back exactly `v`,
     // since below 10^11 no two 4-decimal numbers share a double.

@@ -153,6 +153,16 @@ proptest! {
         prop_assert_eq!(fast.to_string(), slow.to_string());
     }
 
+    /// A whole double is its integer, as the formatted double reads.
+    #[test]
+    fn f64_whole_numbers_match_the_formatted_double(units in -999_999_999_999_999i64..999_999_999_999_999i64) {
+        let v = units as f64;
+        let fast = decimal_from_f64(v).unwrap();
+        let slow = Decimal::from_str(&format!("{v}")).unwrap().normalize();
+        prop_assert_eq!(fast.to_string(), slow.to_string());
+        prop_assert_eq!(fast.scale(), 0);
+    }
+
     /// A `万` suffix scales by exactly 10,000.
     #[test]
     fn wan_scales_exactly(cents in 0i64..1_000_000_000i64) {
