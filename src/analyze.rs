@@ -487,11 +487,14 @@ pub fn analyze(
         period,
         activities,
     };
-    let latest = ledger
-        .in_period(period)
-        .iter()
-        .map(|e| e.line(ds).date)
-        .max();
+    let latest = {
+        use rayon::prelude::*;
+        ledger
+            .in_period(period)
+            .par_iter()
+            .map(|e| e.line(ds).date)
+            .max()
+    };
     let as_of = as_of
         .or(latest)
         .unwrap_or_else(|| period.last_day())
@@ -534,16 +537,26 @@ pub fn analyze(
         .iter()
         .find(|d| d.dimension == Dimension::Total && d.measure == Measure::Sales)
         .and_then(|d| d.units.first().cloned());
+    // The action plans, the trend and the pace read the dimensions, not each other.
+    let (resources, (trend, pace)) = rayon::join(
+        || resources::review_actions(&ctx, &dimensions, as_of),
+        || {
+            rayon::join(
+                || trend(&ctx, &dimensions),
+                || pace(&ctx, &dimensions, as_of, elapsed),
+            )
+        },
+    );
     Review {
-        resources: resources::review_actions(&ctx, &dimensions, as_of),
+        resources,
         period,
         as_of,
         in_progress: as_of < period.last_day(),
         elapsed,
         short_boards: short_boards(&dimensions),
         ranking: ranking(&dimensions),
-        pace: pace(&ctx, &dimensions, as_of, elapsed),
-        trend: trend(&ctx, &dimensions),
+        pace,
+        trend,
         customers,
         funnel: funnel(&ctx),
         monthly,

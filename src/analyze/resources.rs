@@ -133,10 +133,12 @@ pub(super) fn review_actions(
     if ctx.ds.actions.is_empty() {
         return None;
     }
+    use rayon::prelude::*;
+    // Each action may pass over the quarter's lines: they are reviewed in parallel.
     let mut actions: Vec<ActionReview> = ctx
         .ds
         .actions
-        .iter()
+        .par_iter()
         .filter(|a| in_period(a, ctx.period))
         .map(|a| review_action(ctx, dims, a, as_of))
         .collect();
