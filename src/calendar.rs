@@ -293,6 +293,16 @@ pub fn date_of_excel(dt: &ExcelDateTime) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
 }
 
+/// Whether a date-formatted Excel cell counts from 1904. calamine keeps the
+/// flag private; a cell equals one rebuilt from its value and kind only when
+/// the flags match too.
+pub fn excel_is_1904(dt: &ExcelDateTime) -> bool {
+    let serial = dt.as_f64();
+    [ExcelDateTimeType::DateTime, ExcelDateTimeType::TimeDelta]
+        .into_iter()
+        .any(|kind| *dt == ExcelDateTime::new(serial, kind, true))
+}
+
 /// Parses an ISO week `2026-W27` (or `2026W27`, `2026年第27周`) to its Monday.
 ///
 /// ```
@@ -352,6 +362,17 @@ mod tests {
         let want = want.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d));
         assert_eq!(date_of_excel(&dt), want);
         assert_eq!(calamine_day(&dt), want);
+    }
+
+    #[rstest]
+    #[case(46204.0, false)]
+    #[case(44742.5, true)]
+    #[case(0.25, true)]
+    fn excel_epoch_flag_is_read_back(#[case] serial: f64, #[case] is_1904: bool) {
+        for kind in [ExcelDateTimeType::DateTime, ExcelDateTimeType::TimeDelta] {
+            let dt = ExcelDateTime::new(serial, kind, is_1904);
+            assert_eq!(excel_is_1904(&dt), is_1904);
+        }
     }
 
     proptest::proptest! {

@@ -133,7 +133,7 @@ impl<'w> SheetGrid<'w> {
         self.range
             .used_cells()
             .find_map(|(_, _, c)| match c {
-                DataRef::DateTime(dt) => Some(is_1904(dt)),
+                DataRef::DateTime(dt) => Some(crate::calendar::excel_is_1904(dt)),
                 _ => None,
             })
             .unwrap_or(false)
@@ -156,20 +156,6 @@ impl SheetGrid<'static> {
         range: Range<Data>,
     ) -> Self {
         SheetGrid::new(file, sheet, name, owned_cells(&range))
-    }
-}
-
-fn is_1904(dt: &calamine::ExcelDateTime) -> bool {
-    // calamine keeps the flag private; a 1904 serial reads 1,462 days later
-    // than the same serial in 1900.
-    let (y, m, d, ..) = dt.to_ymd_hms_milli();
-    let via_1900 = crate::calendar::date_from_serial(dt.as_f64(), false);
-    match (
-        via_1900,
-        chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d)),
-    ) {
-        (Some(a), Some(b)) => a != b,
-        _ => false,
     }
 }
 
