@@ -16,7 +16,7 @@
 use crate::config::Config;
 use crate::diag::{Diagnostics, FileId};
 use crate::recognize::Unrecognized;
-use crate::records::Dataset;
+use crate::records::{CustomerColumns, Dataset, OrderColumns};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -25,10 +25,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: &str = "qbr-cache/7";
+const FORMAT: &str = "qbr-cache/8";
 
 /// What one workbook was parsed into.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct Parsed {
     pub opened: bool,
     pub sheet_names: Option<Vec<String>>,
@@ -37,14 +37,66 @@ pub struct Parsed {
     pub dataset: Dataset,
 }
 
-impl Parsed {
-    /// Moves every location and record to file `id` (the file's number in this run).
-    pub fn relocate(&mut self, id: FileId) {
-        self.dataset.relocate(id);
-        self.diagnostics.relocate(id);
-        for u in &mut self.unrecognized {
+/// A parse to store: [`Parsed`]'s parts, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct ParsedRef<'a> {
+    pub opened: bool,
+    pub sheet_names: &'a Option<Vec<String>>,
+    pub diagnostics: &'a Diagnostics,
+    pub unrecognized: &'a [Unrecognized],
+    pub dataset: &'a Dataset,
+}
+
+/// An entry as written: the parse, its order lines and customers apart as columns.
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    opened: bool,
+    sheet_names: &'a Option<Vec<String>>,
+    diagnostics: &'a Diagnostics,
+    unrecognized: &'a [Unrecognized],
+    dataset: &'a Dataset,
+    orders: OrderColumns<'static>,
+    customers: CustomerColumns<'static>,
+}
+
+/// An entry as read, its columns borrowed from the file's bytes.
+#[derive(Deserialize)]
+struct EntryIn<'a> {
+    opened: bool,
+    sheet_names: Option<Vec<String>>,
+    diagnostics: Diagnostics,
+    unrecognized: Vec<Unrecognized>,
+    dataset: Dataset,
+    #[serde(borrow)]
+    orders: OrderColumns<'a>,
+    #[serde(borrow)]
+    customers: CustomerColumns<'a>,
+}
+
+impl EntryIn<'_> {
+    /// The parse, every location and record moved to file `id` (the file's
+    /// number in this run); `None` when the entry does not hold together.
+    fn parsed(self, id: FileId) -> Option<Parsed> {
+        let mut dataset = self.dataset;
+        if !dataset.order_texts.iter().all(|t| t.holds()) {
+            return None;
+        }
+        dataset.relocate(id);
+        dataset.orders = self.orders.lines(id, &dataset.order_texts)?;
+        dataset.customers = self.customers.rows(id)?;
+        let mut diagnostics = self.diagnostics;
+        diagnostics.relocate(id);
+        let mut unrecognized = self.unrecognized;
+        for u in &mut unrecognized {
             u.file = id;
         }
+        Some(Parsed {
+            opened: self.opened,
+            sheet_names: self.sheet_names,
+            diagnostics,
+            unrecognized,
+            dataset,
+        })
     }
 }
 
@@ -110,16 +162,18 @@ impl Cache {
         self.dir.join(format!("{key}.bin"))
     }
 
-    /// The stored parse of `key`, when there is one that decodes.
-    pub fn get(&self, key: &str) -> Option<Parsed> {
+    /// The stored parse of `key`, when there is one that decodes, read as
+    /// file `id` of this run.
+    pub fn get(&self, key: &str, id: FileId) -> Option<Parsed> {
         self.used
             .lock()
             .expect("cache lock")
             .insert(key.to_string());
-        let parsed = std::fs::read(self.path(key))
-            .ok()
-            .and_then(|bytes| postcard::from_bytes::<Parsed>(&bytes).ok())
-            .filter(|p| p.dataset.text_ids_hold());
+        let parsed = std::fs::read(self.path(key)).ok().and_then(|bytes| {
+            postcard::from_bytes::<EntryIn>(&bytes)
+                .ok()
+                .and_then(|entry| entry.parsed(id))
+        });
         match &parsed {
             Some(_) => self.hits.fetch_add(1, Relaxed),
             None => self.misses.fetch_add(1, Relaxed),
@@ -127,18 +181,26 @@ impl Cache {
         parsed
     }
 
-    /// Stores a parse (a [`Parsed`], or anything that serialises like one). A
-    /// cache that cannot be written only costs speed: the failure is counted
-    /// in the stats, never fatal.
-    pub fn put(&self, key: &str, parsed: &impl Serialize) {
+    /// Stores a parse. A cache that cannot be written only costs speed: the
+    /// failure is counted in the stats, never fatal.
+    pub fn put(&self, key: &str, parsed: ParsedRef) {
         if self.store(key, parsed).is_err() {
             self.unwritable.fetch_add(1, Relaxed);
         }
     }
 
-    fn store(&self, key: &str, parsed: &impl Serialize) -> std::io::Result<()> {
+    fn store(&self, key: &str, p: ParsedRef) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
-        let bytes = postcard::to_allocvec(parsed).map_err(std::io::Error::other)?;
+        let entry = EntryOut {
+            opened: p.opened,
+            sheet_names: p.sheet_names,
+            diagnostics: p.diagnostics,
+            unrecognized: p.unrecognized,
+            dataset: p.dataset,
+            orders: OrderColumns::of(&p.dataset.orders),
+            customers: CustomerColumns::of(&p.dataset.customers),
+        };
+        let bytes = postcard::to_allocvec(&entry).map_err(std::io::Error::other)?;
         let tmp = self.dir.join(format!(".{key}.{}.tmp", std::process::id()));
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, self.path(key)).inspect_err(|_| {

@@ -226,8 +226,7 @@ fn load_file_cached(
 ) -> FileLoad {
     let name = input.file_name();
     let key = cache.key(&name, &input.sha256);
-    if let Some(mut parsed) = cache.get(&key) {
-        parsed.relocate(id);
+    if let Some(parsed) = cache.get(&key, id) {
         return FileLoad {
             file: LoadedFile::of(id, input, parsed.opened),
             sheet_names: parsed.sheet_names,
@@ -237,17 +236,9 @@ fn load_file_cached(
         };
     }
     let load = load_file(id, input, dict, limits);
-    #[derive(serde::Serialize)]
-    struct ParsedRef<'a> {
-        opened: bool,
-        sheet_names: &'a Option<Vec<String>>,
-        diagnostics: &'a Diagnostics,
-        unrecognized: &'a [Unrecognized],
-        dataset: &'a Dataset,
-    }
     cache.put(
         &key,
-        &ParsedRef {
+        cache::ParsedRef {
             opened: load.file.opened,
             sheet_names: &load.sheet_names,
             diagnostics: &load.diagnostics,

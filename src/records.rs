@@ -385,7 +385,7 @@ impl TableTexts {
 
     /// True when the buffer holds together (a parse cache entry that does
     /// not is not used).
-    fn holds(&self) -> bool {
+    pub(crate) fn holds(&self) -> bool {
         self.0.holds()
     }
 }
@@ -567,15 +567,16 @@ pub struct Dataset {
     pub tables: Vec<Table>,
     pub stats: Vec<TableStats>,
     pub targets: Vec<TargetRow>,
-    /// Stored compactly in the parse cache (each distinct text once, amounts
-    /// as exact decimals): see `compact_orders`.
-    #[serde(with = "compact_orders")]
+    /// Stored apart in the parse cache, as [`OrderColumns`].
+    #[serde(skip)]
     pub orders: Lines,
     /// The distinct texts of each order table's lines, by table id (empty
     /// for other tables): what a line's [`TextId`]s point to.
     pub order_texts: Vec<TableTexts>,
     pub products: Vec<ProductRec>,
     pub people: Vec<PersonRec>,
+    /// Stored apart in the parse cache, as [`CustomerColumns`].
+    #[serde(skip)]
     pub customers: Vec<CustomerRec>,
     pub activities: Vec<ActivityRec>,
     pub actions: Vec<ActionRec>,
@@ -591,32 +592,6 @@ impl Dataset {
     /// [`Self::text`] of an optional field.
     pub fn opt_text(&self, line: &OrderLine, id: Option<TextId>) -> Option<&str> {
         id.map(|id| self.text(line, id))
-    }
-
-    /// True when every text id of every line names a text of its table (a
-    /// parse cache entry that does not hold is not used).
-    pub fn text_ids_hold(&self) -> bool {
-        self.order_texts.iter().all(TableTexts::holds)
-            && self.orders.iter().all(|o| {
-                let Some(texts) = self.order_texts.get(o.origin.table.0 as usize) else {
-                    return false;
-                };
-                let fits = |id: &Option<TextId>| id.is_none_or(|t| t.index() < texts.len());
-                [
-                    o.order_id,
-                    o.line_id,
-                    Some(o.customer),
-                    Some(o.product),
-                    o.salesperson,
-                    o.customer_type,
-                    o.product_class,
-                    o.region,
-                    o.group,
-                ]
-                .iter()
-                .chain(o.custom.iter())
-                .all(fits)
-            })
     }
 
     /// The cell of a record's field, when its table has that column.
@@ -812,127 +787,6 @@ impl Dataset {
             Role::ActionPlans => drop(self.actions.pop()),
             Role::Proposals => drop(self.proposals.pop()),
         }
-    }
-}
-
-/// The order lines of one parsed workbook in the parse cache: text ids as
-/// numbers (0 = none; the texts themselves are [`Dataset::order_texts`]),
-/// dates as days and amounts as `Decimal`'s exact 16-byte form read as one
-/// integer.
-mod compact_orders {
-    use super::{Lines, OrderLine, RowRef, TextId};
-    use chrono::NaiveDate;
-    use rust_decimal::Decimal;
-    use serde::de::{Error, SeqAccess, Visitor};
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize, Deserialize)]
-    struct Line {
-        origin: RowRef,
-        /// Days since 0001-01-01 (CE).
-        date: i32,
-        texts: [u32; 9],
-        custom: Vec<u32>,
-        /// Decimals as [`exact`] numbers: a few bytes each for everyday amounts.
-        amount: u128,
-        quantity: Option<u128>,
-        collected: Option<u128>,
-    }
-
-    /// A decimal as one number that round-trips every bit of it (a negative
-    /// zero included): the magnitude, then five bits of scale and the sign.
-    /// Everyday amounts are small numbers, so their varints are short.
-    pub(super) fn exact(d: Decimal) -> u128 {
-        let b = d.serialize();
-        let flags = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-        let mut magnitude = [0; 16];
-        magnitude[..12].copy_from_slice(&b[4..]);
-        let magnitude = u128::from_le_bytes(magnitude);
-        magnitude << 6 | u128::from((flags >> 16) & 0x1f) << 1 | u128::from(flags >> 31)
-    }
-
-    /// The decimal of an [`exact`] number.
-    pub(super) fn decimal(n: u128) -> Decimal {
-        let flags = ((n >> 1) as u32 & 0x1f) << 16 | (n as u32 & 1) << 31;
-        let mut b = [0; 16];
-        b[..4].copy_from_slice(&flags.to_le_bytes());
-        b[4..].copy_from_slice(&(n >> 6).to_le_bytes()[..12]);
-        Decimal::deserialize(b)
-    }
-
-    pub fn serialize<S: Serializer>(orders: &Lines, s: S) -> Result<S::Ok, S::Error> {
-        let n = TextId::number;
-        // Collected first: the format writes a sequence's length before it.
-        let lines: Vec<Line> = orders
-            .iter()
-            .map(|o| Line {
-                origin: o.origin,
-                date: chrono::Datelike::num_days_from_ce(&o.date),
-                texts: [
-                    n(o.order_id),
-                    n(o.line_id),
-                    n(Some(o.customer)),
-                    n(Some(o.product)),
-                    n(o.salesperson),
-                    n(o.customer_type),
-                    n(o.product_class),
-                    n(o.region),
-                    n(o.group),
-                ],
-                custom: o.custom.iter().map(|&c| n(c)).collect(),
-                amount: exact(o.amount),
-                quantity: o.quantity.map(exact),
-                collected: o.collected.map(exact),
-            })
-            .collect();
-        lines.serialize(s)
-    }
-
-    /// Each line is made as it is decoded (no vector of encoded lines in between).
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Lines, D::Error> {
-        d.deserialize_seq(LinesVisitor)
-    }
-
-    struct LinesVisitor;
-
-    impl<'de> Visitor<'de> for LinesVisitor {
-        type Value = Lines;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("order lines")
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Lines, A::Error> {
-            // The length is the entry's word: a bound keeps a broken entry
-            // from reserving more than a workbook can hold.
-            let mut lines = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 21));
-            while let Some(l) = seq.next_element::<Line>()? {
-                lines.push(order_line(l).map_err(A::Error::custom)?);
-            }
-            Ok(Lines::from(lines))
-        }
-    }
-
-    fn order_line(l: Line) -> Result<OrderLine, &'static str> {
-        let id = TextId::from_number;
-        let required = |i: u32| id(i).ok_or("missing text");
-        Ok(OrderLine {
-            origin: l.origin,
-            order_id: id(l.texts[0]),
-            line_id: id(l.texts[1]),
-            date: NaiveDate::from_num_days_from_ce_opt(l.date).ok_or("bad date")?,
-            customer: required(l.texts[2])?,
-            product: required(l.texts[3])?,
-            amount: decimal(l.amount),
-            quantity: l.quantity.map(decimal),
-            salesperson: id(l.texts[4]),
-            customer_type: id(l.texts[5]),
-            product_class: id(l.texts[6]),
-            region: id(l.texts[7]),
-            group: id(l.texts[8]),
-            collected: l.collected.map(decimal),
-            custom: l.custom.iter().map(|&i| id(i)).collect(),
-        })
     }
 }
 
@@ -1457,7 +1311,9 @@ fn read_number(d: &DataRef, c: &ColumnMap, scaled: bool) -> Result<Option<Decima
     Ok(Some(v))
 }
 
+mod columns;
 mod lines;
+pub use columns::{CustomerColumns, OrderColumns};
 pub use lines::Lines;
 
 #[cfg(test)]

@@ -317,27 +317,112 @@ fn table_texts_are_found_by_id() {
     assert!(texts.holds());
 }
 
-/// A parse cache entry holds when every line's text ids name texts of its
+/// Lines through the cache's columns, read back as file 7.
+fn through_columns(ds: &Dataset) -> Option<Lines> {
+    columns::OrderColumns::of(&ds.orders).lines(FileId(7), &ds.order_texts)
+}
+
+/// A cache entry's lines hold when every text id names a text of its
 /// table; an id past them, or a line of a table with no texts, does not.
 #[test]
-fn text_ids_hold_only_inside_their_table() {
+fn cached_lines_hold_only_inside_their_table() {
     let mut ds = Dataset::default();
     let customer = ds.push_text("甲公司");
     ds.orders.push(OrderLine {
         customer,
         ..OrderLine::sample(1)
     });
-    assert!(ds.text_ids_hold());
+    let back = through_columns(&ds).expect("lines that hold");
+    let relocated = OrderLine {
+        origin: RowRef {
+            file: FileId(7),
+            ..ds.orders[0].origin
+        },
+        ..ds.orders[0].clone()
+    };
+    assert_eq!(back.iter().collect::<Vec<_>>(), [&relocated]);
     ds.orders.push(OrderLine {
         salesperson: Some(TextId::at(ds.order_texts[0].len())),
         ..OrderLine::sample(2)
     });
-    assert!(!ds.text_ids_hold());
+    assert!(through_columns(&ds).is_none());
     ds.orders.pop();
     let mut other = OrderLine::sample(3);
     other.origin.table = TableId(1);
     ds.orders.push(other);
-    assert!(!ds.text_ids_hold());
+    assert!(through_columns(&ds).is_none());
+}
+
+/// Everyday amounts take eight bytes in the cache; a column with one
+/// amount past 64 bits takes sixteen for each, and every one comes back.
+#[test]
+fn cached_amounts_take_eight_bytes_unless_one_needs_sixteen() {
+    let mut ds = Dataset::default();
+    ds.push_text("甲公司");
+    let amounts = [Decimal::new(192_050, 2), Decimal::new(-7, 0)];
+    for (row, amount) in amounts.into_iter().enumerate() {
+        ds.orders.push(OrderLine {
+            amount,
+            ..OrderLine::sample(row as u32)
+        });
+    }
+    let size = |ds: &Dataset| {
+        postcard::to_allocvec(&columns::OrderColumns::of(&ds.orders))
+            .unwrap()
+            .len()
+    };
+    let everyday = size(&ds);
+    let mut big = ds.orders.pop().unwrap();
+    big.amount = Decimal::MAX;
+    ds.orders.push(big);
+    assert_eq!(size(&ds), everyday + 16);
+    let back = through_columns(&ds).unwrap();
+    assert_eq!(back[0].amount, amounts[0]);
+    assert_eq!(back[1].amount, Decimal::MAX);
+}
+
+/// A customers master through the cache's columns: every field back, the
+/// file set, and a broken column refused.
+#[test]
+fn cached_customers_come_back() {
+    let row =
+        |row: u32, name: &str, first: Option<(i32, u32, u32)>, tier: Option<&str>| CustomerRec {
+            origin: RowRef {
+                table: TableId(2),
+                file: FileId(0),
+                sheet: SheetId(1),
+                row,
+            },
+            customer: name.to_string(),
+            first_order_date: first.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+            tier: tier.map(str::to_string),
+            customer_type: (row == 2).then(|| "老客户".to_string()),
+            custom: vec![None, Some(Text::from("华东"))].into_boxed_slice(),
+        };
+    let rows = vec![
+        row(1, "甲公司", Some((2024, 2, 29)), Some("A")),
+        row(2, "", None, None),
+        row(5, "Zeta GmbH", Some((1900, 1, 1)), Some("A")),
+    ];
+    let bytes = postcard::to_allocvec(&columns::CustomerColumns::of(&rows)).unwrap();
+    let back = postcard::from_bytes::<columns::CustomerColumns>(&bytes)
+        .unwrap()
+        .rows(FileId(4))
+        .unwrap();
+    let expected: Vec<CustomerRec> = rows
+        .iter()
+        .map(|r| CustomerRec {
+            origin: RowRef {
+                file: FileId(4),
+                ..r.origin
+            },
+            ..r.clone()
+        })
+        .collect();
+    assert_eq!(back, expected);
+    // One byte short in the last column: refused, never misread.
+    let cut = postcard::from_bytes::<columns::CustomerColumns>(&bytes[..bytes.len() - 1]);
+    assert!(cut.is_err() || cut.unwrap().rows(FileId(4)).is_none());
 }
 
 proptest::proptest! {
@@ -355,15 +440,97 @@ proptest::proptest! {
         } else {
             Decimal::from_parts(lo, mid, hi, negative, scale)
         };
-        let back = super::compact_orders::decimal(super::compact_orders::exact(d));
+        let back = columns::decimal(columns::exact(d)).unwrap();
         proptest::prop_assert_eq!(back.serialize(), d.serialize());
     }
 }
 
-/// Everyday amounts take a few bytes in the cache, not sixteen.
-#[test]
-fn cached_amounts_are_short() {
-    let n = super::compact_orders::exact(Decimal::new(192_050, 2));
-    assert_eq!(n, 192_050 << 6 | 2 << 1);
-    assert!(postcard::to_allocvec(&n).unwrap().len() <= 4);
+/// Any text in a master's name or tier.
+fn master_text() -> impl proptest::strategy::Strategy<Value = String> {
+    proptest::string::string_regex("[a-z甲乙丙 ]{0,6}").unwrap()
+}
+
+proptest::proptest! {
+    /// Order lines of any shape come back from the cache's columns as they
+    /// were, but for the file they are read as: every id, date and decimal.
+    #[test]
+    fn cached_lines_come_back(
+        lines in proptest::collection::vec(
+            (
+                0u32..3,
+                0u32..5000,
+                -1_000_000i32..3_000_000,
+                proptest::array::uniform9(0u32..70_000),
+                (proptest::arbitrary::any::<i64>(), 0u32..=28),
+                proptest::option::of(proptest::arbitrary::any::<(u32, u32, u32, bool)>()),
+                proptest::option::of(proptest::arbitrary::any::<i32>()),
+                0usize..3,
+            ),
+            0..40,
+        ),
+    ) {
+        let mut ds = Dataset::default();
+        for t in 0..3 {
+            let mut texts = TableTexts::default();
+            for i in 0..70_000u32 {
+                if t == 0 || i < 10 {
+                    texts.push(&i.to_string());
+                }
+            }
+            ds.order_texts.push(texts);
+        }
+        for (table, row, day, texts, (mantissa, scale), quantity, collected, custom) in lines {
+            let cap = ds.order_texts[table as usize].len() as u32;
+            let id = |n: u32| TextId::from_number(n % (cap + 1));
+            ds.orders.push(OrderLine {
+                origin: RowRef { table: TableId(table), file: FileId(0), sheet: SheetId(table as u16), row },
+                order_id: id(texts[0]),
+                line_id: id(texts[1]),
+                date: NaiveDate::from_num_days_from_ce_opt(day).unwrap(),
+                customer: TextId::at((texts[2] % cap) as usize),
+                product: TextId::at((texts[3] % cap) as usize),
+                amount: Decimal::new(mantissa, scale),
+                quantity: quantity.map(|(lo, mid, hi, neg)| Decimal::from_parts(lo, mid, hi, neg, scale)),
+                salesperson: id(texts[4]),
+                customer_type: id(texts[5]),
+                product_class: id(texts[6]),
+                region: id(texts[7]),
+                group: id(texts[8]),
+                collected: collected.map(|c| Decimal::new(i64::from(c), 2)),
+                custom: (0..custom).map(|k| id(texts[k])).collect(),
+            });
+        }
+        let back = through_columns(&ds).expect("lines that hold");
+        let expected: Vec<OrderLine> = ds
+            .orders
+            .iter()
+            .map(|o| OrderLine { origin: RowRef { file: FileId(7), ..o.origin }, ..o.clone() })
+            .collect();
+        proptest::prop_assert_eq!(back.iter().cloned().collect::<Vec<_>>(), expected);
+    }
+
+    /// Customers master rows of any texts and dates come back as they were.
+    #[test]
+    fn cached_customers_of_any_text_come_back(
+        rows in proptest::collection::vec(
+            (master_text(), proptest::option::of(-700_000i32..3_000_000), proptest::option::of(master_text()), proptest::option::of(master_text())),
+            0..30,
+        ),
+    ) {
+        let rows: Vec<CustomerRec> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, first, tier, kind))| CustomerRec {
+                origin: RowRef { table: TableId(0), file: FileId(2), sheet: SheetId(0), row: i as u32 },
+                customer: name,
+                first_order_date: first.and_then(NaiveDate::from_num_days_from_ce_opt),
+                tier,
+                customer_type: kind,
+                custom: Box::default(),
+            })
+            .collect();
+        let bytes = postcard::to_allocvec(&columns::CustomerColumns::of(&rows)).unwrap();
+        let back = postcard::from_bytes::<columns::CustomerColumns>(&bytes).unwrap().rows(FileId(2));
+        proptest::prop_assert_eq!(back, Some(rows));
+    }
 }

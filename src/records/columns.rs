@@ -1,0 +1,457 @@
+//! The parse cache's form of the two big record kinds, a workbook's order
+//! lines and its customers master rows: one column per field, fixed-width
+//! little-endian numbers and texts end to end. A re-run reads them back in
+//! one tight pass that also checks every text id and sets the file the
+//! records came from, instead of decoding a varint, a string or a date text
+//! per field and walking the records twice more.
+
+use super::{CustomerRec, Lines, OrderLine, RowRef, TableId, TableTexts, Text, TextId};
+use crate::diag::{FileId, SheetId};
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// Text numbers per line besides the custom dimensions: order ID, line ID,
+/// customer, product, salesperson, customer type, product class, region, group.
+const TEXTS: usize = 9;
+
+/// Where records were read: runs of consecutive records from one table and
+/// sheet, and each record's row.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Origins<'a> {
+    runs: Vec<Run>,
+    /// Each record's 0-based sheet row, four bytes each.
+    #[serde(borrow, with = "serde_bytes")]
+    rows: Cow<'a, [u8]>,
+}
+
+/// `count` records from one table and sheet; for order lines, each with
+/// `custom` custom dimension values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Run {
+    table: u32,
+    sheet: u16,
+    custom: u32,
+    count: u32,
+}
+
+impl Origins<'_> {
+    fn push(&mut self, origin: RowRef, custom: usize) {
+        let run = Run {
+            table: origin.table.0,
+            sheet: origin.sheet.0,
+            custom: u32::try_from(custom).expect("fewer than 2^32 custom dimensions"),
+            count: 1,
+        };
+        match self.runs.last_mut() {
+            Some(last) if Run { count: 1, ..*last } == run => last.count += 1,
+            _ => self.runs.push(run),
+        }
+        self.rows
+            .to_mut()
+            .extend_from_slice(&origin.row.to_le_bytes());
+    }
+
+    /// The number of records, when the runs and rows agree on it.
+    fn len(&self) -> Option<usize> {
+        let counted: u64 = self.runs.iter().map(|r| u64::from(r.count)).sum();
+        (counted * 4 == self.rows.len() as u64).then_some(self.rows.len() / 4)
+    }
+
+    /// Each record's origin in file `file`, with its run's custom width.
+    fn each(&self, file: FileId) -> impl Iterator<Item = (RowRef, u32)> + '_ {
+        let starts = self.runs.iter().scan(0usize, |start, r| {
+            let s = *start;
+            *start += r.count as usize;
+            Some((r, s))
+        });
+        starts.flat_map(move |(r, start)| {
+            let rows = (self.rows.get(start * 4..(start + r.count as usize) * 4)).unwrap_or(&[]);
+            rows.chunks_exact(4).map(move |row| {
+                let origin = RowRef {
+                    table: TableId(r.table),
+                    file,
+                    sheet: SheetId(r.sheet),
+                    row: le_u32(row),
+                };
+                (origin, r.custom)
+            })
+        })
+    }
+}
+
+/// A workbook's order lines as columns (see the module doc).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct OrderColumns<'a> {
+    #[serde(borrow)]
+    origins: Origins<'a>,
+    /// Each line's date as days from 0001-01-01, four bytes each.
+    #[serde(borrow, with = "serde_bytes")]
+    dates: Cow<'a, [u8]>,
+    /// Each line's text numbers (0 for none; [`TEXTS`] and then its custom
+    /// dimensions), `text_width` bytes each.
+    text_width: u8,
+    #[serde(borrow, with = "serde_bytes")]
+    texts: Cow<'a, [u8]>,
+    #[serde(borrow)]
+    amounts: DecimalColumn<'a>,
+    #[serde(borrow)]
+    quantities: DecimalColumn<'a>,
+    #[serde(borrow)]
+    collected: DecimalColumn<'a>,
+}
+
+/// Decimals as [`exact`] numbers (optional ones plus one, 0 for none), in 8
+/// bytes each when every one fits, else 16.
+#[derive(Debug, Serialize, Deserialize)]
+struct DecimalColumn<'a> {
+    width: u8,
+    #[serde(borrow, with = "serde_bytes")]
+    values: Cow<'a, [u8]>,
+}
+
+impl DecimalColumn<'_> {
+    fn of(numbers: &[u128]) -> DecimalColumn<'static> {
+        let width: u8 = if numbers.iter().all(|&n| n <= u128::from(u64::MAX)) {
+            8
+        } else {
+            16
+        };
+        let mut values = Vec::with_capacity(numbers.len() * usize::from(width));
+        for &n in numbers {
+            values.extend_from_slice(&n.to_le_bytes()[..usize::from(width)]);
+        }
+        DecimalColumn {
+            width,
+            values: Cow::Owned(values),
+        }
+    }
+
+    /// The numbers, when there are `len` of them in a known width.
+    fn numbers(&self, len: usize) -> Option<impl Iterator<Item = u128> + '_> {
+        let width = usize::from(self.width);
+        (matches!(width, 8 | 16) && self.values.len() == len * width).then(|| {
+            self.values
+                .chunks_exact(width)
+                .map(|c| match c.first_chunk::<8>() {
+                    Some(b) if c.len() == 8 => u128::from(u64::from_le_bytes(*b)),
+                    _ => {
+                        let mut b = [0; 16];
+                        b.copy_from_slice(c);
+                        u128::from_le_bytes(b)
+                    }
+                })
+        })
+    }
+}
+
+/// A decimal as one number that round-trips every bit of it (a negative
+/// zero included): the magnitude, then five bits of scale and the sign.
+pub(super) fn exact(d: Decimal) -> u128 {
+    let b = d.serialize();
+    let flags = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    let mut magnitude = [0; 16];
+    magnitude[..12].copy_from_slice(&b[4..]);
+    let magnitude = u128::from_le_bytes(magnitude);
+    magnitude << 6 | u128::from((flags >> 16) & 0x1f) << 1 | u128::from(flags >> 31)
+}
+
+/// The decimal of an [`exact`] number; `None` for a scale above 28 or a
+/// magnitude above 96 bits, which no decimal has.
+pub(super) fn decimal(n: u128) -> Option<Decimal> {
+    let scale = (n >> 1) as u32 & 0x1f;
+    if scale > Decimal::MAX_SCALE || n >> 102 != 0 {
+        return None;
+    }
+    let flags = scale << 16 | (n as u32 & 1) << 31;
+    let mut b = [0; 16];
+    b[..4].copy_from_slice(&flags.to_le_bytes());
+    b[4..].copy_from_slice(&(n >> 6).to_le_bytes()[..12]);
+    Some(Decimal::deserialize(b))
+}
+
+/// An optional decimal as a number: 0 for none, else [`exact`] plus one.
+fn exact_opt(d: Option<Decimal>) -> u128 {
+    d.map_or(0, |d| exact(d) + 1)
+}
+
+/// The decimal of an [`exact_opt`] number: `Some(None)` for none, `None`
+/// when the number is no decimal's.
+fn optional_decimal(n: u128) -> Option<Option<Decimal>> {
+    match n {
+        0 => Some(None),
+        n => decimal(n - 1).map(Some),
+    }
+}
+
+/// Numbers in the fewest of two or four bytes that hold them all.
+fn narrow(numbers: &[u32]) -> (u8, Vec<u8>) {
+    let width: u8 = if numbers.iter().all(|&t| t <= u32::from(u16::MAX)) {
+        2
+    } else {
+        4
+    };
+    let mut bytes = Vec::with_capacity(numbers.len() * usize::from(width));
+    for t in numbers {
+        bytes.extend_from_slice(&t.to_le_bytes()[..usize::from(width)]);
+    }
+    (width, bytes)
+}
+
+/// The numbers [`narrow`] wrote, when the width is one it writes.
+fn widen(width: u8, bytes: &[u8]) -> Option<impl Iterator<Item = u32> + '_> {
+    let width = usize::from(width);
+    matches!(width, 2 | 4).then(|| {
+        bytes.chunks_exact(width).map(|c| match *c {
+            [a, b] => u32::from(u16::from_le_bytes([a, b])),
+            _ => le_u32(c),
+        })
+    })
+}
+
+fn le_u32(c: &[u8]) -> u32 {
+    u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+}
+
+fn days(date: NaiveDate) -> [u8; 4] {
+    date.num_days_from_ce().to_le_bytes()
+}
+
+fn date(bytes: &[u8]) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(le_u32(bytes) as i32)
+}
+
+impl OrderColumns<'_> {
+    /// The columns of `lines`.
+    pub fn of(lines: &Lines) -> OrderColumns<'static> {
+        let n = lines.len();
+        let mut origins = Origins::default();
+        let mut dates = Vec::with_capacity(n * 4);
+        let mut numbers: Vec<u32> = Vec::with_capacity(n * TEXTS);
+        let (mut amounts, mut quantities, mut collected) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
+        let number = TextId::number;
+        for o in lines.iter() {
+            origins.push(o.origin, o.custom.len());
+            dates.extend_from_slice(&days(o.date));
+            numbers.extend([
+                number(o.order_id),
+                number(o.line_id),
+                number(Some(o.customer)),
+                number(Some(o.product)),
+                number(o.salesperson),
+                number(o.customer_type),
+                number(o.product_class),
+                number(o.region),
+                number(o.group),
+            ]);
+            numbers.extend(o.custom.iter().map(|&c| number(c)));
+            amounts.push(exact(o.amount));
+            quantities.push(exact_opt(o.quantity));
+            collected.push(exact_opt(o.collected));
+        }
+        let (text_width, texts) = narrow(&numbers);
+        OrderColumns {
+            origins,
+            dates: Cow::Owned(dates),
+            text_width,
+            texts: Cow::Owned(texts),
+            amounts: DecimalColumn::of(&amounts),
+            quantities: DecimalColumn::of(&quantities),
+            collected: DecimalColumn::of(&collected),
+        }
+    }
+
+    /// The lines again, read from file `file`; `None` when the columns do
+    /// not hold together: lengths that disagree, a text id past its table's
+    /// texts, a missing customer or product, a date or decimal no line has.
+    pub fn lines(&self, file: FileId, texts: &[TableTexts]) -> Option<Lines> {
+        let len = self.origins.len()?;
+        let numbers: u64 = (self.origins.runs.iter())
+            .map(|r| u64::from(r.count) * (TEXTS as u64 + u64::from(r.custom)))
+            .sum();
+        let width = u64::from(self.text_width);
+        if self.dates.len() != len * 4 || self.texts.len() as u64 != numbers * width {
+            return None;
+        }
+        let mut amounts = self.amounts.numbers(len)?;
+        let mut quantities = self.quantities.numbers(len)?;
+        let mut collected = self.collected.numbers(len)?;
+        let mut numbers = widen(self.text_width, &self.texts)?;
+        let mut out = Vec::with_capacity(len);
+        for ((origin, custom), day) in self.origins.each(file).zip(self.dates.chunks_exact(4)) {
+            // Every id names one of the table's texts (`n` is its index plus one).
+            let count = texts.get(origin.table.0 as usize)?.len();
+            let mut t = [0u32; TEXTS];
+            for slot in &mut t {
+                *slot = numbers.next()?;
+            }
+            if t.iter().any(|&n| n as usize > count) {
+                return None;
+            }
+            let id = TextId::from_number;
+            let custom = match custom {
+                0 => Box::default(),
+                k => (0..k)
+                    .map(|_| numbers.next().filter(|&n| n as usize <= count).map(id))
+                    .collect::<Option<Box<[_]>>>()?,
+            };
+            out.push(OrderLine {
+                origin,
+                order_id: id(t[0]),
+                line_id: id(t[1]),
+                date: date(day)?,
+                customer: id(t[2])?,
+                product: id(t[3])?,
+                amount: decimal(amounts.next()?)?,
+                quantity: optional_decimal(quantities.next()?)?,
+                salesperson: id(t[4]),
+                customer_type: id(t[5]),
+                product_class: id(t[6]),
+                region: id(t[7]),
+                group: id(t[8]),
+                collected: optional_decimal(collected.next()?)?,
+                custom,
+            });
+        }
+        Some(Lines::from(out))
+    }
+}
+
+/// Texts end to end, each found by where it ends; an optional text's
+/// number is its place plus one, 0 for none.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct TextColumn<'a> {
+    #[serde(borrow)]
+    text: Cow<'a, str>,
+    /// Where each text ends in `text`, four bytes each.
+    #[serde(borrow, with = "serde_bytes")]
+    ends: Cow<'a, [u8]>,
+}
+
+impl<'a> TextColumn<'a> {
+    fn push(&mut self, s: &str) {
+        self.text.to_mut().push_str(s);
+        let end = u32::try_from(self.text.len()).expect("under 4 GiB of master texts");
+        self.ends.to_mut().extend_from_slice(&end.to_le_bytes());
+    }
+
+    /// Each text in turn; `None` for one that does not lie on character
+    /// boundaries in order.
+    fn each(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        let mut start = 0;
+        self.ends.chunks_exact(4).map(move |c| {
+            let end = le_u32(c) as usize;
+            let text = self.text.get(start..end);
+            start = end;
+            text
+        })
+    }
+}
+
+/// A customers master's rows as columns (see the module doc).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CustomerColumns<'a> {
+    #[serde(borrow)]
+    origins: Origins<'a>,
+    #[serde(borrow)]
+    names: TextColumn<'a>,
+    /// First order dates as days from 0001-01-01, or `i32::MIN` for none.
+    #[serde(borrow, with = "serde_bytes")]
+    first_orders: Cow<'a, [u8]>,
+    /// The distinct tiers and customer types, and each row's number of
+    /// them (0 for none), four bytes each.
+    #[serde(borrow)]
+    kinds: TextColumn<'a>,
+    #[serde(borrow, with = "serde_bytes")]
+    tiers: Cow<'a, [u8]>,
+    #[serde(borrow, with = "serde_bytes")]
+    types: Cow<'a, [u8]>,
+    custom: Vec<Box<[Option<Text>]>>,
+}
+
+impl CustomerColumns<'_> {
+    /// The columns of `rows`.
+    pub fn of<'r>(rows: &'r [CustomerRec]) -> CustomerColumns<'static> {
+        let mut c = CustomerColumns {
+            origins: Origins::default(),
+            names: TextColumn::default(),
+            first_orders: Cow::Owned(Vec::with_capacity(rows.len() * 4)),
+            kinds: TextColumn::default(),
+            tiers: Cow::Owned(Vec::with_capacity(rows.len() * 4)),
+            types: Cow::Owned(Vec::with_capacity(rows.len() * 4)),
+            custom: Vec::with_capacity(rows.len()),
+        };
+        let mut kinds: rustc_hash::FxHashMap<&str, u32> = Default::default();
+        let mut kind = |k: &'r Option<String>, names: &mut TextColumn| -> [u8; 4] {
+            let n = k.as_deref().map_or(0, |k| {
+                let next = kinds.len() as u32 + 1;
+                *kinds.entry(k).or_insert_with(|| {
+                    names.push(k);
+                    next
+                })
+            });
+            n.to_le_bytes()
+        };
+        for r in rows {
+            c.origins.push(r.origin, 0);
+            c.names.push(&r.customer);
+            let first = r
+                .first_order_date
+                .map_or(i32::MIN, |d| d.num_days_from_ce());
+            c.first_orders
+                .to_mut()
+                .extend_from_slice(&first.to_le_bytes());
+            let tier = kind(&r.tier, &mut c.kinds);
+            c.tiers.to_mut().extend_from_slice(&tier);
+            let kind = kind(&r.customer_type, &mut c.kinds);
+            c.types.to_mut().extend_from_slice(&kind);
+            c.custom.push(r.custom.clone());
+        }
+        c
+    }
+
+    /// The rows again, read from file `file`; `None` when the columns do not
+    /// hold together.
+    pub fn rows(self, file: FileId) -> Option<Vec<CustomerRec>> {
+        let len = self.origins.len()?;
+        let kinds: Vec<&str> = self.kinds.each().collect::<Option<_>>()?;
+        if [&self.first_orders, &self.tiers, &self.types]
+            .iter()
+            .any(|c| c.len() != len * 4)
+            || self.names.ends.len() != len * 4
+            || self.custom.len() != len
+        {
+            return None;
+        }
+        let kind = |c: &[u8]| match le_u32(c) {
+            0 => Some(None),
+            n => kinds.get(n as usize - 1).map(|k| Some(k.to_string())),
+        };
+        let first_order = |c: &[u8]| match le_u32(c) as i32 {
+            i32::MIN => Some(None),
+            _ => date(c).map(Some),
+        };
+        let columns = (self.origins.each(file))
+            .zip(self.names.each())
+            .zip(self.first_orders.chunks_exact(4))
+            .zip(self.tiers.chunks_exact(4).zip(self.types.chunks_exact(4)))
+            .zip(self.custom);
+        columns
+            .map(|(((((origin, _), name), first), (tier, ctype)), custom)| {
+                Some(CustomerRec {
+                    origin,
+                    customer: name?.to_string(),
+                    first_order_date: first_order(first)?,
+                    tier: kind(tier)?,
+                    customer_type: kind(ctype)?,
+                    custom,
+                })
+            })
+            .collect()
+    }
+}
