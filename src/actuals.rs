@@ -8,11 +8,10 @@
 //! pass over the quarter split across cores.
 
 use crate::calendar::Period;
-use crate::ledger::{Entry, Ledger, Lifecycle, Sym, UnitMatch};
+use crate::ledger::{Entry, Ledger, Lifecycle, Sym, SymSet, UnitMatch};
 use crate::money::ExactSum;
 use crate::records::{Dataset, Dimension, Measure};
 use rust_decimal::Decimal;
-use rustc_hash::FxHashSet as HashSet;
 
 /// The exact sums of some lines.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -238,15 +237,15 @@ pub fn additive_actuals(
             }
         }
     }
-    let new_customers: Vec<HashSet<Sym>> = if counted.is_empty() {
-        vec![HashSet::default(); queries.len()]
+    let new_customers: Vec<SymSet> = if counted.is_empty() {
+        vec![SymSet::default(); queries.len()]
     } else {
-        let sets = || vec![HashSet::default(); queries.len()];
+        let sets = || vec![SymSet::default(); queries.len()];
         ledger
             .in_period(period)
             .par_chunks(1 << 14)
             .map(|chunk| {
-                let mut found: Vec<HashSet<Sym>> = sets();
+                let mut found: Vec<SymSet> = sets();
                 let mut hits = Vec::new();
                 for e in chunk.iter().filter(|e| e.lifecycle == Ok(Lifecycle::New)) {
                     counted.hits(e, &mut hits);
@@ -257,8 +256,8 @@ pub fn additive_actuals(
                 found
             })
             .reduce(sets, |mut a, b| {
-                for (a, b) in a.iter_mut().zip(b) {
-                    a.extend(b);
+                for (a, b) in a.iter_mut().zip(&b) {
+                    a.union_with(b);
                 }
                 a
             })

@@ -13,7 +13,7 @@
 use crate::actuals::{Sums, UnitIndex};
 use crate::calendar::{Month, Period};
 use crate::config::Config;
-use crate::ledger::{Duplicate, Entry, Ledger, Lifecycle, Sym, UnitMatch};
+use crate::ledger::{Duplicate, Entry, Ledger, Lifecycle, Sym, SymSet, UnitMatch};
 use crate::money::ExactSum;
 use crate::records::{Dataset, Dimension, Measure};
 use crate::text::match_key;
@@ -603,8 +603,8 @@ fn inputs(ctx: &Ctx, files: usize) -> Inputs {
 #[derive(Default)]
 struct Acc {
     sums: Sums,
-    customers: HashSet<Sym>,
-    new_customers: HashSet<Sym>,
+    customers: SymSet,
+    new_customers: SymSet,
 }
 
 fn review_dimension(ctx: &Ctx, d: Dimension, m: Measure, nodes: &[usize]) -> DimensionReview {
@@ -851,11 +851,11 @@ impl<'d> RatioScopes<'d> {
         ctx: &Ctx,
         (from, to): (Option<Period>, Period),
         keep: impl Fn(usize, Sym) -> bool,
-    ) -> Vec<HashSet<Sym>> {
+    ) -> Vec<SymSet> {
         if self.company_wide
             && let Some(all) = ctx.ledger.customers_ordering(from, to)
         {
-            return vec![all.into_iter().filter(|&c| keep(0, c)).collect()];
+            return vec![all.iter().filter(|&c| keep(0, c)).collect()];
         }
         self.customers(ctx.ledger.between(from, to).iter(), keep)
     }
@@ -865,8 +865,8 @@ impl<'d> RatioScopes<'d> {
         &self,
         lines: impl Iterator<Item = &'e Entry>,
         keep: impl Fn(usize, Sym) -> bool,
-    ) -> Vec<HashSet<Sym>> {
-        let mut sets = vec![HashSet::default(); self.slots];
+    ) -> Vec<SymSet> {
+        let mut sets = vec![SymSet::default(); self.slots];
         let mut hits = Vec::new();
         for e in lines {
             self.index.hits(e, &mut hits);
@@ -880,7 +880,7 @@ impl<'d> RatioScopes<'d> {
     }
 
     /// Each unit's ratio from its slot's: `part ÷ whole`, `None` for an empty whole.
-    fn ratios(&self, parts: &[HashSet<Sym>], wholes: &[HashSet<Sym>]) -> Vec<Option<Decimal>> {
+    fn ratios(&self, parts: &[SymSet], wholes: &[SymSet]) -> Vec<Option<Decimal>> {
         self.slot_of
             .iter()
             .map(|&s| {
@@ -895,8 +895,8 @@ impl<'d> RatioScopes<'d> {
 /// counted (`parts`) among those it is out of (`wholes`).
 struct RatioSets<'d> {
     scopes: RatioScopes<'d>,
-    wholes: Vec<HashSet<Sym>>,
-    parts: Vec<HashSet<Sym>>,
+    wholes: Vec<SymSet>,
+    parts: Vec<SymSet>,
 }
 
 impl RatioSets<'_> {
@@ -917,7 +917,7 @@ fn repurchase_rates(ctx: &Ctx, d: &Dimension, keys: &[&str]) -> Vec<Option<Decim
 fn repurchase_sets<'d>(ctx: &Ctx, d: &'d Dimension, keys: &[&str]) -> RatioSets<'d> {
     let scopes = RatioScopes::new(ctx, d, keys);
     let active = scopes.customers_between(ctx, window(ctx), |_, _| true);
-    let bought = scopes.customers_between(ctx, this_quarter(ctx), |s, c| active[s].contains(&c));
+    let bought = scopes.customers_between(ctx, this_quarter(ctx), |s, c| active[s].contains(c));
     RatioSets {
         scopes,
         wholes: active,
@@ -939,12 +939,12 @@ fn churn_sets<'d>(ctx: &Ctx, d: &'d Dimension, keys: &[&str]) -> RatioSets<'d> {
     let window = window(ctx);
     let before = scopes.customers_between(ctx, (None, window.0.unwrap_or(ctx.period)), |_, _| true);
     let in_window = scopes.customers_between(ctx, window, |_, _| true);
-    let churned: Vec<HashSet<Sym>> = before
+    let churned: Vec<SymSet> = before
         .iter()
         .zip(&in_window)
-        .map(|(b, w)| b.difference(w).copied().collect())
+        .map(|(b, w)| b.difference(w))
         .collect();
-    let recalled = scopes.customers_between(ctx, this_quarter(ctx), |s, c| churned[s].contains(&c));
+    let recalled = scopes.customers_between(ctx, this_quarter(ctx), |s, c| churned[s].contains(c));
     RatioSets {
         scopes,
         wholes: churned,
@@ -1189,8 +1189,8 @@ fn customer_kpis(ctx: &Ctx) -> CustomerKpis {
             }),
         ..CustomerKpis::default()
     };
-    let set = |lc: Lifecycle, lines: &[Entry]| -> (HashSet<Sym>, Decimal) {
-        let mut s = HashSet::default();
+    let set = |lc: Lifecycle, lines: &[Entry]| -> (SymSet, Decimal) {
+        let mut s = SymSet::default();
         let mut amount = ExactSum::default();
         for e in lines.iter().filter(|e| e.lifecycle == Ok(lc)) {
             s.insert(e.customer);

@@ -22,6 +22,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+mod symset;
+pub use symset::SymSet;
+
 /// A customer's place in its lifecycle in one quarter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lifecycle {
@@ -399,7 +402,7 @@ impl Ledger {
     /// first) up to `to`, not included, read from each customer's quarters
     /// instead of the lines; `None` when those quarters reach back past the
     /// ones the ledger tells apart (more than 127 before the latest).
-    pub fn customers_ordering(&self, from: Option<Period>, to: Period) -> Option<FxHashSet<Sym>> {
+    pub fn customers_ordering(&self, from: Option<Period>, to: Period) -> Option<SymSet> {
         let base = self.quarter_base?;
         let bit = |p: Period| quarter_index(p) - quarter_index(base);
         let (lo, hi) = (from.map_or(0, bit), bit(to));
@@ -407,12 +410,13 @@ impl Ledger {
             return None;
         }
         let mask = bits_below(hi) & !bits_below(lo);
-        Some(
-            (self.customer_quarters.iter().enumerate())
-                .filter(|&(_, &q)| q & mask != 0)
-                .map(|(c, _)| c as Sym)
-                .collect(),
-        )
+        let mut set = SymSet::with_room(self.customer_quarters.len());
+        for (c, &q) in self.customer_quarters.iter().enumerate() {
+            if q & mask != 0 {
+                set.insert(c as Sym);
+            }
+        }
+        Some(set)
     }
 
     /// A quarter's [`Cube`] (`ds` is the dataset the ledger was built

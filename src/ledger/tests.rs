@@ -337,7 +337,7 @@ fn customers_ordering_in_a_range_of_quarters() {
     let names = |from: Option<&str>, to: &str| -> Option<Vec<Sym>> {
         let mut found: Vec<Sym> = ledger
             .customers_ordering(from.map(q), q(to))?
-            .into_iter()
+            .iter()
             .collect();
         found.sort_unstable();
         let mut by_lines: Vec<Sym> = ledger
@@ -357,9 +357,10 @@ fn customers_ordering_in_a_range_of_quarters() {
     assert_eq!(names(Some("2026Q3"), "2026Q4").map(|c| c.len()), Some(2));
     // 127 quarters before the latest is the oldest told apart.
     assert_eq!(names(Some("1995Q1"), "2026Q1").map(|c| c.len()), Some(0));
-    assert_eq!(
-        ledger.customers_ordering(Some(q("1994Q3")), q("2026Q1")),
-        None
+    assert!(
+        ledger
+            .customers_ordering(Some(q("1994Q3")), q("2026Q1"))
+            .is_none()
     );
 }
 
