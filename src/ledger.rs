@@ -755,6 +755,14 @@ struct PartBuilder<'a> {
 }
 
 impl<'a> PartBuilder<'a> {
+    /// A builder with room for `n` texts.
+    fn with_room(n: usize) -> Self {
+        let mut b = PartBuilder::default();
+        b.locals.by_address.reserve(n);
+        b.keys.hashes.reserve(n);
+        b
+    }
+
     fn add(&mut self, t: &'a str, c: Canon) {
         let keys = &mut self.keys;
         self.locals
@@ -882,7 +890,8 @@ type QuarterBits = u128;
 /// The texts of the master data: products, people, customers, then the
 /// masters' custom dimension values.
 fn master_texts(ds: &Dataset) -> PartBuilder<'_> {
-    let mut texts = PartBuilder::default();
+    let n = 2 * ds.products.len() + 3 * ds.people.len() + ds.customers.len();
+    let mut texts = PartBuilder::with_room(n);
     for p in &ds.products {
         texts.add(&p.product, Canon::Name);
         texts.add(&p.class, Canon::Class);
