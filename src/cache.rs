@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: &str = "qbr-cache/8";
+const FORMAT: &str = "qbr-cache/9";
 
 /// What one workbook was parsed into.
 #[derive(Debug, Clone)]

@@ -69,11 +69,61 @@ fn is_caseless(c: char) -> bool {
 /// assert_eq!(texts.push_with(|out| out.push_str("SO-1")), 1);
 /// assert_eq!((texts.get(0), texts.get(1), texts.len()), ("甲公司", "SO-1", 2));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PackedTexts {
     text: String,
     /// Where each text ends in `text`.
     ends: Vec<usize>,
+}
+
+/// [`PackedTexts`] as stored (in the parse cache): the texts' bytes, then
+/// where each ends as four-byte numbers, both read back in one piece.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredTexts<'a> {
+    #[serde(borrow, with = "serde_bytes")]
+    text: std::borrow::Cow<'a, [u8]>,
+    #[serde(borrow, with = "serde_bytes")]
+    ends: std::borrow::Cow<'a, [u8]>,
+}
+
+impl serde::Serialize for PackedTexts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut ends = Vec::with_capacity(self.ends.len() * 4);
+        for &end in &self.ends {
+            let end =
+                u32::try_from(end).map_err(|_| serde::ser::Error::custom("texts over 4 GiB"))?;
+            ends.extend_from_slice(&end.to_le_bytes());
+        }
+        StoredTexts {
+            text: self.text.as_bytes().into(),
+            ends: ends.into(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PackedTexts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let stored = StoredTexts::deserialize(d)?;
+        let text = utf8(&stored.text).ok_or_else(|| D::Error::custom("texts not UTF-8"))?;
+        if stored.ends.len() % 4 != 0 {
+            return Err(D::Error::custom("text ends cut short"));
+        }
+        let ends = (stored.ends.chunks_exact(4))
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+            .collect();
+        Ok(PackedTexts {
+            text: text.to_string(),
+            ends,
+        })
+    }
+}
+
+/// Bytes as text when they are UTF-8, checked with SIMD (stored texts read
+/// back are mostly CJK, which the standard check takes byte by byte).
+pub fn utf8(bytes: &[u8]) -> Option<&str> {
+    simdutf8::basic::from_utf8(bytes).ok()
 }
 
 impl PackedTexts {
@@ -149,6 +199,33 @@ pub fn decode_text(bytes: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Stored texts come back whole; bytes that are not UTF-8, or ends cut
+    /// short, are refused, never misread.
+    #[test]
+    fn stored_texts_come_back_or_are_refused() {
+        let mut texts = PackedTexts::default();
+        for t in ["甲公司", "", "SO-1", "Ünïcødé"] {
+            texts.push(t);
+        }
+        let bytes = postcard::to_allocvec(&texts).unwrap();
+        assert_eq!(postcard::from_bytes::<PackedTexts>(&bytes).unwrap(), texts);
+        // The first text's first byte made a lone continuation byte.
+        let mut broken = bytes.clone();
+        let at = broken
+            .windows(3)
+            .position(|w| w == "甲".as_bytes())
+            .unwrap();
+        broken[at] = 0x80;
+        assert!(postcard::from_bytes::<PackedTexts>(&broken).is_err());
+        // Four ends stored in 16 bytes; one fewer is refused.
+        let stored = StoredTexts {
+            text: texts.text.as_bytes().into(),
+            ends: vec![0; 15].into(),
+        };
+        let cut = postcard::to_allocvec(&stored).unwrap();
+        assert!(postcard::from_bytes::<PackedTexts>(&cut).is_err());
+    }
 
     proptest! {
         /// The fast path agrees with plain Unicode lower-casing.

@@ -326,8 +326,9 @@ impl OrderColumns<'_> {
 /// number is its place plus one, 0 for none.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct TextColumn<'a> {
-    #[serde(borrow)]
-    text: Cow<'a, str>,
+    /// UTF-8, checked when read.
+    #[serde(borrow, with = "serde_bytes")]
+    text: Cow<'a, [u8]>,
     /// Where each text ends in `text`, four bytes each.
     #[serde(borrow, with = "serde_bytes")]
     ends: Cow<'a, [u8]>,
@@ -335,20 +336,21 @@ struct TextColumn<'a> {
 
 impl<'a> TextColumn<'a> {
     fn push(&mut self, s: &str) {
-        self.text.to_mut().push_str(s);
+        self.text.to_mut().extend_from_slice(s.as_bytes());
         let end = u32::try_from(self.text.len()).expect("under 4 GiB of master texts");
         self.ends.to_mut().extend_from_slice(&end.to_le_bytes());
     }
 
-    /// Each text in turn; `None` for one that does not lie on character
-    /// boundaries in order.
+    /// Each text in turn; `None` for all when the column is not UTF-8, and
+    /// for one that does not lie on character boundaries in order.
     fn each(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        let text = crate::text::utf8(&self.text);
         let mut start = 0;
         self.ends.chunks_exact(4).map(move |c| {
             let end = le_u32(c) as usize;
-            let text = self.text.get(start..end);
+            let one = text.and_then(|t| t.get(start..end));
             start = end;
-            text
+            one
         })
     }
 }
