@@ -8,9 +8,11 @@
 //! reading configuration (header synonyms, custom dimension columns, limits),
 //! the file's name (CSV and Parquet sheets are named after it) and the
 //! file's content hash. The modification time plays no part: touching a file
-//! keeps its entry, changing a byte does not. Entries are postcard files
-//! written under a temporary name and renamed into place; an entry that does
-//! not decode is a miss and is rewritten. After a run, entries no file used
+//! keeps its entry, changing a byte does not. Entries are postcard files,
+//! the order lines and customers master rows in them as columns
+//! ([`OrderColumns`], [`CustomerColumns`]), written under a temporary name
+//! and renamed into place; an entry that does not decode, or whose columns
+//! do not hold together, is a miss and is rewritten. After a run, entries no file used
 //! are removed, so the cache holds one entry per workbook of the inbox.
 
 use crate::config::Config;
