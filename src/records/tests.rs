@@ -534,3 +534,45 @@ proptest::proptest! {
         proptest::prop_assert_eq!(back, Some(rows));
     }
 }
+
+proptest::proptest! {
+    /// A damaged cache entry is refused or read as some lines, never a
+    /// panic: any byte of stored columns changed to any value.
+    #[test]
+    fn damaged_columns_never_panic(at in 0usize..10_000, value: u8, customers: bool) {
+        let mut ds = Dataset::default();
+        let customer = ds.push_text("甲公司");
+        for row in 0..5 {
+            ds.orders.push(OrderLine {
+                customer,
+                quantity: Some(Decimal::new(3, 1)),
+                custom: vec![None, Some(customer)].into_boxed_slice(),
+                ..OrderLine::sample(row)
+            });
+        }
+        let mut bytes = if customers {
+            let rows: Vec<CustomerRec> = (0..5)
+                .map(|row| CustomerRec {
+                    origin: OrderLine::sample(row).origin,
+                    customer: format!("客户{row}"),
+                    first_order_date: NaiveDate::from_ymd_opt(2025, 1, 1 + row),
+                    tier: Some("A".into()),
+                    customer_type: None,
+                    custom: Box::default(),
+                })
+                .collect();
+            postcard::to_allocvec(&columns::CustomerColumns::of(&rows)).unwrap()
+        } else {
+            postcard::to_allocvec(&columns::OrderColumns::of(&ds.orders)).unwrap()
+        };
+        let i = at % bytes.len();
+        bytes[i] = value;
+        if customers {
+            if let Ok(c) = postcard::from_bytes::<columns::CustomerColumns>(&bytes) {
+                let _ = c.rows(FileId(1));
+            }
+        } else if let Ok(c) = postcard::from_bytes::<columns::OrderColumns>(&bytes) {
+            let _ = c.lines(FileId(1), &ds.order_texts);
+        }
+    }
+}
