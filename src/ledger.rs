@@ -547,7 +547,7 @@ fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
         .into_par_iter()
         .map(|i| (key_hash(&line_key(ds, &ds.orders[i])), i))
         .collect();
-    hashed.par_sort_unstable();
+    sort_by_hash(&mut hashed);
     let mut duplicates = Vec::new();
     let mut start = 0;
     while start < hashed.len() {
@@ -580,6 +580,39 @@ fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
         .filter(|i| !dropped.contains(i))
         .collect();
     (distinct, duplicates)
+}
+
+/// Sorts (hash, line) pairs as `sort_unstable` would: spread over buckets
+/// by the hash's top bits in one pass, then each bucket, a few thousand
+/// pairs that fit in cache, sorted on its own, in parallel.
+fn sort_by_hash(pairs: &mut Vec<(u64, usize)>) {
+    use rayon::prelude::*;
+    const BITS: u32 = 10;
+    let bucket = |h: u64| (h >> (64 - BITS)) as usize;
+    let mut next = vec![0usize; 1 << BITS];
+    for &(h, _) in pairs.iter() {
+        next[bucket(h)] += 1;
+    }
+    let sizes = next.clone();
+    let mut start = 0;
+    for n in &mut next {
+        (*n, start) = (start, start + *n);
+    }
+    let mut spread = vec![(0u64, 0usize); pairs.len()];
+    for &p in pairs.iter() {
+        let at = &mut next[bucket(p.0)];
+        spread[*at] = p;
+        *at += 1;
+    }
+    let mut buckets = Vec::with_capacity(sizes.len());
+    let mut rest = &mut spread[..];
+    for n in sizes {
+        let (b, r) = rest.split_at_mut(n);
+        buckets.push(b);
+        rest = r;
+    }
+    buckets.into_par_iter().for_each(|b| b.sort_unstable());
+    *pairs = spread;
 }
 
 /// Which canonical form a text takes.
@@ -855,9 +888,11 @@ type TableRun = (usize, Range<usize>);
 /// read table by table, so the groups are runs of `distinct`, found by
 /// binary search; lines in another order are gathered table by table.
 fn lines_by_table<'d>(ds: &Dataset, distinct: &'d [usize]) -> (Cow<'d, [usize]>, Vec<TableRun>) {
-    use rayon::prelude::*;
     let table = |i: usize| ds.orders[i].origin.table.0 as usize;
-    let in_table_order = distinct.par_windows(2).all(|w| table(w[0]) <= table(w[1]));
+    // `distinct` is in line order, so it is in table order whenever all the
+    // lines are, which one pass along them tells.
+    let in_table_order =
+        distinct.is_sorted() && ds.orders.iter().map(|o| o.origin.table.0).is_sorted();
     let ordered: Cow<[usize]> = if in_table_order {
         Cow::Borrowed(distinct)
     } else {
@@ -1085,15 +1120,9 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
         || CustomerHistory::of(ds, &map, &distinct, n),
     );
     let churn = config.churn_quarters as i32;
-    // The lines in quarter order, stable (line order within a quarter): their
-    // positions are sorted, then the entries are built in that order.
-    let mut in_order: Vec<(Period, u32)> = history
-        .dates
-        .par_iter()
-        .enumerate()
-        .map(|(k, &date)| (Period::of(date), k as u32))
-        .collect();
-    in_order.par_sort_by_key(|&(period, _)| period);
+    // The lines in quarter order, stable (line order within a quarter); the
+    // entries are built in that order.
+    let in_order = in_quarter_order(&history.dates);
     let entries: Vec<Entry> = in_order
         .par_iter()
         .map(|&(period, k)| {
@@ -1247,6 +1276,39 @@ impl<'c> CustomValues<'c> {
 
 fn quarter_index(p: Period) -> i32 {
     p.year * 4 + i32::from(p.quarter) - 1
+}
+
+/// The positions of `dates` grouped by quarter, quarters in order and each
+/// quarter's positions in their own order, with their quarter: a counting
+/// sort (a quarter is one of a few dozen), one pass to count and one to place.
+fn in_quarter_order(dates: &[NaiveDate]) -> Vec<(Period, u32)> {
+    use rayon::prelude::*;
+    let quarters: Vec<i32> = dates
+        .par_iter()
+        .map(|&d| quarter_index(Period::of(d)))
+        .collect();
+    let (Some(&lo), Some(&hi)) = (quarters.par_iter().min(), quarters.par_iter().max()) else {
+        return Vec::new();
+    };
+    // `starts[q]`: where quarter `lo + q`'s positions begin, then the next free place.
+    let mut starts = vec![0usize; (hi - lo) as usize + 2];
+    for &q in &quarters {
+        starts[(q - lo) as usize + 1] += 1;
+    }
+    for q in 1..starts.len() {
+        starts[q] += starts[q - 1];
+    }
+    let period = |q: i32| Period {
+        year: q.div_euclid(4),
+        quarter: q.rem_euclid(4) as u8 + 1,
+    };
+    let mut out = vec![(period(lo), 0u32); quarters.len()];
+    for (k, &q) in quarters.iter().enumerate() {
+        let at = &mut starts[(q - lo) as usize];
+        out[*at] = (period(q), k as u32);
+        *at += 1;
+    }
+    out
 }
 
 /// Contract §3. A customer is new in `period` when its first order ever falls in

@@ -377,3 +377,42 @@ fn entries_stay_compact() {
         std::mem::size_of::<Entry>()
     );
 }
+
+proptest::proptest! {
+    /// Lines grouped by quarter come out as a stable sort by quarter would
+    /// put them, dates before year 0 and far apart included.
+    #[test]
+    fn quarter_order_is_a_stable_sort_by_quarter(
+        days in proptest::collection::vec(proptest::prop_oneof![-800i32..800, 738_000i32..740_000], 0..300),
+    ) {
+        let dates: Vec<NaiveDate> = days
+            .iter()
+            .map(|&d| NaiveDate::from_num_days_from_ce_opt(d).unwrap())
+            .collect();
+        let mut expected: Vec<(Period, u32)> = dates
+            .iter()
+            .enumerate()
+            .map(|(k, &d)| (Period::of(d), k as u32))
+            .collect();
+        expected.sort_by_key(|&(p, _)| p);
+        proptest::prop_assert_eq!(in_quarter_order(&dates), expected);
+    }
+}
+
+proptest::proptest! {
+    /// Pairs sorted through the hash buckets come out as `sort_unstable`
+    /// puts them, hashes that share their top bits and equal hashes included.
+    #[test]
+    fn hash_buckets_sort_like_a_sort(
+        pairs in proptest::collection::vec(
+            (proptest::prop_oneof![proptest::arbitrary::any::<u64>(), 0u64..4, (u64::MAX - 3)..=u64::MAX], 0usize..50),
+            0..500,
+        ),
+    ) {
+        let mut expected = pairs.clone();
+        expected.sort_unstable();
+        let mut sorted = pairs;
+        sort_by_hash(&mut sorted);
+        proptest::prop_assert_eq!(sorted, expected);
+    }
+}
