@@ -122,7 +122,7 @@ impl<'de> serde::Deserialize<'de> for PackedTexts {
 
 /// Bytes as text when they are UTF-8, checked with SIMD (stored texts read
 /// back are mostly CJK, which the standard check takes byte by byte).
-pub fn utf8(bytes: &[u8]) -> Option<&str> {
+pub(crate) fn utf8(bytes: &[u8]) -> Option<&str> {
     simdutf8::basic::from_utf8(bytes).ok()
 }
 

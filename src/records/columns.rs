@@ -89,59 +89,68 @@ pub struct OrderColumns<'a> {
     /// Each line's date as days from 0001-01-01, four bytes each.
     #[serde(borrow, with = "serde_bytes")]
     dates: Cow<'a, [u8]>,
-    /// Each line's text numbers (0 for none; [`TEXTS`] and then its custom
-    /// dimensions), `text_width` bytes each.
-    text_width: u8,
-    #[serde(borrow, with = "serde_bytes")]
-    texts: Cow<'a, [u8]>,
+    /// Each line's text numbers: 0 for none, else the text's index plus
+    /// one; [`TEXTS`] of them, then its custom dimensions'.
     #[serde(borrow)]
-    amounts: DecimalColumn<'a>,
+    texts: Packed<'a>,
     #[serde(borrow)]
-    quantities: DecimalColumn<'a>,
+    amounts: Packed<'a>,
     #[serde(borrow)]
-    collected: DecimalColumn<'a>,
+    quantities: Packed<'a>,
+    #[serde(borrow)]
+    collected: Packed<'a>,
 }
 
-/// Decimals as [`exact`] numbers (optional ones plus one, 0 for none), in 8
-/// bytes each when every one fits, else 16.
+/// Numbers in the narrower of two widths that holds them all, little-endian.
 #[derive(Debug, Serialize, Deserialize)]
-struct DecimalColumn<'a> {
+struct Packed<'a> {
     width: u8,
     #[serde(borrow, with = "serde_bytes")]
-    values: Cow<'a, [u8]>,
+    bytes: Cow<'a, [u8]>,
 }
 
-impl DecimalColumn<'_> {
-    fn of(numbers: &[u128]) -> DecimalColumn<'static> {
-        let width: u8 = if numbers.iter().all(|&n| n <= u128::from(u64::MAX)) {
-            8
+/// The widths of text numbers (two or four bytes) and of decimals as
+/// [`exact`] numbers, optional ones plus one and 0 for none (eight or sixteen).
+const TEXT_WIDTHS: [u8; 2] = [2, 4];
+const DECIMAL_WIDTHS: [u8; 2] = [8, 16];
+
+impl Packed<'_> {
+    /// `numbers` in `narrow` bytes each when every one fits, else in `wide`.
+    fn of<T: Copy + Into<u128>>(numbers: &[T], [narrow, wide]: [u8; 2]) -> Packed<'static> {
+        let fits = |n: T| n.into() >> (8 * u32::from(narrow)) == 0;
+        let width = if numbers.iter().all(|&n| fits(n)) {
+            narrow
         } else {
-            16
+            wide
         };
-        let mut values = Vec::with_capacity(numbers.len() * usize::from(width));
+        let mut bytes = Vec::with_capacity(numbers.len() * usize::from(width));
         for &n in numbers {
-            values.extend_from_slice(&n.to_le_bytes()[..usize::from(width)]);
+            bytes.extend_from_slice(&n.into().to_le_bytes()[..usize::from(width)]);
         }
-        DecimalColumn {
+        Packed {
             width,
-            values: Cow::Owned(values),
+            bytes: Cow::Owned(bytes),
         }
     }
 
-    /// The numbers, when there are `len` of them in a known width.
-    fn numbers(&self, len: usize) -> Option<impl Iterator<Item = u128> + '_> {
+    /// The numbers, when there are `count` of them in one of `widths`.
+    fn numbers(&self, count: usize, widths: [u8; 2]) -> Option<impl Iterator<Item = u128> + '_> {
         let width = usize::from(self.width);
-        (matches!(width, 8 | 16) && self.values.len() == len * width).then(|| {
-            self.values
-                .chunks_exact(width)
-                .map(|c| match c.first_chunk::<8>() {
+        let fits =
+            widths.contains(&self.width) && self.bytes.len() as u64 == count as u64 * width as u64;
+        fits.then(|| {
+            self.bytes.chunks_exact(width).map(|c| match *c {
+                [a, b] => u128::from(u16::from_le_bytes([a, b])),
+                [a, b, c, d] => u128::from(u32::from_le_bytes([a, b, c, d])),
+                _ => match c.first_chunk::<8>() {
                     Some(b) if c.len() == 8 => u128::from(u64::from_le_bytes(*b)),
                     _ => {
                         let mut b = [0; 16];
                         b.copy_from_slice(c);
                         u128::from_le_bytes(b)
                     }
-                })
+                },
+            })
         })
     }
 }
@@ -183,31 +192,6 @@ fn optional_decimal(n: u128) -> Option<Option<Decimal>> {
         0 => Some(None),
         n => decimal(n - 1).map(Some),
     }
-}
-
-/// Numbers in the fewest of two or four bytes that hold them all.
-fn narrow(numbers: &[u32]) -> (u8, Vec<u8>) {
-    let width: u8 = if numbers.iter().all(|&t| t <= u32::from(u16::MAX)) {
-        2
-    } else {
-        4
-    };
-    let mut bytes = Vec::with_capacity(numbers.len() * usize::from(width));
-    for t in numbers {
-        bytes.extend_from_slice(&t.to_le_bytes()[..usize::from(width)]);
-    }
-    (width, bytes)
-}
-
-/// The numbers [`narrow`] wrote, when the width is one it writes.
-fn widen(width: u8, bytes: &[u8]) -> Option<impl Iterator<Item = u32> + '_> {
-    let width = usize::from(width);
-    matches!(width, 2 | 4).then(|| {
-        bytes.chunks_exact(width).map(|c| match *c {
-            [a, b] => u32::from(u16::from_le_bytes([a, b])),
-            _ => le_u32(c),
-        })
-    })
 }
 
 fn le_u32(c: &[u8]) -> u32 {
@@ -254,15 +238,13 @@ impl OrderColumns<'_> {
             quantities.push(exact_opt(o.quantity));
             collected.push(exact_opt(o.collected));
         }
-        let (text_width, texts) = narrow(&numbers);
         OrderColumns {
             origins,
             dates: Cow::Owned(dates),
-            text_width,
-            texts: Cow::Owned(texts),
-            amounts: DecimalColumn::of(&amounts),
-            quantities: DecimalColumn::of(&quantities),
-            collected: DecimalColumn::of(&collected),
+            texts: Packed::of(&numbers, TEXT_WIDTHS),
+            amounts: Packed::of(&amounts, DECIMAL_WIDTHS),
+            quantities: Packed::of(&quantities, DECIMAL_WIDTHS),
+            collected: Packed::of(&collected, DECIMAL_WIDTHS),
         }
     }
 
@@ -274,14 +256,14 @@ impl OrderColumns<'_> {
         let numbers: u64 = (self.origins.runs.iter())
             .map(|r| u64::from(r.count) * (TEXTS as u64 + u64::from(r.custom)))
             .sum();
-        let width = u64::from(self.text_width);
-        if self.dates.len() != len * 4 || self.texts.len() as u64 != numbers * width {
+        if self.dates.len() != len * 4 {
             return None;
         }
-        let mut amounts = self.amounts.numbers(len)?;
-        let mut quantities = self.quantities.numbers(len)?;
-        let mut collected = self.collected.numbers(len)?;
-        let mut numbers = widen(self.text_width, &self.texts)?;
+        let numbers = usize::try_from(numbers).ok()?;
+        let mut numbers = (self.texts.numbers(numbers, TEXT_WIDTHS)?).map(|n| n as u32);
+        let mut amounts = self.amounts.numbers(len, DECIMAL_WIDTHS)?;
+        let mut quantities = self.quantities.numbers(len, DECIMAL_WIDTHS)?;
+        let mut collected = self.collected.numbers(len, DECIMAL_WIDTHS)?;
         let mut out = Vec::with_capacity(len);
         for ((origin, custom), day) in self.origins.each(file).zip(self.dates.chunks_exact(4)) {
             // Every id names one of the table's texts (`n` is its index plus one).
