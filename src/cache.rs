@@ -27,7 +27,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: &str = "qbr-cache/9";
+const FORMAT: &str = "qbr-cache/10";
 
 /// What one workbook was parsed into.
 #[derive(Debug, Clone)]

@@ -316,7 +316,7 @@ struct TextColumn<'a> {
     ends: Cow<'a, [u8]>,
 }
 
-impl<'a> TextColumn<'a> {
+impl TextColumn<'_> {
     fn push(&mut self, s: &str) {
         self.text.to_mut().extend_from_slice(s.as_bytes());
         let end = u32::try_from(self.text.len()).expect("under 4 GiB of master texts");
@@ -347,56 +347,54 @@ pub struct CustomerColumns<'a> {
     /// First order dates as days from 0001-01-01, or `i32::MIN` for none.
     #[serde(borrow, with = "serde_bytes")]
     first_orders: Cow<'a, [u8]>,
-    /// The distinct tiers and customer types, and each row's number of
-    /// them (0 for none), four bytes each.
+    /// The distinct tiers and customer types, and each row's tier and type
+    /// as their place there plus one (0 for none).
     #[serde(borrow)]
     kinds: TextColumn<'a>,
-    #[serde(borrow, with = "serde_bytes")]
-    tiers: Cow<'a, [u8]>,
-    #[serde(borrow, with = "serde_bytes")]
-    types: Cow<'a, [u8]>,
+    #[serde(borrow)]
+    tiers: Packed<'a>,
+    #[serde(borrow)]
+    types: Packed<'a>,
     custom: Vec<Box<[Option<Text>]>>,
 }
 
 impl CustomerColumns<'_> {
     /// The columns of `rows`.
     pub fn of<'r>(rows: &'r [CustomerRec]) -> CustomerColumns<'static> {
-        let mut c = CustomerColumns {
-            origins: Origins::default(),
-            names: TextColumn::default(),
-            first_orders: Cow::Owned(Vec::with_capacity(rows.len() * 4)),
-            kinds: TextColumn::default(),
-            tiers: Cow::Owned(Vec::with_capacity(rows.len() * 4)),
-            types: Cow::Owned(Vec::with_capacity(rows.len() * 4)),
-            custom: Vec::with_capacity(rows.len()),
-        };
-        let mut kinds: rustc_hash::FxHashMap<&str, u32> = Default::default();
-        let mut kind = |k: &'r Option<String>, names: &mut TextColumn| -> [u8; 4] {
-            let n = k.as_deref().map_or(0, |k| {
-                let next = kinds.len() as u32 + 1;
-                *kinds.entry(k).or_insert_with(|| {
-                    names.push(k);
+        let mut origins = Origins::default();
+        let (mut names, mut kinds) = (TextColumn::default(), TextColumn::default());
+        let mut first_orders = Vec::with_capacity(rows.len() * 4);
+        let (mut tiers, mut types) = (
+            Vec::with_capacity(rows.len()),
+            Vec::with_capacity(rows.len()),
+        );
+        let mut places: rustc_hash::FxHashMap<&str, u32> = Default::default();
+        let mut kind = |k: &'r Option<String>, kinds: &mut TextColumn| -> u32 {
+            k.as_deref().map_or(0, |k| {
+                let next = places.len() as u32 + 1;
+                *places.entry(k).or_insert_with(|| {
+                    kinds.push(k);
                     next
                 })
-            });
-            n.to_le_bytes()
+            })
         };
         for r in rows {
-            c.origins.push(r.origin, 0);
-            c.names.push(&r.customer);
-            let first = r
-                .first_order_date
-                .map_or(i32::MIN, |d| d.num_days_from_ce());
-            c.first_orders
-                .to_mut()
-                .extend_from_slice(&first.to_le_bytes());
-            let tier = kind(&r.tier, &mut c.kinds);
-            c.tiers.to_mut().extend_from_slice(&tier);
-            let kind = kind(&r.customer_type, &mut c.kinds);
-            c.types.to_mut().extend_from_slice(&kind);
-            c.custom.push(r.custom.clone());
+            origins.push(r.origin, 0);
+            names.push(&r.customer);
+            let first = (r.first_order_date).map_or(i32::MIN, |d| d.num_days_from_ce());
+            first_orders.extend_from_slice(&first.to_le_bytes());
+            tiers.push(kind(&r.tier, &mut kinds));
+            types.push(kind(&r.customer_type, &mut kinds));
         }
-        c
+        CustomerColumns {
+            origins,
+            names,
+            first_orders: Cow::Owned(first_orders),
+            kinds,
+            tiers: Packed::of(&tiers, TEXT_WIDTHS),
+            types: Packed::of(&types, TEXT_WIDTHS),
+            custom: rows.iter().map(|r| r.custom.clone()).collect(),
+        }
     }
 
     /// The rows again, read from file `file`; `None` when the columns do not
@@ -404,15 +402,15 @@ impl CustomerColumns<'_> {
     pub fn rows(self, file: FileId) -> Option<Vec<CustomerRec>> {
         let len = self.origins.len()?;
         let kinds: Vec<&str> = self.kinds.each().collect::<Option<_>>()?;
-        if [&self.first_orders, &self.tiers, &self.types]
-            .iter()
-            .any(|c| c.len() != len * 4)
+        let tiers = self.tiers.numbers(len, TEXT_WIDTHS)?;
+        let types = self.types.numbers(len, TEXT_WIDTHS)?;
+        if self.first_orders.len() != len * 4
             || self.names.ends.len() != len * 4
             || self.custom.len() != len
         {
             return None;
         }
-        let kind = |c: &[u8]| match le_u32(c) {
+        let kind = |n: u128| match n {
             0 => Some(None),
             n => kinds.get(n as usize - 1).map(|k| Some(k.to_string())),
         };
@@ -423,7 +421,7 @@ impl CustomerColumns<'_> {
         let columns = (self.origins.each(file))
             .zip(self.names.each())
             .zip(self.first_orders.chunks_exact(4))
-            .zip(self.tiers.chunks_exact(4).zip(self.types.chunks_exact(4)))
+            .zip(tiers.zip(types))
             .zip(self.custom);
         columns
             .map(|(((((origin, _), name), first), (tier, ctype)), custom)| {
