@@ -101,14 +101,47 @@ pub struct PackedTexts {
     ends: Vec<usize>,
 }
 
-/// [`PackedTexts`] as stored (in the parse cache): the texts' bytes, then
-/// where each ends as four-byte numbers, both read back in one piece.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct StoredTexts<'a> {
+/// Texts as the parse cache stores them: their bytes end to end, then where
+/// each ends as four-byte numbers; read back borrowed, in one piece.
+/// [`PackedTexts`] is stored in this form.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct StoredTexts<'a> {
+    /// UTF-8, checked when read.
     #[serde(borrow, with = "serde_bytes")]
     text: std::borrow::Cow<'a, [u8]>,
     #[serde(borrow, with = "serde_bytes")]
     ends: std::borrow::Cow<'a, [u8]>,
+}
+
+impl StoredTexts<'_> {
+    /// Adds a text.
+    pub(crate) fn push(&mut self, s: &str) {
+        self.text.to_mut().extend_from_slice(s.as_bytes());
+        let end = u32::try_from(self.text.len()).expect("under 4 GiB of stored texts");
+        self.ends.to_mut().extend_from_slice(&end.to_le_bytes());
+    }
+
+    /// How many texts there are (when the ends are whole numbers).
+    pub(crate) fn len(&self) -> Option<usize> {
+        (self.ends.len().is_multiple_of(4)).then_some(self.ends.len() / 4)
+    }
+
+    /// Where each text ends.
+    fn ends(&self) -> impl Iterator<Item = usize> + '_ {
+        (self.ends.chunks_exact(4)).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+    }
+
+    /// Each text in turn; `None` for all when the bytes are not UTF-8, and
+    /// for one that does not lie on character boundaries in order.
+    pub(crate) fn each(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        let text = utf8(&self.text);
+        let mut start = 0;
+        self.ends().map(move |end| {
+            let one = text.and_then(|t| t.get(start..end));
+            start = end;
+            one
+        })
+    }
 }
 
 impl serde::Serialize for PackedTexts {
@@ -132,12 +165,10 @@ impl<'de> serde::Deserialize<'de> for PackedTexts {
         use serde::de::Error;
         let stored = StoredTexts::deserialize(d)?;
         let text = utf8(&stored.text).ok_or_else(|| D::Error::custom("texts not UTF-8"))?;
-        if stored.ends.len() % 4 != 0 {
+        if stored.len().is_none() {
             return Err(D::Error::custom("text ends cut short"));
         }
-        let ends = (stored.ends.chunks_exact(4))
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
-            .collect();
+        let ends = stored.ends().collect();
         Ok(PackedTexts {
             text: text.to_string(),
             ends,

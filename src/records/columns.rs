@@ -7,6 +7,7 @@
 
 use super::{CustomerRec, Lines, OrderLine, RowRef, TableId, TableTexts, Text, TextId};
 use crate::diag::{FileId, SheetId};
+use crate::text::StoredTexts;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -304,53 +305,20 @@ impl OrderColumns<'_> {
     }
 }
 
-/// Texts end to end, each found by where it ends; an optional text's
-/// number is its place plus one, 0 for none.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct TextColumn<'a> {
-    /// UTF-8, checked when read.
-    #[serde(borrow, with = "serde_bytes")]
-    text: Cow<'a, [u8]>,
-    /// Where each text ends in `text`, four bytes each.
-    #[serde(borrow, with = "serde_bytes")]
-    ends: Cow<'a, [u8]>,
-}
-
-impl TextColumn<'_> {
-    fn push(&mut self, s: &str) {
-        self.text.to_mut().extend_from_slice(s.as_bytes());
-        let end = u32::try_from(self.text.len()).expect("under 4 GiB of master texts");
-        self.ends.to_mut().extend_from_slice(&end.to_le_bytes());
-    }
-
-    /// Each text in turn; `None` for all when the column is not UTF-8, and
-    /// for one that does not lie on character boundaries in order.
-    fn each(&self) -> impl Iterator<Item = Option<&str>> + '_ {
-        let text = crate::text::utf8(&self.text);
-        let mut start = 0;
-        self.ends.chunks_exact(4).map(move |c| {
-            let end = le_u32(c) as usize;
-            let one = text.and_then(|t| t.get(start..end));
-            start = end;
-            one
-        })
-    }
-}
-
 /// A customers master's rows as columns (see the module doc).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct CustomerColumns<'a> {
     #[serde(borrow)]
     origins: Origins<'a>,
     #[serde(borrow)]
-    names: TextColumn<'a>,
+    names: StoredTexts<'a>,
     /// First order dates as days from 0001-01-01, or `i32::MIN` for none.
     #[serde(borrow, with = "serde_bytes")]
     first_orders: Cow<'a, [u8]>,
     /// The distinct tiers and customer types, and each row's tier and type
     /// as their place there plus one (0 for none).
     #[serde(borrow)]
-    kinds: TextColumn<'a>,
+    kinds: StoredTexts<'a>,
     #[serde(borrow)]
     tiers: Packed<'a>,
     #[serde(borrow)]
@@ -362,14 +330,14 @@ impl CustomerColumns<'_> {
     /// The columns of `rows`.
     pub fn of<'r>(rows: &'r [CustomerRec]) -> CustomerColumns<'static> {
         let mut origins = Origins::default();
-        let (mut names, mut kinds) = (TextColumn::default(), TextColumn::default());
+        let (mut names, mut kinds) = (StoredTexts::default(), StoredTexts::default());
         let mut first_orders = Vec::with_capacity(rows.len() * 4);
         let (mut tiers, mut types) = (
             Vec::with_capacity(rows.len()),
             Vec::with_capacity(rows.len()),
         );
         let mut places: rustc_hash::FxHashMap<&str, u32> = Default::default();
-        let mut kind = |k: &'r Option<String>, kinds: &mut TextColumn| -> u32 {
+        let mut kind = |k: &'r Option<String>, kinds: &mut StoredTexts| -> u32 {
             k.as_deref().map_or(0, |k| {
                 let next = places.len() as u32 + 1;
                 *places.entry(k).or_insert_with(|| {
@@ -405,7 +373,7 @@ impl CustomerColumns<'_> {
         let tiers = self.tiers.numbers(len, TEXT_WIDTHS)?;
         let types = self.types.numbers(len, TEXT_WIDTHS)?;
         if self.first_orders.len() != len * 4
-            || self.names.ends.len() != len * 4
+            || self.names.len() != Some(len)
             || self.custom.len() != len
         {
             return None;
