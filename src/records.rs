@@ -686,9 +686,21 @@ impl Dataset {
     }
 
     /// Joins the datasets read from each file, in file order, renumbering
-    /// their tables; the renumbering runs in parallel, then every record is
-    /// moved once into vectors of the right size.
+    /// their tables; the renumbering runs in parallel, then the records are
+    /// moved into vectors of the right size.
     pub fn concat(mut parts: Vec<Dataset>) -> Dataset {
+        /// Moves `part`'s records to the end of `all`, which will hold
+        /// `total`: the first part's vector is taken whole and grown to
+        /// `total`, so records that one workbook alone holds (a customers
+        /// master of 200,000 rows) are not copied at all.
+        fn join<T>(all: &mut Vec<T>, part: &mut Vec<T>, total: usize) {
+            if all.is_empty() {
+                std::mem::swap(all, part);
+                all.reserve_exact(total.saturating_sub(all.len()));
+            } else {
+                all.append(part);
+            }
+        }
         use rayon::prelude::*;
         let mut offsets = Vec::with_capacity(parts.len());
         let mut next = 0u32;
@@ -701,31 +713,31 @@ impl Dataset {
             .zip(offsets)
             .for_each(|(p, offset)| p.renumber_tables(offset));
         let total = |f: fn(&Dataset) -> usize| parts.iter().map(f).sum::<usize>();
-        let mut all = Dataset {
-            tables: Vec::with_capacity(total(|d| d.tables.len())),
-            stats: Vec::with_capacity(total(|d| d.stats.len())),
-            targets: Vec::with_capacity(total(|d| d.targets.len())),
-            orders: Lines::default(),
-            order_texts: Vec::with_capacity(total(|d| d.order_texts.len())),
-            products: Vec::with_capacity(total(|d| d.products.len())),
-            people: Vec::with_capacity(total(|d| d.people.len())),
-            customers: Vec::with_capacity(total(|d| d.customers.len())),
-            activities: Vec::with_capacity(total(|d| d.activities.len())),
-            actions: Vec::with_capacity(total(|d| d.actions.len())),
-            proposals: Vec::with_capacity(total(|d| d.proposals.len())),
-        };
+        let totals = [
+            total(|d| d.tables.len()),
+            total(|d| d.order_texts.len()),
+            total(|d| d.targets.len()),
+            total(|d| d.products.len()),
+            total(|d| d.people.len()),
+            total(|d| d.customers.len()),
+            total(|d| d.activities.len()),
+            total(|d| d.actions.len()),
+            total(|d| d.proposals.len()),
+            total(|d| d.stats.len()),
+        ];
+        let mut all = Dataset::default();
         for mut p in parts {
-            all.tables.append(&mut p.tables);
-            all.stats.append(&mut p.stats);
-            all.targets.append(&mut p.targets);
+            join(&mut all.tables, &mut p.tables, totals[0]);
+            join(&mut all.stats, &mut p.stats, totals[9]);
+            join(&mut all.order_texts, &mut p.order_texts, totals[1]);
+            join(&mut all.targets, &mut p.targets, totals[2]);
             all.orders.append(&mut p.orders);
-            all.order_texts.append(&mut p.order_texts);
-            all.products.append(&mut p.products);
-            all.people.append(&mut p.people);
-            all.customers.append(&mut p.customers);
-            all.activities.append(&mut p.activities);
-            all.actions.append(&mut p.actions);
-            all.proposals.append(&mut p.proposals);
+            join(&mut all.products, &mut p.products, totals[3]);
+            join(&mut all.people, &mut p.people, totals[4]);
+            join(&mut all.customers, &mut p.customers, totals[5]);
+            join(&mut all.activities, &mut p.activities, totals[6]);
+            join(&mut all.actions, &mut p.actions, totals[7]);
+            join(&mut all.proposals, &mut p.proposals, totals[8]);
         }
         all
     }

@@ -576,3 +576,38 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn concat_keeps_file_order_and_renumbers_tables() {
+    let customers = |names: &[&str]| {
+        let mut rows: Vec<&[&str]> = vec![&["客户", "等级"]];
+        let cells: Vec<[&str; 2]> = names.iter().map(|n| [*n, "A"]).collect();
+        rows.extend(cells.iter().map(|c| c.as_slice()));
+        read(&grid("客户", 0, 0, &rows)).0
+    };
+    let orders = read(&grid(
+        "明细",
+        0,
+        0,
+        &[
+            ORDER_HEADER,
+            &["SO1", "2026-07-01", "甲", "门锁", "n:10", ""],
+        ],
+    ))
+    .0;
+    // Customers in the second and third parts only: the second part's
+    // vector is taken whole, the third's appended to it.
+    let all = Dataset::concat(vec![
+        orders,
+        customers(&["乙", "丙"]),
+        Dataset::default(),
+        customers(&["丁"]),
+    ]);
+    let names: Vec<&str> = all.customers.iter().map(|c| c.customer.as_str()).collect();
+    assert_eq!(names, ["乙", "丙", "丁"]);
+    let tables: Vec<u32> = all.customers.iter().map(|c| c.origin.table.0).collect();
+    assert_eq!(tables, [1, 1, 2]);
+    assert_eq!((all.tables.len(), all.stats.len()), (3, 3));
+    assert_eq!(all.orders.len(), 1);
+    assert_eq!(all.orders[0].origin.table.0, 0);
+}
