@@ -686,21 +686,9 @@ impl Dataset {
     }
 
     /// Joins the datasets read from each file, in file order, renumbering
-    /// their tables; the renumbering runs in parallel, then the records are
-    /// moved into vectors of the right size.
+    /// their tables; the renumbering runs in parallel, then the records of
+    /// each kind are moved into one vector of the right size.
     pub fn concat(mut parts: Vec<Dataset>) -> Dataset {
-        /// Moves `part`'s records to the end of `all`, which will hold
-        /// `total`: the first part's vector is taken whole and grown to
-        /// `total`, so records that one workbook alone holds (a customers
-        /// master of 200,000 rows) are not copied at all.
-        fn join<T>(all: &mut Vec<T>, part: &mut Vec<T>, total: usize) {
-            if all.is_empty() {
-                std::mem::swap(all, part);
-                all.reserve_exact(total.saturating_sub(all.len()));
-            } else {
-                all.append(part);
-            }
-        }
         use rayon::prelude::*;
         let mut offsets = Vec::with_capacity(parts.len());
         let mut next = 0u32;
@@ -712,34 +700,23 @@ impl Dataset {
             .par_iter_mut()
             .zip(offsets)
             .for_each(|(p, offset)| p.renumber_tables(offset));
-        let total = |f: fn(&Dataset) -> usize| parts.iter().map(f).sum::<usize>();
-        let totals = [
-            total(|d| d.tables.len()),
-            total(|d| d.order_texts.len()),
-            total(|d| d.targets.len()),
-            total(|d| d.products.len()),
-            total(|d| d.people.len()),
-            total(|d| d.customers.len()),
-            total(|d| d.activities.len()),
-            total(|d| d.actions.len()),
-            total(|d| d.proposals.len()),
-            total(|d| d.stats.len()),
-        ];
-        let mut all = Dataset::default();
-        for mut p in parts {
-            join(&mut all.tables, &mut p.tables, totals[0]);
-            join(&mut all.stats, &mut p.stats, totals[9]);
-            join(&mut all.order_texts, &mut p.order_texts, totals[1]);
-            join(&mut all.targets, &mut p.targets, totals[2]);
-            all.orders.append(&mut p.orders);
-            join(&mut all.products, &mut p.products, totals[3]);
-            join(&mut all.people, &mut p.people, totals[4]);
-            join(&mut all.customers, &mut p.customers, totals[5]);
-            join(&mut all.activities, &mut p.activities, totals[6]);
-            join(&mut all.actions, &mut p.actions, totals[7]);
-            join(&mut all.proposals, &mut p.proposals, totals[8]);
+        let mut orders = Lines::default();
+        for p in &mut parts {
+            orders.append(&mut p.orders);
         }
-        all
+        Dataset {
+            tables: joined(&mut parts, |d| &mut d.tables),
+            stats: joined(&mut parts, |d| &mut d.stats),
+            targets: joined(&mut parts, |d| &mut d.targets),
+            orders,
+            order_texts: joined(&mut parts, |d| &mut d.order_texts),
+            products: joined(&mut parts, |d| &mut d.products),
+            people: joined(&mut parts, |d| &mut d.people),
+            customers: joined(&mut parts, |d| &mut d.customers),
+            activities: joined(&mut parts, |d| &mut d.activities),
+            actions: joined(&mut parts, |d| &mut d.actions),
+            proposals: joined(&mut parts, |d| &mut d.proposals),
+        }
     }
 
     /// Adds `offset` to the table id of every record (the tables of earlier files).
@@ -800,6 +777,25 @@ impl Dataset {
             Role::Proposals => drop(self.proposals.pop()),
         }
     }
+}
+
+/// One kind of record of every part, in order, moved out of the parts. The
+/// first part that has any gives its vector whole, grown once to hold the
+/// rest: records that one workbook alone holds (a customers master of
+/// 200,000 rows) are not copied at all.
+fn joined<T>(parts: &mut [Dataset], kind: fn(&mut Dataset) -> &mut Vec<T>) -> Vec<T> {
+    let total = parts.iter_mut().map(|p| kind(p).len()).sum::<usize>();
+    let mut all: Vec<T> = Vec::new();
+    for p in parts.iter_mut() {
+        let records = kind(p);
+        if all.is_empty() {
+            all = std::mem::take(records);
+            all.reserve_exact(total - all.len());
+        } else {
+            all.append(records);
+        }
+    }
+    all
 }
 
 /// Words that mark a subtotal or total row in a data table.
