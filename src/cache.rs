@@ -12,8 +12,15 @@
 //! the order lines and customers master rows in them as columns
 //! ([`OrderColumns`], [`CustomerColumns`]), written under a temporary name
 //! and renamed into place; an entry that does not decode, or whose columns
-//! do not hold together, is a miss and is rewritten. After a run, entries no file used
-//! are removed, so the cache holds one entry per workbook of the inbox.
+//! do not hold together, is a miss and is rewritten.
+//!
+//! One folder may serve several inboxes (`--cache DIR`). Before it reads
+//! any entry, a run writes the keys it will use to `inboxes/<inbox>.keys`,
+//! named after a hash of the inbox's path. After the run, an entry is removed
+//! when no inbox's list names it, so the folder holds one entry per workbook
+//! of each inbox it serves. The list of an inbox that has not been reviewed
+//! for [`FORGET_AFTER`] is removed with it. A run of one inbox never removes
+//! what another needs, even while both run.
 
 use crate::config::Config;
 use crate::diag::{Diagnostics, FileId};
@@ -28,6 +35,16 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Bumped whenever what an entry holds changes shape.
 const FORMAT: &str = "qbr-cache/10";
+
+/// How long an inbox's entries are kept after its last run.
+pub const FORGET_AFTER: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
+/// How old a temporary file must be to be another run's leftover, not a
+/// write in progress.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The folder of the inboxes' key lists, inside the cache folder.
+const INBOXES: &str = "inboxes";
 
 /// What one workbook was parsed into.
 #[derive(Debug, Clone)]
@@ -119,7 +136,10 @@ pub struct Cache {
     dir: PathBuf,
     /// Hash of everything besides the file that a parse depends on.
     fingerprint: String,
+    /// The keys this run uses.
     used: Mutex<HashSet<String>>,
+    /// This run's key list in the `inboxes` folder, once written.
+    list: Mutex<Option<String>>,
     hits: AtomicUsize,
     misses: AtomicUsize,
     unwritable: AtomicUsize,
@@ -144,6 +164,7 @@ impl Cache {
             dir: dir.to_path_buf(),
             fingerprint: hex(&h.finalize()),
             used: Mutex::default(),
+            list: Mutex::default(),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
             unwritable: AtomicUsize::new(0),
@@ -164,13 +185,25 @@ impl Cache {
         self.dir.join(format!("{key}.bin"))
     }
 
+    /// Records the entries a run of `inbox` uses (its files' keys), before
+    /// any is read: a run of another inbox that prunes the folder meanwhile
+    /// keeps them. A list that cannot be written only costs speed later.
+    pub fn register(&self, inbox: &Path, keys: &[String]) {
+        let mut used = self.used.lock().expect("cache lock");
+        used.extend(keys.iter().cloned());
+        let mut list: Vec<&String> = used.iter().collect();
+        list.sort();
+        let text: String = list.iter().map(|k| format!("{k}\n")).collect();
+        let dir = self.dir.join(INBOXES);
+        let name = format!("{}.keys", inbox_id(inbox));
+        let _ =
+            std::fs::create_dir_all(&dir).and_then(|()| write_whole(&dir, &name, text.as_bytes()));
+        *self.list.lock().expect("cache lock") = Some(name);
+    }
+
     /// The stored parse of `key`, when there is one that decodes, read as
     /// file `id` of this run.
     pub fn get(&self, key: &str, id: FileId) -> Option<Parsed> {
-        self.used
-            .lock()
-            .expect("cache lock")
-            .insert(key.to_string());
         let parsed = std::fs::read(self.path(key)).ok().and_then(|bytes| {
             postcard::from_bytes::<EntryIn>(&bytes)
                 .ok()
@@ -203,24 +236,45 @@ impl Cache {
             customers: CustomerColumns::of(&p.dataset.customers),
         };
         let bytes = postcard::to_allocvec(&entry).map_err(std::io::Error::other)?;
-        let tmp = self.dir.join(format!(".{key}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, self.path(key)).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
+        write_whole(&self.dir, &format!("{key}.bin"), &bytes)
     }
 
-    /// Removes the entries this run did not use (files gone or changed).
+    /// Removes the entries that neither this run nor any other inbox's list
+    /// names (files gone or changed), the lists of inboxes not reviewed for
+    /// [`FORGET_AFTER`], and temporary files left by runs that were stopped.
     pub fn prune(&self) {
-        let used = self.used.lock().expect("cache lock");
+        let mut keep = self.used.lock().expect("cache lock").clone();
+        let own = self.list.lock().expect("cache lock").clone();
+        let lists = std::fs::read_dir(self.dir.join(INBOXES));
+        for e in lists.into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".keys") {
+                // A list being written, or one a stopped run left half-written.
+                if older_than(&e, STALE_TEMPORARY) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+                continue;
+            }
+            if Some(&name) == own.as_ref() {
+                continue;
+            }
+            if older_than(&e, FORGET_AFTER) {
+                let _ = std::fs::remove_file(e.path());
+            } else if let Ok(text) = std::fs::read_to_string(e.path()) {
+                keep.extend(text.lines().map(str::to_string));
+            } else {
+                // An unreadable list: what it names cannot be told apart, so nothing goes.
+                return;
+            }
+        }
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             let stale = match name.strip_suffix(".bin") {
-                Some(key) => !used.contains(key),
-                None => name.ends_with(".tmp"),
+                Some(key) => !keep.contains(key),
+                None => name.ends_with(".tmp") && older_than(&e, STALE_TEMPORARY),
             };
             if stale {
                 let _ = std::fs::remove_file(e.path());
@@ -236,6 +290,30 @@ impl Cache {
             unwritable: self.unwritable.load(Relaxed),
         }
     }
+}
+
+/// Writes `bytes` to `dir/name` whole: under a temporary name, then renamed.
+fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, dir.join(name)).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// The name an inbox's key list goes by: a hash of its full path.
+fn inbox_id(inbox: &Path) -> String {
+    let path = inbox.canonicalize().unwrap_or_else(|_| inbox.to_path_buf());
+    hex(&Sha256::digest(path.as_os_str().as_encoded_bytes()))
+}
+
+/// True when the file was last written longer than `age` ago.
+fn older_than(e: &std::fs::DirEntry, age: std::time::Duration) -> bool {
+    e.metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|elapsed| elapsed > age)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -219,14 +219,13 @@ fn load_file(
 /// from it; a new or changed one is parsed and stored.
 fn load_file_cached(
     cache: &cache::Cache,
+    key: &str,
     id: diag::FileId,
     input: inbox::InputFile,
     dict: &HeaderDictionary,
     limits: &config::Limits,
 ) -> FileLoad {
-    let name = input.file_name();
-    let key = cache.key(&name, &input.sha256);
-    if let Some(parsed) = cache.get(&key, id) {
+    if let Some(parsed) = cache.get(key, id) {
         return FileLoad {
             file: LoadedFile::of(id, input, parsed.opened),
             sheet_names: parsed.sheet_names,
@@ -237,7 +236,7 @@ fn load_file_cached(
     }
     let load = load_file(id, input, dict, limits);
     cache.put(
-        &key,
+        key,
         cache::ParsedRef {
             opened: load.file.opened,
             sheet_names: &load.sheet_names,
@@ -323,16 +322,31 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         .cache
         .as_deref()
         .map(|dir| cache::Cache::new(dir, &config));
+    // Every file's entry key, registered before any entry is read.
+    let keys: Vec<Option<String>> = inbox
+        .files
+        .iter()
+        .map(|f| Some(cache.as_ref()?.key(&f.file_name(), &f.sha256)))
+        .collect();
+    if let Some(c) = &cache {
+        c.register(
+            &opts.inbox,
+            &keys.iter().flatten().cloned().collect::<Vec<_>>(),
+        );
+    }
     let results: Vec<FileLoad> = {
         use rayon::prelude::*;
         inbox
             .files
             .into_par_iter()
             .zip(ids)
-            .map(|(input, id)| {
-                let load = match &cache {
-                    Some(c) => load_file_cached(c, id, input, &dict, &config.limits),
-                    None => load_file(id, input, &dict, &config.limits),
+            .zip(keys)
+            .map(|((input, id), key)| {
+                let load = match (&cache, key) {
+                    (Some(c), Some(key)) => {
+                        load_file_cached(c, &key, id, input, &dict, &config.limits)
+                    }
+                    _ => load_file(id, input, &dict, &config.limits),
                 };
                 if let Some(p) = &opts.progress {
                     p.done.fetch_add(1, Relaxed);

@@ -1,7 +1,8 @@
 //! The parse cache: unchanged workbooks come from it, a changed one is parsed
 //! again, the modification time alone changes nothing, a damaged entry is a
-//! miss, entries of files gone are removed, and the results never differ
-//! from a run without the cache.
+//! miss, entries of files gone are removed (but not those another inbox
+//! sharing the folder uses), and the results never differ from a run
+//! without the cache.
 
 use crate::support::{inbox, sheet, write_review};
 use qbr::cache::CacheStats;
@@ -54,6 +55,24 @@ fn run(dir: &Path, cache: Option<&Path>) -> (CacheStats, String) {
     let (_out, _, w) = write_review(&checked, &Default::default());
     let summary = std::fs::read_to_string(w.join("summary.json")).unwrap();
     (checked.loaded.cache, summary)
+}
+
+/// The cache entries in a cache folder, sorted.
+fn entries(cache: &Path) -> Vec<std::path::PathBuf> {
+    let mut v: Vec<_> = std::fs::read_dir(cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Sets a file's modification time `days` days back.
+fn age(path: &Path, days: u64) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
+    f.set_modified(then).unwrap();
 }
 
 fn stats(hits: usize, misses: usize) -> CacheStats {
@@ -110,14 +129,6 @@ fn a_damaged_entry_is_a_miss_and_entries_of_removed_files_are_pruned() {
     let dir = team();
     let cache = tempfile::tempdir().unwrap();
     run(dir.path(), Some(cache.path()));
-    let entries = |p: &Path| -> Vec<std::path::PathBuf> {
-        let mut v: Vec<_> = std::fs::read_dir(p)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        v.sort();
-        v
-    };
     let all = entries(cache.path());
     assert_eq!(all.len(), 3);
     std::fs::write(&all[0], b"not a cache entry").unwrap();
@@ -131,6 +142,58 @@ fn a_damaged_entry_is_a_miss_and_entries_of_removed_files_are_pruned() {
         2,
         "the removed file's entry is gone"
     );
+}
+
+#[test]
+fn inboxes_sharing_one_cache_folder_keep_each_others_entries_until_one_is_forgotten() {
+    let (a, b) = (team(), team());
+    qbr::sample::sheet::write_workbook(
+        &b.path().join("订单/七月.xlsx"),
+        &[orders(&[&["S1", "2026-07-01", "A", "门锁", "350", "甲"]])],
+        "七月",
+    )
+    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    assert_eq!(run(a.path(), Some(cache.path())).0, stats(0, 3));
+    let first_b = run(b.path(), Some(cache.path())).0;
+    assert_eq!(first_b.hits + first_b.misses, 3);
+    // Each inbox's run kept what the other one uses.
+    assert_eq!(run(a.path(), Some(cache.path())).0, stats(3, 0));
+    assert_eq!(run(b.path(), Some(cache.path())).0, stats(3, 0));
+    // An inbox not reviewed for longer than the cache remembers (30 days)
+    // is forgotten: its list goes, and with it the entries only it used.
+    let lists: Vec<_> = std::fs::read_dir(cache.path().join("inboxes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(lists.len(), 2, "one key list per inbox");
+    for list in &lists {
+        age(list, 31);
+    }
+    run(b.path(), Some(cache.path()));
+    assert_eq!(
+        std::fs::read_dir(cache.path().join("inboxes"))
+            .unwrap()
+            .count(),
+        1,
+        "the list of the inbox not reviewed for 31 days is gone"
+    );
+    assert!(run(a.path(), Some(cache.path())).0.misses >= 1);
+}
+
+#[test]
+fn a_temporary_file_is_removed_only_once_it_is_an_hour_old() {
+    let dir = team();
+    let cache = tempfile::tempdir().unwrap();
+    run(dir.path(), Some(cache.path()));
+    // Another run writing an entry right now leaves a fresh temporary file.
+    let writing = cache.path().join(".abc.bin.4242.tmp");
+    std::fs::write(&writing, b"half an entry").unwrap();
+    run(dir.path(), Some(cache.path()));
+    assert!(writing.exists(), "a write in progress is left alone");
+    age(&writing, 1);
+    run(dir.path(), Some(cache.path()));
+    assert!(!writing.exists(), "a day-old leftover is removed");
 }
 
 #[test]
