@@ -24,13 +24,13 @@
 
 use crate::config::Config;
 use crate::diag::{Diagnostics, FileId};
+use crate::inbox::hex;
 use crate::recognize::Unrecognized;
 use crate::records::{CustomerColumns, Dataset, OrderColumns};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Bumped whenever what an entry holds changes shape.
@@ -137,9 +137,9 @@ pub struct Cache {
     /// Hash of everything besides the file that a parse depends on.
     fingerprint: String,
     /// The keys this run uses.
-    used: Mutex<HashSet<String>>,
+    used: HashSet<String>,
     /// This run's key list in the `inboxes` folder, once written.
-    list: Mutex<Option<String>>,
+    list: Option<String>,
     hits: AtomicUsize,
     misses: AtomicUsize,
     unwritable: AtomicUsize,
@@ -163,8 +163,8 @@ impl Cache {
         Cache {
             dir: dir.to_path_buf(),
             fingerprint: hex(&h.finalize()),
-            used: Mutex::default(),
-            list: Mutex::default(),
+            used: HashSet::new(),
+            list: None,
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
             unwritable: AtomicUsize::new(0),
@@ -188,17 +188,16 @@ impl Cache {
     /// Records the entries a run of `inbox` uses (its files' keys), before
     /// any is read: a run of another inbox that prunes the folder meanwhile
     /// keeps them. A list that cannot be written only costs speed later.
-    pub fn register(&self, inbox: &Path, keys: &[String]) {
-        let mut used = self.used.lock().expect("cache lock");
-        used.extend(keys.iter().cloned());
-        let mut list: Vec<&String> = used.iter().collect();
+    pub fn register(&mut self, inbox: &Path, keys: &[String]) {
+        self.used.extend(keys.iter().cloned());
+        let mut list: Vec<&String> = self.used.iter().collect();
         list.sort();
         let text: String = list.iter().map(|k| format!("{k}\n")).collect();
         let dir = self.dir.join(INBOXES);
         let name = format!("{}.keys", inbox_id(inbox));
         let _ =
             std::fs::create_dir_all(&dir).and_then(|()| write_whole(&dir, &name, text.as_bytes()));
-        *self.list.lock().expect("cache lock") = Some(name);
+        self.list = Some(name);
     }
 
     /// The stored parse of `key`, when there is one that decodes, read as
@@ -243,8 +242,7 @@ impl Cache {
     /// names (files gone or changed), the lists of inboxes not reviewed for
     /// [`FORGET_AFTER`], and temporary files left by runs that were stopped.
     pub fn prune(&self) {
-        let mut keep = self.used.lock().expect("cache lock").clone();
-        let own = self.list.lock().expect("cache lock").clone();
+        let mut keep = self.used.clone();
         let lists = std::fs::read_dir(self.dir.join(INBOXES));
         for e in lists.into_iter().flatten().flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -255,7 +253,7 @@ impl Cache {
                 }
                 continue;
             }
-            if Some(&name) == own.as_ref() {
+            if Some(&name) == self.list.as_ref() {
                 continue;
             }
             if older_than(&e, FORGET_AFTER) {
@@ -314,8 +312,4 @@ fn older_than(e: &std::fs::DirEntry, age: std::time::Duration) -> bool {
         .ok()
         .and_then(|t| t.elapsed().ok())
         .is_some_and(|elapsed| elapsed > age)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

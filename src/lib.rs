@@ -318,7 +318,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
     if let Some(p) = &opts.progress {
         p.total.store(inbox.files.len(), Relaxed);
     }
-    let cache = opts
+    let mut cache = opts
         .cache
         .as_deref()
         .map(|dir| cache::Cache::new(dir, &config));
@@ -328,7 +328,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         .iter()
         .map(|f| Some(cache.as_ref()?.key(&f.file_name(), &f.sha256)))
         .collect();
-    if let Some(c) = &cache {
+    if let Some(c) = &mut cache {
         c.register(
             &opts.inbox,
             &keys.iter().flatten().cloned().collect::<Vec<_>>(),

@@ -68,11 +68,16 @@ fn entries(cache: &Path) -> Vec<std::path::PathBuf> {
     v
 }
 
+/// Sets a file's modification time, leaving its content as it is.
+fn set_modified(path: &Path, time: std::time::SystemTime) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(time).unwrap();
+}
+
 /// Sets a file's modification time `days` days back.
 fn age(path: &Path, days: u64) {
-    let f = std::fs::File::options().write(true).open(path).unwrap();
-    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(days * 86_400);
-    f.set_modified(then).unwrap();
+    let day = std::time::Duration::from_secs(86_400);
+    set_modified(path, std::time::SystemTime::now() - day * days as u32);
 }
 
 fn stats(hits: usize, misses: usize) -> CacheStats {
@@ -103,10 +108,10 @@ fn touching_a_file_keeps_its_entry_and_changing_a_byte_does_not() {
     run(dir.path(), Some(cache.path()));
     // Only the modification time: still three hits.
     let july = dir.path().join("订单/七月.xlsx");
-    let f = std::fs::File::options().write(true).open(&july).unwrap();
-    f.set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(86_400))
-        .unwrap();
-    drop(f);
+    set_modified(
+        &july,
+        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(86_400),
+    );
     assert_eq!(run(dir.path(), Some(cache.path())).0, stats(3, 0));
     // New content: that file alone is parsed again, and its figures count.
     qbr::sample::sheet::write_workbook(
