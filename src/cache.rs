@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: &str = "qbr-cache/10";
+const FORMAT: &str = "qbr-cache/11";
 
 /// How long an inbox's entries are kept after its last run.
 pub const FORGET_AFTER: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
@@ -97,11 +97,16 @@ impl EntryIn<'_> {
     /// number in this run); `None` when the entry does not hold together.
     fn parsed(self, id: FileId) -> Option<Parsed> {
         let mut dataset = self.dataset;
-        if !dataset.order_texts.iter().all(|t| t.holds()) {
+        let texts = &dataset.order_texts;
+        if !texts.iter().all(|t| t.holds())
+            || dataset.order_keys.len() != texts.len()
+            || !dataset.order_keys.iter().zip(texts).all(|(k, t)| k.fits(t))
+        {
             return None;
         }
         dataset.relocate(id);
-        dataset.orders = self.orders.lines(id, &dataset.order_texts)?;
+        dataset.orders = (self.orders).lines(id, &dataset.order_texts, &dataset.order_keys)?;
+        dataset.order_hashes = self.orders.hashes()?;
         dataset.customers = self.customers.rows(id)?;
         let mut diagnostics = self.diagnostics;
         diagnostics.relocate(id);
@@ -231,7 +236,7 @@ impl Cache {
             diagnostics: p.diagnostics,
             unrecognized: p.unrecognized,
             dataset: p.dataset,
-            orders: OrderColumns::of(&p.dataset.orders),
+            orders: OrderColumns::of(&p.dataset.orders, &p.dataset.line_hashes()),
             customers: CustomerColumns::of(&p.dataset.customers),
         };
         let bytes = postcard::to_allocvec(&entry).map_err(std::io::Error::other)?;

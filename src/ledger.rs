@@ -13,14 +13,13 @@ use crate::actuals::Cube;
 use crate::calendar::{Month, Period, parse_month};
 use crate::config::Config;
 use crate::recognize::Role;
+use crate::records::keys::{Canon, Keys, TableKeys, UNFOLDED, hash_of};
 use crate::records::{Dataset, Dimension, OrderLine, TableTexts, TextId};
-use crate::text::{PackedTexts, match_key};
+use crate::text::match_key;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::ops::Range;
 
 mod symset;
 pub use symset::SymSet;
@@ -125,11 +124,6 @@ pub struct Symbols {
 
 /// How many shards the keys are numbered in, in parallel.
 const SHARDS: usize = 16;
-
-fn hash_of(key: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(key)
-}
 
 fn shard_of(hash: u64) -> usize {
     (hash >> 32) as usize % SHARDS
@@ -509,15 +503,16 @@ type WholeKey<'a> = (
     Option<Decimal>,
 );
 
-fn line_key<'a>(ds: &'a Dataset, o: &OrderLine) -> LineKey<'a> {
-    let text = |id| ds.opt_text(o, id);
+/// The identity of line `o`, whose table's texts are `texts`.
+fn line_key<'a>(texts: &'a TableTexts, o: &OrderLine) -> LineKey<'a> {
+    let text = |id: Option<TextId>| id.map(|id| texts.get(id));
     match (o.order_id, o.line_id) {
-        (Some(id), Some(line)) => LineKey::ById(ds.text(o, id), ds.text(o, line)),
+        (Some(id), Some(line)) => LineKey::ById(texts.get(id), texts.get(line)),
         _ => LineKey::Whole(Box::new((
             text(o.order_id),
             o.date,
-            ds.text(o, o.customer),
-            ds.text(o, o.product),
+            texts.get(o.customer),
+            texts.get(o.product),
             o.amount.normalize(),
             o.quantity.map(|q| q.normalize()),
             text(o.salesperson),
@@ -530,23 +525,28 @@ fn line_key<'a>(ds: &'a Dataset, o: &OrderLine) -> LineKey<'a> {
     }
 }
 
-/// A 64-bit hash of a line's identity, the same on every run.
-fn key_hash(k: &LineKey) -> u64 {
+/// A 64-bit hash of the identity of line `o`, whose table's texts are
+/// `texts`: the same on every run, so that it is computed when the table is
+/// read and kept in the parse cache.
+pub(crate) fn line_hash(texts: &TableTexts, o: &OrderLine) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
-    k.hash(&mut h);
+    line_key(texts, o).hash(&mut h);
     h.finish()
 }
 
-/// Finds duplicates: lines are hashed in parallel and sorted by hash; lines with
-/// equal hashes are compared in full, so a hash collision never merges lines.
+/// Finds duplicates: lines are sorted by the hash of their identity; lines
+/// with equal hashes are compared in full, so a hash collision never merges
+/// lines.
 fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
     use rayon::prelude::*;
-    // An indexed iterator, so the hashes are written in place, not gathered and copied.
-    let mut hashed: Vec<(u64, usize)> = (0..ds.orders.len())
-        .into_par_iter()
-        .map(|i| (key_hash(&line_key(ds, &ds.orders[i])), i))
-        .collect();
+    // An indexed iterator, so the pairs are written in place, not gathered and copied.
+    let hashes = ds.line_hashes();
+    let mut hashed: Vec<(u64, usize)> = hashes.par_iter().copied().zip(0..hashes.len()).collect();
+    let line_key = |i: usize| {
+        let o = &ds.orders[i];
+        line_key(&ds.order_texts[o.origin.table.0 as usize], o)
+    };
     sort_by_hash(&mut hashed);
     let mut duplicates = Vec::new();
     let mut start = 0;
@@ -559,11 +559,8 @@ fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
             // Within one hash, each line is a duplicate of the first equal line before it.
             let run = &hashed[start..end];
             for (k, &(_, i)) in run.iter().enumerate() {
-                let key = line_key(ds, &ds.orders[i]);
-                if let Some(&(_, kept)) = run[..k]
-                    .iter()
-                    .find(|&&(_, j)| line_key(ds, &ds.orders[j]) == key)
-                {
+                let key = line_key(i);
+                if let Some(&(_, kept)) = run[..k].iter().find(|&&(_, j)| line_key(j) == key) {
                     duplicates.push(Duplicate {
                         kept,
                         dropped: i,
@@ -615,23 +612,6 @@ fn sort_by_hash(pairs: &mut Vec<(u64, usize)>) {
     *pairs = spread;
 }
 
-/// Which canonical form a text takes.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Canon {
-    Name,
-    Class,
-}
-
-impl Canon {
-    /// Appends the canonical form of `s` to `out`.
-    fn push(self, s: &str, out: &mut String) {
-        match self {
-            Canon::Name => crate::text::push_match_key(s, out),
-            Canon::Class => out.push_str(&product_class_key(s)),
-        }
-    }
-}
-
 /// Symbols for every distinct text, looked up per part of the dataset: the
 /// masters are one part, found by the texts' addresses, and each order
 /// table another, found by text id. Within a part, canonical keys are
@@ -642,44 +622,6 @@ struct SymbolMap<'a> {
     masters: Part<'a>,
     /// The symbols of each order table's texts, by table id.
     tables: Vec<TableSyms>,
-}
-
-/// Canonical keys stored end to end in one buffer (a part's keys are many
-/// and short), each with its hash, computed once when the key is added.
-#[derive(Debug, Clone, Default)]
-struct Keys {
-    texts: PackedTexts,
-    hashes: Vec<u64>,
-}
-
-impl Keys {
-    /// Adds a key; returns its number.
-    #[cfg(test)]
-    fn push(&mut self, key: &str) -> Sym {
-        self.push_with(|text| text.push_str(key))
-    }
-
-    /// Adds a key whose hash is known.
-    fn push_hashed(&mut self, key: &str, hash: u64) {
-        self.texts.push(key);
-        self.hashes.push(hash);
-    }
-
-    /// Adds the key `write` appends to the buffer; returns its number.
-    fn push_with(&mut self, write: impl FnOnce(&mut String)) -> Sym {
-        let i = self.texts.push_with(write);
-        self.hashes.push(hash_of(self.texts.get(i)));
-        i as Sym
-    }
-
-    /// Key number `i`.
-    fn get(&self, i: usize) -> &str {
-        self.texts.get(i)
-    }
-
-    fn len(&self) -> usize {
-        self.texts.len()
-    }
 }
 
 /// A part's texts by their local number: each allocation is found by its
@@ -735,6 +677,24 @@ struct TableSyms {
 }
 
 impl TableSyms {
+    /// The symbols of a table's texts, given those of its keys.
+    fn of(keys: &TableKeys, syms: &[Sym]) -> TableSyms {
+        let by_local = |local: &[u32]| -> Vec<Sym> {
+            let sym = |&l: &u32| {
+                if l == UNFOLDED {
+                    Sym::MAX
+                } else {
+                    syms[l as usize]
+                }
+            };
+            local.iter().map(sym).collect()
+        };
+        let [name, class] = keys.local();
+        TableSyms {
+            by_id: [by_local(name), by_local(class)],
+        }
+    }
+
     fn get(&self, id: TextId, c: Canon) -> Sym {
         let s = self.by_id[c as usize][id.index()];
         assert_ne!(s, Sym::MAX, "every text looked up was folded");
@@ -743,28 +703,21 @@ impl TableSyms {
 }
 
 impl<'a> SymbolMap<'a> {
-    /// Numbers the keys of the masters, then of each order table, in that order.
-    fn build(
-        masters: PartBuilder<'a>,
-        tables: Vec<(usize, TableFold<'_>)>,
-        n_tables: usize,
-    ) -> (Self, Symbols) {
+    /// Numbers the keys of the masters, then of each order table, in that
+    /// order (`tables` by table id).
+    fn build(masters: PartBuilder<'a>, tables: &[TableKeys]) -> (Self, Symbols) {
+        use rayon::prelude::*;
         let (mut masters, master_keys) = masters.finish();
         let keys: Vec<&Keys> = std::iter::once(&master_keys)
-            .chain(tables.iter().map(|(_, t)| &t.keys))
+            .chain(tables.iter().map(TableKeys::keys))
             .collect();
         let (symbols, mut syms) = Symbols::number(&keys);
         let table_syms: Vec<Vec<Sym>> = syms.split_off(1);
         masters.syms = syms.pop().expect("the masters' symbols");
-        let mut by_table: Vec<TableSyms> = (0..n_tables).map(|_| TableSyms::default()).collect();
-        for ((table, fold), syms) in tables.into_iter().zip(table_syms) {
-            by_table[table] = fold.resolve(&syms);
-        }
-        let map = SymbolMap {
-            masters,
-            tables: by_table,
-        };
-        (map, symbols)
+        let tables = (tables.par_iter().zip(&table_syms))
+            .map(|(keys, syms)| TableSyms::of(keys, syms))
+            .collect();
+        (SymbolMap { masters, tables }, symbols)
     }
 
     /// The masters' symbols.
@@ -809,114 +762,6 @@ impl<'a> PartBuilder<'a> {
         };
         (part, self.keys)
     }
-}
-
-/// No local number yet.
-const UNFOLDED: u32 = u32::MAX;
-
-/// One order table's texts as its lines use them: a text id met for the
-/// first time in a canonical form gets a local number and its key.
-struct TableFold<'t> {
-    texts: &'t TableTexts,
-    /// Local numbers by canonical form and text id ([`UNFOLDED`] if unused).
-    local: [Vec<u32>; 2],
-    keys: Keys,
-}
-
-impl<'t> TableFold<'t> {
-    fn new(texts: &'t TableTexts) -> Self {
-        TableFold {
-            texts,
-            local: [vec![UNFOLDED; texts.len()], Vec::new()],
-            keys: Keys::default(),
-        }
-    }
-
-    fn add(&mut self, id: TextId, c: Canon) {
-        let local = &mut self.local[c as usize];
-        if local.is_empty() {
-            local.resize(self.texts.len(), UNFOLDED);
-        }
-        let slot = &mut local[id.index()];
-        if *slot == UNFOLDED {
-            let t = self.texts.get(id);
-            *slot = self.keys.push_with(|text| c.push(t, text));
-        }
-    }
-
-    /// Every text an order line has the ledger fold.
-    fn add_line(&mut self, o: &OrderLine) {
-        for &t in o.custom.iter().flatten() {
-            self.add(t, Canon::Name);
-        }
-        self.add(o.customer, Canon::Name);
-        self.add(o.product, Canon::Name);
-        for t in [o.salesperson, o.group, o.region].into_iter().flatten() {
-            self.add(t, Canon::Name);
-        }
-        if let Some(c) = o.product_class {
-            self.add(c, Canon::Class);
-        }
-    }
-
-    /// The table's symbols, given those of its local numbers.
-    fn resolve(self, syms: &[Sym]) -> TableSyms {
-        let by_local = |local: Vec<u32>| -> Vec<Sym> {
-            local
-                .into_iter()
-                .map(|l| {
-                    if l == UNFOLDED {
-                        Sym::MAX
-                    } else {
-                        syms[l as usize]
-                    }
-                })
-                .collect()
-        };
-        let [name, class] = self.local;
-        TableSyms {
-            by_id: [by_local(name), by_local(class)],
-        }
-    }
-}
-
-/// A table's id and the range of its lines.
-type TableRun = (usize, Range<usize>);
-
-/// The distinct lines grouped by their table: the lines in table order, and
-/// each table's id and range of them, tables in first-seen order. Lines are
-/// read table by table, so the groups are runs of `distinct`, found by
-/// binary search; lines in another order are gathered table by table.
-fn lines_by_table<'d>(ds: &Dataset, distinct: &'d [usize]) -> (Cow<'d, [usize]>, Vec<TableRun>) {
-    let table = |i: usize| ds.orders[i].origin.table.0 as usize;
-    // `distinct` is in line order, so it is in table order whenever all the
-    // lines are, which one pass along them tells.
-    let in_table_order =
-        distinct.is_sorted() && ds.orders.iter().map(|o| o.origin.table.0).is_sorted();
-    let ordered: Cow<[usize]> = if in_table_order {
-        Cow::Borrowed(distinct)
-    } else {
-        let mut first_seen = vec![usize::MAX; ds.order_texts.len()];
-        let mut next = 0;
-        for &i in distinct {
-            if first_seen[table(i)] == usize::MAX {
-                first_seen[table(i)] = next;
-                next += 1;
-            }
-        }
-        let mut gathered = distinct.to_vec();
-        gathered.sort_by_key(|&i| first_seen[table(i)]);
-        Cow::Owned(gathered)
-    };
-    let mut runs = Vec::new();
-    let mut start = 0;
-    while start < ordered.len() {
-        let t = table(ordered[start]);
-        let len = ordered[start..].partition_point(|&i| table(i) == t);
-        runs.push((t, start..start + len));
-        start += len;
-    }
-    (ordered, runs)
 }
 
 /// Bit `i` set: the customer ordered in the `i`-th quarter from the first one.
@@ -1095,23 +940,11 @@ fn bits_below(b: i32) -> QuarterBits {
 /// Builds the ledger: removes duplicates, then attributes every line.
 pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     use rayon::prelude::*;
-    // Every text the ledger folds, once per allocation: the masters' (while
-    // duplicates are found), then each order table's, folded in parallel.
+    // The masters' texts are folded, once per allocation, while duplicates
+    // are found; the order tables' texts were folded when they were read.
     let ((distinct, duplicates), masters) =
         rayon::join(|| find_duplicates(ds), || master_texts(ds));
-
-    let (ordered, runs) = lines_by_table(ds, &distinct);
-    let tables: Vec<(usize, TableFold)> = runs
-        .par_iter()
-        .map(|(table, run)| {
-            let mut fold = TableFold::new(&ds.order_texts[*table]);
-            for &i in &ordered[run.clone()] {
-                fold.add_line(&ds.orders[i]);
-            }
-            (*table, fold)
-        })
-        .collect();
-    let (map, symbols) = SymbolMap::build(masters, tables, ds.order_texts.len());
+    let (map, symbols) = SymbolMap::build(masters, &ds.table_keys());
     let n = symbols.len();
 
     // What the masters say of each symbol, while each customer's history is read from the lines.

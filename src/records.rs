@@ -573,6 +573,15 @@ pub struct Dataset {
     /// The distinct texts of each order table's lines, by table id (empty
     /// for other tables): what a line's [`TextId`]s point to.
     pub order_texts: Vec<TableTexts>,
+    /// The canonical keys of each order table's texts, by table id (empty
+    /// for other tables); a dataset built without reading workbooks may
+    /// have none, and the ledger then folds the texts itself.
+    pub order_keys: Vec<keys::TableKeys>,
+    /// Each order line's identity hash ([`crate::ledger::line_hash`]), by
+    /// line, computed when its table is read; stored apart in the parse
+    /// cache, with the [`OrderColumns`].
+    #[serde(skip)]
+    pub order_hashes: Vec<u64>,
     pub products: Vec<ProductRec>,
     pub people: Vec<PersonRec>,
     /// Stored apart in the parse cache, as [`CustomerColumns`].
@@ -594,6 +603,40 @@ impl Dataset {
         id.map(|id| self.text(line, id))
     }
 
+    /// Each order table's canonical keys: those folded when it was read or,
+    /// for a dataset built without reading workbooks (tests, tools), folded
+    /// now from its lines.
+    pub fn table_keys(&self) -> std::borrow::Cow<'_, [keys::TableKeys]> {
+        use std::borrow::Cow;
+        if self.order_keys.len() == self.order_texts.len() {
+            return Cow::Borrowed(&self.order_keys);
+        }
+        let mut lines: Vec<Vec<&OrderLine>> = vec![Vec::new(); self.order_texts.len()];
+        for o in self.orders.iter() {
+            lines[o.origin.table.0 as usize].push(o);
+        }
+        let tables = self.order_texts.iter().zip(lines);
+        Cow::Owned(
+            tables
+                .map(|(texts, l)| keys::TableKeys::of(texts, l))
+                .collect(),
+        )
+    }
+
+    /// Each order line's identity hash: those computed when its table was
+    /// read or, for a dataset built without reading workbooks, computed now.
+    pub fn line_hashes(&self) -> std::borrow::Cow<'_, [u64]> {
+        use rayon::prelude::*;
+        if self.order_hashes.len() == self.orders.len() {
+            return std::borrow::Cow::Borrowed(&self.order_hashes);
+        }
+        let hash = |i| {
+            let o = &self.orders[i];
+            crate::ledger::line_hash(&self.order_texts[o.origin.table.0 as usize], o)
+        };
+        std::borrow::Cow::Owned((0..self.orders.len()).into_par_iter().map(hash).collect())
+    }
+
     /// The cell of a record's field, when its table has that column.
     pub fn cell(&self, origin: RowRef, field: Field) -> Option<CellRef> {
         self.tables[origin.table.0 as usize]
@@ -608,6 +651,7 @@ impl Dataset {
         let is_1904 = grid.uses_1904();
         let mut interner = Interner::default();
         let columns = columns_by_field(&table);
+        let first_line = self.orders.len();
         if table.role == Role::Orders {
             let rows = grid.row_end().saturating_sub(table.header_row + 1);
             self.orders.reserve(rows as usize);
@@ -676,11 +720,17 @@ impl Dataset {
                 }
             }
         }
-        self.order_texts.push(if table.role == Role::Orders {
-            interner.texts
+        if table.role == Role::Orders {
+            let texts = &interner.texts;
+            let lines = (first_line..self.orders.len()).map(|i| &self.orders[i]);
+            self.order_keys
+                .push(keys::TableKeys::of(texts, lines.clone()));
+            (self.order_hashes).extend(lines.map(|o| crate::ledger::line_hash(texts, o)));
+            self.order_texts.push(interner.texts);
         } else {
-            TableTexts::default()
-        });
+            self.order_keys.push(keys::TableKeys::default());
+            self.order_texts.push(TableTexts::default());
+        }
         self.tables.push(table);
         self.stats.push(stats);
     }
@@ -710,6 +760,8 @@ impl Dataset {
             targets: joined(&mut parts, |d| &mut d.targets),
             orders,
             order_texts: joined(&mut parts, |d| &mut d.order_texts),
+            order_keys: joined(&mut parts, |d| &mut d.order_keys),
+            order_hashes: joined(&mut parts, |d| &mut d.order_hashes),
             products: joined(&mut parts, |d| &mut d.products),
             people: joined(&mut parts, |d| &mut d.people),
             customers: joined(&mut parts, |d| &mut d.customers),
@@ -1320,6 +1372,7 @@ fn read_number(d: &DataRef, c: &ColumnMap, scaled: bool) -> Result<Option<Decima
 }
 
 mod columns;
+pub mod keys;
 mod lines;
 pub use columns::{CustomerColumns, OrderColumns};
 pub use lines::Lines;

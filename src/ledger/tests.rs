@@ -101,9 +101,13 @@ mod duplicates {
             }
             let (distinct, dups) = find_duplicates(&ds);
             let mut expected = Vec::new();
+            let key = |i: usize| {
+                let o = &ds.orders[i];
+                line_key(&ds.order_texts[o.origin.table.0 as usize], o)
+            };
             for j in 0..ds.orders.len() {
-                let kj = line_key(&ds, &ds.orders[j]);
-                if let Some(k) = (0..j).find(|&k| line_key(&ds, &ds.orders[k]) == kj) {
+                let kj = key(j);
+                if let Some(k) = (0..j).find(|&k| key(k) == kj) {
                     expected.push((k, j));
                 }
             }
@@ -175,6 +179,75 @@ mod across_tables {
         assert_eq!(so3.product_class.get(), ledger.symbols.get("new"));
         assert_ne!(so2.person, so3.person);
         assert_eq!(ledger.entries[0].person, so2.person);
+    }
+
+    /// The tables' keys and the lines' identity hashes are computed when a
+    /// table is read (and kept in the parse cache); a dataset without them
+    /// has them computed by the ledger, with the same result.
+    #[test]
+    fn keys_and_hashes_from_reading_equal_those_the_ledger_computes() {
+        let header: &[&str] = &["订单号", "日期", "客户", "产品", "金额", "产品类别", "区域"];
+        let a = read(
+            0,
+            &[
+                header,
+                &[
+                    "SO1",
+                    "2026-07-10",
+                    "甲公司",
+                    "门锁",
+                    "100",
+                    "核心产品",
+                    "华东",
+                ],
+                &["SO2", "2026-07-11", "乙公司", "门铃", "80", "新品", "华北"],
+            ],
+        );
+        let b = read(
+            1,
+            &[
+                header,
+                &["SO2", "2026-07-11", "乙公司", "门铃", "80", "新品", "华北"],
+                &["SO3", "2026-08-01", " 甲公司", "门锁", "40", "Core", "华东"],
+            ],
+        );
+        let ds = Dataset::concat(vec![a, b]);
+        assert_eq!((ds.order_keys.len(), ds.order_hashes.len()), (2, 4));
+        assert_eq!(
+            ds.order_hashes[1], ds.order_hashes[2],
+            "the same line in two files"
+        );
+        assert_ne!(ds.order_hashes[0], ds.order_hashes[3]);
+        let mut bare = ds.clone();
+        (bare.order_keys, bare.order_hashes) = (Vec::new(), Vec::new());
+        assert_eq!(bare.table_keys()[..], ds.order_keys[..]);
+        assert_eq!(bare.line_hashes()[..], ds.order_hashes[..]);
+        let (read, computed) = (
+            build_ledger(&ds, &Config::default()),
+            build_ledger(&bare, &Config::default()),
+        );
+        assert_eq!(read.entries, computed.entries);
+        assert_eq!(read.duplicates, computed.duplicates);
+        assert_eq!(read.duplicates.len(), 1);
+        let names = |l: &Ledger| {
+            (0..l.symbols.len())
+                .map(|s| l.symbols.name(s as Sym).to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&read), names(&computed));
+        assert_eq!(
+            names(&read),
+            [
+                "甲公司",
+                "门锁",
+                "华东",
+                "core",
+                "乙公司",
+                "门铃",
+                "华北",
+                "new"
+            ]
+        );
     }
 }
 
@@ -257,12 +330,11 @@ mod parts {
         // An order table (id 1) whose texts are 乙公司 and 甲公司.
         let mut texts = crate::records::TableTexts::default();
         let (yi, jia) = (texts.push("乙公司"), texts.push("甲公司"));
-        let mut table = TableFold::new(&texts);
-        table.add(yi, Canon::Name);
-        table.add(jia, Canon::Name);
-        table.add(jia, Canon::Name);
-        assert_eq!(table.keys.len(), 2);
-        let (map, symbols) = SymbolMap::build(masters, vec![(1, table)], 2);
+        let mut line = crate::records::OrderLine::sample(1);
+        (line.customer, line.product) = (yi, jia);
+        let table = TableKeys::of(&texts, [&line]);
+        assert_eq!(table.keys().len(), 2);
+        let (map, symbols) = SymbolMap::build(masters, &[TableKeys::default(), table]);
         let m = map.masters();
         // Numbered in first-seen order over the parts: 甲公司, "", 乙公司.
         assert_eq!((m.get(&a, Canon::Name), m.get(&b, Canon::Name)), (0, 0));
@@ -272,40 +344,6 @@ mod parts {
         assert!(map.tables[0].by_id[0].is_empty());
         assert_eq!(symbols.get(&match_key("乙公司")), Some(2));
     }
-}
-
-/// Lines come table by table as read; lines in another order are grouped
-/// all the same, tables in the order their first line comes.
-#[test]
-fn lines_are_grouped_by_table_in_any_order() {
-    use crate::records::{OrderLine, TableId};
-    let with_table = |row: u32, table: u32| {
-        let mut o = OrderLine::sample(row);
-        o.origin.table = TableId(table);
-        o
-    };
-    let mut ds = Dataset {
-        order_texts: vec![Default::default(); 3],
-        ..Dataset::default()
-    };
-    for (row, table) in [(0, 0), (1, 0), (2, 2), (3, 2), (4, 2)] {
-        ds.orders.push(with_table(row, table));
-    }
-    let distinct = [0, 1, 3, 4];
-    let (ordered, runs) = lines_by_table(&ds, &distinct);
-    assert!(matches!(ordered, std::borrow::Cow::Borrowed(_)));
-    assert_eq!(runs, vec![(0, 0..2), (2, 2..4)]);
-
-    let mut ds = Dataset {
-        order_texts: vec![Default::default(); 3],
-        ..Dataset::default()
-    };
-    for (row, table) in [(0, 2), (1, 0), (2, 2), (3, 1), (4, 0)] {
-        ds.orders.push(with_table(row, table));
-    }
-    let (ordered, runs) = lines_by_table(&ds, &[0, 1, 2, 3, 4]);
-    assert_eq!(&ordered[..], &[0, 2, 1, 4, 3]);
-    assert_eq!(runs, vec![(2, 0..2), (0, 2..4), (1, 4..5)]);
 }
 
 /// The customers who ordered in a range of quarters, read from each

@@ -5,6 +5,7 @@
 //! records came from, instead of decoding a varint, a string or a date text
 //! per field and walking the records twice more.
 
+use super::keys::TableKeys;
 use super::{CustomerRec, Lines, OrderLine, RowRef, TableId, TableTexts, Text, TextId};
 use crate::diag::{FileId, SheetId};
 use crate::text::StoredTexts;
@@ -100,6 +101,9 @@ pub struct OrderColumns<'a> {
     quantities: Packed<'a>,
     #[serde(borrow)]
     collected: Packed<'a>,
+    /// Each line's identity hash ([`crate::ledger::line_hash`]), eight bytes each.
+    #[serde(borrow, with = "serde_bytes")]
+    hashes: Cow<'a, [u8]>,
 }
 
 /// Numbers in the narrower of two widths that holds them all, little-endian.
@@ -208,8 +212,8 @@ fn date(bytes: &[u8]) -> Option<NaiveDate> {
 }
 
 impl OrderColumns<'_> {
-    /// The columns of `lines`.
-    pub fn of(lines: &Lines) -> OrderColumns<'static> {
+    /// The columns of `lines`, whose identity hashes are `hashes`.
+    pub fn of(lines: &Lines, hashes: &[u64]) -> OrderColumns<'static> {
         let n = lines.len();
         let mut origins = Origins::default();
         let mut dates = Vec::with_capacity(n * 4);
@@ -246,13 +250,25 @@ impl OrderColumns<'_> {
             amounts: Packed::of(&amounts, DECIMAL_WIDTHS),
             quantities: Packed::of(&quantities, DECIMAL_WIDTHS),
             collected: Packed::of(&collected, DECIMAL_WIDTHS),
+            hashes: Cow::Owned(hashes.iter().flat_map(|h| h.to_le_bytes()).collect()),
         }
+    }
+
+    /// The lines' identity hashes, when there is one per line.
+    pub fn hashes(&self) -> Option<Vec<u64>> {
+        let hashes = self.hashes.chunks_exact(8);
+        if !hashes.remainder().is_empty() || Some(hashes.len()) != self.origins.len() {
+            return None;
+        }
+        let hash = |h: &[u8]| u64::from_le_bytes(h.try_into().expect("eight bytes"));
+        Some(hashes.map(hash).collect())
     }
 
     /// The lines again, read from file `file`; `None` when the columns do
     /// not hold together: lengths that disagree, a text id past its table's
-    /// texts, a missing customer or product, a date or decimal no line has.
-    pub fn lines(&self, file: FileId, texts: &[TableTexts]) -> Option<Lines> {
+    /// texts, a text its table's `keys` do not fold, a missing customer or
+    /// product, a date or decimal no line has.
+    pub fn lines(&self, file: FileId, texts: &[TableTexts], keys: &[TableKeys]) -> Option<Lines> {
         let len = self.origins.len()?;
         let numbers: u64 = (self.origins.runs.iter())
             .map(|r| u64::from(r.count) * (TEXTS as u64 + u64::from(r.custom)))
@@ -283,7 +299,7 @@ impl OrderColumns<'_> {
                     .map(|_| numbers.next().filter(|&n| n as usize <= count).map(id))
                     .collect::<Option<Box<[_]>>>()?,
             };
-            out.push(OrderLine {
+            let line = OrderLine {
                 origin,
                 order_id: id(t[0]),
                 line_id: id(t[1]),
@@ -299,7 +315,11 @@ impl OrderColumns<'_> {
                 group: id(t[8]),
                 collected: optional_decimal(collected.next()?)?,
                 custom,
-            });
+            };
+            if !keys.get(origin.table.0 as usize)?.covers(&line) {
+                return None;
+            }
+            out.push(line);
         }
         Some(Lines::from(out))
     }

@@ -317,13 +317,16 @@ fn table_texts_are_found_by_id() {
     assert!(texts.holds());
 }
 
-/// Lines through the cache's columns, read back as file 7.
-fn through_columns(ds: &Dataset) -> Option<Lines> {
-    columns::OrderColumns::of(&ds.orders).lines(FileId(7), &ds.order_texts)
+/// Lines through the cache's columns with the tables' `keys`, read back as
+/// file 7 (their identity hashes play no part here).
+fn through_columns(ds: &Dataset, keys: &[keys::TableKeys]) -> Option<Lines> {
+    let hashes = vec![0; ds.orders.len()];
+    columns::OrderColumns::of(&ds.orders, &hashes).lines(FileId(7), &ds.order_texts, keys)
 }
 
 /// A cache entry's lines hold when every text id names a text of its
-/// table; an id past them, or a line of a table with no texts, does not.
+/// table that the table's keys fold; an id past them, a text the keys do
+/// not fold, or a line of a table with no texts, does not.
 #[test]
 fn cached_lines_hold_only_inside_their_table() {
     let mut ds = Dataset::default();
@@ -332,7 +335,8 @@ fn cached_lines_hold_only_inside_their_table() {
         customer,
         ..OrderLine::sample(1)
     });
-    let back = through_columns(&ds).expect("lines that hold");
+    let keys = ds.table_keys().into_owned();
+    let back = through_columns(&ds, &keys).expect("lines that hold");
     let relocated = OrderLine {
         origin: RowRef {
             file: FileId(7),
@@ -345,12 +349,21 @@ fn cached_lines_hold_only_inside_their_table() {
         salesperson: Some(TextId::at(ds.order_texts[0].len())),
         ..OrderLine::sample(2)
     });
-    assert!(through_columns(&ds).is_none());
+    assert!(through_columns(&ds, &keys).is_none());
+    ds.orders.pop();
+    // A text of the table, but one the keys were not folded for.
+    let region = ds.push_text("华东");
+    ds.orders.push(OrderLine {
+        region: Some(region),
+        ..OrderLine::sample(2)
+    });
+    assert!(through_columns(&ds, &keys).is_none());
+    assert!(through_columns(&ds, &ds.table_keys()).is_some());
     ds.orders.pop();
     let mut other = OrderLine::sample(3);
     other.origin.table = TableId(1);
     ds.orders.push(other);
-    assert!(through_columns(&ds).is_none());
+    assert!(through_columns(&ds, &keys).is_none());
 }
 
 /// Everyday amounts take eight bytes in the cache; a column with one
@@ -367,7 +380,7 @@ fn cached_amounts_take_eight_bytes_unless_one_needs_sixteen() {
         });
     }
     let size = |ds: &Dataset| {
-        postcard::to_allocvec(&columns::OrderColumns::of(&ds.orders))
+        postcard::to_allocvec(&columns::OrderColumns::of(&ds.orders, &ds.line_hashes()))
             .unwrap()
             .len()
     };
@@ -376,7 +389,7 @@ fn cached_amounts_take_eight_bytes_unless_one_needs_sixteen() {
     big.amount = Decimal::MAX;
     ds.orders.push(big);
     assert_eq!(size(&ds), everyday + 16);
-    let back = through_columns(&ds).unwrap();
+    let back = through_columns(&ds, &ds.table_keys()).unwrap();
     assert_eq!(back[0].amount, amounts[0]);
     assert_eq!(back[1].amount, Decimal::MAX);
 }
@@ -500,7 +513,7 @@ proptest::proptest! {
                 custom: (0..custom).map(|k| id(texts[k])).collect(),
             });
         }
-        let back = through_columns(&ds).expect("lines that hold");
+        let back = through_columns(&ds, &ds.table_keys()).expect("lines that hold");
         let expected: Vec<OrderLine> = ds
             .orders
             .iter()
@@ -563,7 +576,7 @@ proptest::proptest! {
                 .collect();
             postcard::to_allocvec(&columns::CustomerColumns::of(&rows)).unwrap()
         } else {
-            postcard::to_allocvec(&columns::OrderColumns::of(&ds.orders)).unwrap()
+            postcard::to_allocvec(&columns::OrderColumns::of(&ds.orders, &ds.line_hashes())).unwrap()
         };
         let i = at % bytes.len();
         bytes[i] = value;
@@ -572,7 +585,7 @@ proptest::proptest! {
                 let _ = c.rows(FileId(1));
             }
         } else if let Ok(c) = postcard::from_bytes::<columns::OrderColumns>(&bytes) {
-            let _ = c.lines(FileId(1), &ds.order_texts);
+            let _ = c.lines(FileId(1), &ds.order_texts, &ds.table_keys());
         }
     }
 }
