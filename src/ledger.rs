@@ -528,7 +528,7 @@ fn line_key<'a>(texts: &'a TableTexts, o: &OrderLine) -> LineKey<'a> {
 /// A 64-bit hash of the identity of line `o`, whose table's texts are
 /// `texts`: the same on every run, so that it is computed when the table is
 /// read and kept in the parse cache.
-pub(crate) fn line_hash(texts: &TableTexts, o: &OrderLine) -> u64 {
+pub fn line_hash(texts: &TableTexts, o: &OrderLine) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
     line_key(texts, o).hash(&mut h);
