@@ -26,6 +26,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostics, FileId};
 use crate::inbox::hex;
 use crate::recognize::Unrecognized;
+use crate::records::keys::{StoredKeys, TableKeys};
 use crate::records::{CustomerColumns, Dataset, OrderColumns};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -76,6 +77,7 @@ struct EntryOut<'a> {
     dataset: &'a Dataset,
     orders: OrderColumns<'static>,
     customers: CustomerColumns<'static>,
+    keys: Vec<StoredKeys<'static>>,
 }
 
 /// An entry as read, its columns borrowed from the file's bytes.
@@ -90,6 +92,8 @@ struct EntryIn<'a> {
     orders: OrderColumns<'a>,
     #[serde(borrow)]
     customers: CustomerColumns<'a>,
+    #[serde(borrow)]
+    keys: Vec<StoredKeys<'a>>,
 }
 
 impl EntryIn<'_> {
@@ -98,12 +102,13 @@ impl EntryIn<'_> {
     fn parsed(self, id: FileId) -> Option<Parsed> {
         let mut dataset = self.dataset;
         let texts = &dataset.order_texts;
-        if !texts.iter().all(|t| t.holds())
-            || dataset.order_keys.len() != texts.len()
-            || !dataset.order_keys.iter().zip(texts).all(|(k, t)| k.fits(t))
-        {
+        if !texts.iter().all(|t| t.holds()) || self.keys.len() != texts.len() {
             return None;
         }
+        let keys = self.keys.iter().zip(texts);
+        dataset.order_keys = keys
+            .map(|(k, t)| TableKeys::restore(k, t))
+            .collect::<Option<_>>()?;
         dataset.relocate(id);
         dataset.orders = (self.orders).lines(id, &dataset.order_texts, &dataset.order_keys)?;
         dataset.order_hashes = self.orders.hashes()?;
@@ -238,6 +243,12 @@ impl Cache {
             dataset: p.dataset,
             orders: OrderColumns::of(&p.dataset.orders, &p.dataset.line_hashes()),
             customers: CustomerColumns::of(&p.dataset.customers),
+            keys: p
+                .dataset
+                .table_keys()
+                .iter()
+                .map(TableKeys::stored)
+                .collect(),
         };
         let bytes = postcard::to_allocvec(&entry).map_err(std::io::Error::other)?;
         write_whole(&self.dir, &format!("{key}.bin"), &bytes)

@@ -615,9 +615,9 @@ fn sort_by_hash(pairs: &mut Vec<(u64, usize)>) {
 /// Symbols for every distinct text, looked up per part of the dataset: the
 /// masters are one part, found by the texts' addresses, and each order
 /// table another, found by text id. Within a part, canonical keys are
-/// computed once per distinct text, so every part is folded in parallel;
-/// symbols are then numbered in first-seen order over the parts, the same
-/// numbering a single pass would give.
+/// computed once per distinct text (an order table's when it is read, see
+/// [`TableKeys`]); symbols are then numbered in first-seen order over the
+/// parts, the same numbering a single pass would give.
 struct SymbolMap<'a> {
     masters: Part<'a>,
     /// The symbols of each order table's texts, by table id.

@@ -575,7 +575,9 @@ pub struct Dataset {
     pub order_texts: Vec<TableTexts>,
     /// The canonical keys of each order table's texts, by table id (empty
     /// for other tables); a dataset built without reading workbooks may
-    /// have none, and the ledger then folds the texts itself.
+    /// have none, and the ledger then folds the texts itself. Stored apart
+    /// in the parse cache, as [`keys::StoredKeys`].
+    #[serde(skip)]
     pub order_keys: Vec<keys::TableKeys>,
     /// Each order line's identity hash ([`crate::ledger::line_hash`]), by
     /// line, computed when its table is read; stored apart in the parse

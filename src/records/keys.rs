@@ -2,10 +2,11 @@
 //!
 //! The ledger matches lines to target units by canonical key (the text
 //! folded by [`crate::text::match_key`], or a product class's key). Folding
-//! is per distinct text, so it belongs with the table's texts: done once
-//! when the workbook is read, in parallel with the other workbooks, and kept
-//! in the parse cache with them, so that a re-run folds only the workbooks
-//! that changed.
+//! is per distinct text, so it belongs with the table's texts: done when
+//! the workbook is read, in parallel with the other workbooks. The parse
+//! cache keeps which texts each table folds and in which form
+//! ([`StoredKeys`]), so that reading an entry folds just those texts again
+//! instead of passing over every line to find them.
 
 use super::{OrderLine, TableTexts, TextId};
 use crate::text::PackedTexts;
@@ -167,12 +168,6 @@ impl TableKeys {
             && o.product_class.is_none_or(|c| has(c, Canon::Class))
     }
 
-    /// True when these are the keys of a table with `texts`.
-    pub fn fits(&self, texts: &TableTexts) -> bool {
-        let [name, class] = &self.local;
-        name.len() == texts.len() && (class.is_empty() || class.len() == texts.len())
-    }
-
     /// The table's keys, numbered in the order first met.
     pub fn keys(&self) -> &Keys {
         &self.keys
@@ -185,74 +180,75 @@ impl TableKeys {
     }
 }
 
-/// [`TableKeys`] as the parse cache stores them: the keys, and for each key
-/// the text it folds (its index plus one, negated for a product class), as
-/// four-byte numbers; the dense map is rebuilt on reading.
-#[derive(Serialize, Deserialize)]
-struct StoredKeys<'a> {
-    #[serde(borrow)]
-    keys: crate::text::StoredTexts<'a>,
+/// [`TableKeys`] as the parse cache stores them: for each key, the text it
+/// folds, as a four-byte number (the text's index plus one, the top bit set
+/// for a product class). The keys themselves are folded again on reading:
+/// most keys differ from their text (full-width brackets in a Chinese name,
+/// for one), so storing them would add a fifth to the cache, and re-runs
+/// measured no faster for reading them.
+#[derive(Default, Serialize, Deserialize)]
+pub struct StoredKeys<'a> {
     #[serde(borrow, with = "serde_bytes")]
     texts: Cow<'a, [u8]>,
-    /// How many texts the table has.
-    table_texts: u32,
 }
 
-impl Serialize for TableKeys {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut texts = vec![0i32; self.keys.len()];
+/// In a stored key's text number: the key is a product class's.
+const CLASS: u32 = 1 << 31;
+
+impl TableKeys {
+    /// The keys as the parse cache stores them.
+    pub fn stored(&self) -> StoredKeys<'static> {
+        let mut numbers = vec![0u32; self.keys.len()];
         for (c, local) in self.local.iter().enumerate() {
             for (index, &k) in local.iter().enumerate() {
                 if k != UNFOLDED {
-                    let n = i32::try_from(index + 1).expect("fewer than 2^31 texts in a table");
-                    texts[k as usize] = if c == Canon::Class as usize { -n } else { n };
+                    let n = u32::try_from(index + 1).ok().filter(|&n| n < CLASS);
+                    let n = n.expect("fewer than 2^31 texts in a table");
+                    numbers[k as usize] = if c == Canon::Class as usize {
+                        n | CLASS
+                    } else {
+                        n
+                    };
                 }
             }
         }
-        let mut keys = crate::text::StoredTexts::default();
-        for i in 0..self.keys.len() {
-            keys.push(self.keys.get(i));
-        }
         StoredKeys {
-            keys,
-            texts: texts.iter().flat_map(|t| t.to_le_bytes()).collect(),
-            table_texts: self.local[0].len().max(self.local[1].len()) as u32,
+            texts: numbers.iter().flat_map(|n| n.to_le_bytes()).collect(),
         }
-        .serialize(s)
     }
-}
 
-impl<'de> Deserialize<'de> for TableKeys {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let bad = |what: &str| D::Error::custom(format!("table keys: {what}"));
-        let stored = StoredKeys::deserialize(d)?;
-        let n = stored.table_texts as usize;
-        let mut local = [vec![UNFOLDED; n], Vec::new()];
-        let mut keys = Keys::with_room(stored.texts.len() / 4);
-        let texts = stored.texts.chunks_exact(4);
-        if !texts.remainder().is_empty() || stored.keys.len() != Some(texts.len()) {
-            return Err(bad("keys and texts disagree"));
+    /// The keys of the table with `texts` again, from their stored form;
+    /// `None` when they do not hold together (no text, a text past the
+    /// table's, a text folded twice in one form).
+    pub fn restore(stored: &StoredKeys, texts: &TableTexts) -> Option<TableKeys> {
+        let n = texts.len();
+        let numbers = stored.texts.chunks_exact(4);
+        if !numbers.remainder().is_empty() {
+            return None;
         }
-        for (k, (key, text)) in stored.keys.each().zip(texts).enumerate() {
-            let key = key.ok_or_else(|| bad("a key is not UTF-8"))?;
-            let text = i32::from_le_bytes([text[0], text[1], text[2], text[3]]);
-            let c = if text < 0 { Canon::Class } else { Canon::Name };
-            let index = (text.unsigned_abs() as usize)
+        let mut keys = TableKeys {
+            local: [vec![UNFOLDED; n], Vec::new()],
+            keys: Keys::with_room(numbers.len()),
+        };
+        for number in numbers {
+            let number = u32::from_le_bytes(number.try_into().ok()?);
+            let c = if number & CLASS != 0 {
+                Canon::Class
+            } else {
+                Canon::Name
+            };
+            let index = ((number & !CLASS) as usize)
                 .checked_sub(1)
-                .filter(|&i| i < n)
-                .ok_or_else(|| bad("a text past the table's"))?;
-            let map = &mut local[c as usize];
-            if map.is_empty() {
-                map.resize(n, UNFOLDED);
+                .filter(|&i| i < n)?;
+            if keys.local[c as usize]
+                .get(index)
+                .is_some_and(|&k| k != UNFOLDED)
+            {
+                return None;
             }
-            if map[index] != UNFOLDED {
-                return Err(bad("a text folded twice"));
-            }
-            map[index] = k as u32;
-            keys.push_hashed(key, hash_of(key));
+            keys.add(texts, TextId::at(index), c);
         }
-        Ok(TableKeys { local, keys })
+        Some(keys)
     }
 }
 
@@ -302,27 +298,43 @@ mod tests {
     }
 
     #[test]
-    fn stored_keys_read_back_equal_and_broken_ones_are_refused() {
+    fn stored_keys_read_back_equal() {
         let (texts, lines) = sample();
         let keys = TableKeys::of(&texts, &lines);
-        let bytes = postcard::to_allocvec(&keys).unwrap();
-        assert_eq!(postcard::from_bytes::<TableKeys>(&bytes).unwrap(), keys);
-        let empty = TableKeys::default();
-        let bytes = postcard::to_allocvec(&empty).unwrap();
-        assert_eq!(postcard::from_bytes::<TableKeys>(&bytes).unwrap(), empty);
-        // A text number past the table's five texts.
-        let mut past = StoredKeys {
-            keys: Default::default(),
-            texts: Cow::Owned(6i32.to_le_bytes().to_vec()),
-            table_texts: 5,
+        let bytes = postcard::to_allocvec(&keys.stored()).unwrap();
+        let back = postcard::from_bytes::<StoredKeys>(&bytes).unwrap();
+        assert_eq!(back.texts.len(), 4 * 5, "four bytes a key");
+        assert_eq!(TableKeys::restore(&back, &texts), Some(keys));
+        let none = TableTexts::default();
+        let empty = TableKeys::of(&none, []);
+        assert_eq!(TableKeys::restore(&empty.stored(), &none), Some(empty));
+    }
+
+    #[test]
+    fn stored_keys_that_do_not_hold_together_are_refused() {
+        let (texts, lines) = sample();
+        let stored = |numbers: &[u32]| StoredKeys {
+            texts: numbers.iter().flat_map(|n| n.to_le_bytes()).collect(),
         };
-        past.keys.push("x");
-        let bytes = postcard::to_allocvec(&past).unwrap();
-        assert!(postcard::from_bytes::<TableKeys>(&bytes).is_err());
-        // One text folded twice in one form.
-        past.keys.push("y");
-        past.texts = Cow::Owned([2i32, 2].iter().flat_map(|t| t.to_le_bytes()).collect());
-        let bytes = postcard::to_allocvec(&past).unwrap();
-        assert!(postcard::from_bytes::<TableKeys>(&bytes).is_err());
+        let restore = |numbers: &[u32]| TableKeys::restore(&stored(numbers), &texts);
+        assert!(restore(&[2, 1]).is_some(), "甲公司 and 门锁");
+        assert!(restore(&[3, 3 | CLASS]).is_some(), "one text in both forms");
+        assert!(restore(&[6]).is_none(), "a text past the table's five");
+        assert!(restore(&[0]).is_none(), "no text");
+        assert!(restore(&[2, 2]).is_none(), "one text folded twice");
+        assert!(
+            restore(&[3 | CLASS, 3 | CLASS]).is_none(),
+            "one class folded twice"
+        );
+        let cut = StoredKeys {
+            texts: Cow::Owned(vec![1, 0, 0]),
+        };
+        assert!(
+            TableKeys::restore(&cut, &texts).is_none(),
+            "a number cut short"
+        );
+        // Keys restored against other texts are refused when a text is past them.
+        let keys = TableKeys::of(&texts, &lines).stored();
+        assert!(TableKeys::restore(&keys, &TableTexts::default()).is_none());
     }
 }
