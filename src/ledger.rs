@@ -18,7 +18,7 @@ use crate::records::{Dataset, Dimension, OrderLine, TableTexts, TextId};
 use crate::text::match_key;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet};
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
 mod symset;
@@ -535,81 +535,63 @@ pub fn line_hash(texts: &TableTexts, o: &OrderLine) -> u64 {
     h.finish()
 }
 
-/// Finds duplicates: lines are sorted by the hash of their identity; lines
-/// with equal hashes are compared in full, so a hash collision never merges
-/// lines.
+/// Finds duplicates among lines with equal identity hashes, compared in
+/// full, so a hash collision never merges lines.
 fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
-    use rayon::prelude::*;
-    // An indexed iterator, so the pairs are written in place, not gathered and copied.
-    let hashes = ds.line_hashes();
-    let mut hashed: Vec<(u64, usize)> = hashes.par_iter().copied().zip(0..hashes.len()).collect();
     let line_key = |i: usize| {
         let o = &ds.orders[i];
         line_key(&ds.order_texts[o.origin.table.0 as usize], o)
     };
-    sort_by_hash(&mut hashed);
+    let hashed = may_repeat(&ds.line_hashes());
     let mut duplicates = Vec::new();
-    let mut start = 0;
-    while start < hashed.len() {
-        let mut end = start + 1;
-        while end < hashed.len() && hashed[end].0 == hashed[start].0 {
-            end += 1;
-        }
-        if end - start > 1 {
-            // Within one hash, each line is a duplicate of the first equal line before it.
-            let run = &hashed[start..end];
-            for (k, &(_, i)) in run.iter().enumerate() {
-                let key = line_key(i);
-                if let Some(&(_, kept)) = run[..k].iter().find(|&&(_, j)| line_key(j) == key) {
-                    duplicates.push(Duplicate {
-                        kept,
-                        dropped: i,
-                        by_line_id: matches!(key, LineKey::ById(..)),
-                    });
-                }
+    for run in hashed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        // Within one hash, each line is a duplicate of the first equal line before it.
+        for (k, &(_, i)) in run.iter().enumerate() {
+            let key = line_key(i);
+            if let Some(&(_, kept)) = run[..k].iter().find(|&&(_, j)| line_key(j) == key) {
+                duplicates.push(Duplicate {
+                    kept,
+                    dropped: i,
+                    by_line_id: matches!(key, LineKey::ById(..)),
+                });
             }
         }
-        start = end;
     }
     duplicates.sort_by_key(|d| d.dropped);
-    let dropped: FxHashSet<usize> = duplicates.iter().map(|d| d.dropped).collect();
+    let mut dropped = duplicates.iter().map(|d| d.dropped).peekable();
     let distinct = (0..ds.orders.len())
-        .filter(|i| !dropped.contains(i))
+        .filter(|&i| dropped.next_if_eq(&i).is_none())
         .collect();
     (distinct, duplicates)
 }
 
-/// Sorts (hash, line) pairs as `sort_unstable` would: spread over buckets
-/// by the hash's top bits in one pass, then each bucket, a few thousand
-/// pairs that fit in cache, sorted on its own, in parallel.
-fn sort_by_hash(pairs: &mut Vec<(u64, usize)>) {
-    use rayon::prelude::*;
-    const BITS: u32 = 10;
-    let bucket = |h: u64| (h >> (64 - BITS)) as usize;
-    let mut next = vec![0usize; 1 << BITS];
-    for &(h, _) in pairs.iter() {
-        next[bucket(h)] += 1;
+/// The (hash, line) pairs whose hash may occur more than once, sorted:
+/// every pair whose hash does is among them. One pass marks each hash's
+/// slot in a bitmap (16 slots a line), noting the slots met twice; only the
+/// lines in those slots (a few in a hundred, and every repeated hash) are
+/// sorted, not all of them.
+fn may_repeat(hashes: &[u64]) -> Vec<(u64, usize)> {
+    let slots = (hashes.len() * 16).next_power_of_two().max(64);
+    let shift = 64 - slots.trailing_zeros();
+    let slot = |h: u64| ((h >> shift) as usize / 64, 1u64 << (h >> shift & 63));
+    let (mut seen, mut twice) = (vec![0u64; slots / 64], vec![0u64; slots / 64]);
+    for &h in hashes {
+        let (word, bit) = slot(h);
+        twice[word] |= seen[word] & bit;
+        seen[word] |= bit;
     }
-    let sizes = next.clone();
-    let mut start = 0;
-    for n in &mut next {
-        (*n, start) = (start, start + *n);
-    }
-    let mut spread = vec![(0u64, 0usize); pairs.len()];
-    for &p in pairs.iter() {
-        let at = &mut next[bucket(p.0)];
-        spread[*at] = p;
-        *at += 1;
-    }
-    let mut buckets = Vec::with_capacity(sizes.len());
-    let mut rest = &mut spread[..];
-    for n in sizes {
-        let (b, r) = rest.split_at_mut(n);
-        buckets.push(b);
-        rest = r;
-    }
-    buckets.into_par_iter().for_each(|b| b.sort_unstable());
-    *pairs = spread;
+    let mut pairs: Vec<(u64, usize)> = (hashes.iter().enumerate())
+        .filter(|&(_, &h)| {
+            let (word, bit) = slot(h);
+            twice[word] & bit != 0
+        })
+        .map(|(i, &h)| (h, i))
+        .collect();
+    pairs.sort_unstable();
+    pairs
 }
 
 /// Symbols for every distinct text, looked up per part of the dataset: the
@@ -660,6 +642,9 @@ impl<'a> Locals<'a> {
 /// The symbols of one part's texts: `syms` gives the symbol of each local number.
 struct Part<'a> {
     locals: Locals<'a>,
+    /// The local number of the customers master's first name; the names
+    /// follow in the master's order (found by place, not by address).
+    customers: u32,
     syms: Vec<Sym>,
 }
 
@@ -667,6 +652,11 @@ impl<'a> Part<'a> {
     fn get(&self, t: &str, c: Canon) -> Sym {
         let local = self.locals.get(t, c);
         self.syms[local.expect("every text looked up was folded") as usize]
+    }
+
+    /// The symbol of the name of the customers master's row `i`.
+    fn customer(&self, i: usize) -> Sym {
+        self.syms[self.customers as usize + i]
     }
 }
 
@@ -738,6 +728,8 @@ impl<'a> SymbolMap<'a> {
 struct PartBuilder<'a> {
     locals: Locals<'a>,
     keys: Keys,
+    /// See [`Part::customers`].
+    customers: u32,
 }
 
 impl<'a> PartBuilder<'a> {
@@ -755,9 +747,32 @@ impl<'a> PartBuilder<'a> {
             .get_or_add(t, c, || keys.push_with(|text| c.push(t, text)));
     }
 
+    /// Adds the customers master's names, one key each, in its order: folded
+    /// in parallel (they are most of the masters' texts).
+    fn add_customers(&mut self, customers: &[crate::records::CustomerRec]) {
+        use rayon::prelude::*;
+        let chunk = customers.len().div_ceil(8).max(1);
+        let folded: Vec<Keys> = (customers.par_chunks(chunk))
+            .map(|cs| {
+                let mut keys = Keys::with_room(cs.len());
+                for c in cs {
+                    keys.push_with(|text| Canon::Name.push(&c.customer, text));
+                }
+                keys
+            })
+            .collect();
+        self.customers = u32::try_from(self.keys.len()).expect("fewer than 2^32 keys");
+        for keys in &folded {
+            for (i, &hash) in keys.hashes.iter().enumerate() {
+                self.keys.push_hashed(keys.get(i), hash);
+            }
+        }
+    }
+
     fn finish(self) -> (Part<'a>, Keys) {
         let part = Part {
             locals: self.locals,
+            customers: self.customers,
             syms: Vec::new(),
         };
         (part, self.keys)
@@ -770,7 +785,7 @@ type QuarterBits = u128;
 /// The texts of the master data: products, people, customers, then the
 /// masters' custom dimension values.
 fn master_texts(ds: &Dataset) -> PartBuilder<'_> {
-    let n = 2 * ds.products.len() + 3 * ds.people.len() + ds.customers.len();
+    let n = 2 * ds.products.len() + 3 * ds.people.len();
     let mut texts = PartBuilder::with_room(n);
     for p in &ds.products {
         texts.add(&p.product, Canon::Name);
@@ -781,9 +796,7 @@ fn master_texts(ds: &Dataset) -> PartBuilder<'_> {
         texts.add(&p.group, Canon::Name);
         texts.add(&p.region, Canon::Name);
     }
-    for c in &ds.customers {
-        texts.add(&c.customer, Canon::Name);
-    }
+    texts.add_customers(&ds.customers);
     let master_custom = ds
         .customers
         .iter()
@@ -825,9 +838,9 @@ impl<'c> MasterFacts<'c> {
             ));
         }
         let mut first_order: Vec<Option<NaiveDate>> = vec![None; n];
-        for c in &ds.customers {
+        for (i, c) in ds.customers.iter().enumerate() {
             if let Some(d) = c.first_order_date {
-                first_order[masters.get(&c.customer, Canon::Name) as usize] = Some(d);
+                first_order[masters.customer(i) as usize] = Some(d);
             }
         }
         MasterFacts {
@@ -1053,18 +1066,17 @@ impl<'c> CustomValues<'c> {
                 _ => vec![None; n],
             })
             .collect();
-        let records = ds
-            .customers
-            .iter()
-            .map(|c| (Role::Customers, &c.customer, &c.custom))
+        let name = |t: &str| masters.get(t, Canon::Name);
+        let records = (ds.customers.iter().enumerate())
+            .map(|(i, c)| (Role::Customers, masters.customer(i), &c.custom))
+            .chain((ds.products.iter()).map(|p| (Role::Products, name(&p.product), &p.custom)))
             .chain(
-                ds.products
+                ds.people
                     .iter()
-                    .map(|p| (Role::Products, &p.product, &p.custom)),
-            )
-            .chain(ds.people.iter().map(|p| (Role::People, &p.name, &p.custom)));
-        for (role, name, values) in records {
-            let key = masters.get(name, Canon::Name) as usize;
+                    .map(|p| (Role::People, name(&p.name), &p.custom)),
+            );
+        for (role, key, values) in records {
+            let key = key as usize;
             for (d, v) in values.iter().enumerate() {
                 if let Some(v) = v
                     && dimensions.get(d).is_some_and(|c| c.source == role)

@@ -438,19 +438,45 @@ proptest::proptest! {
 }
 
 proptest::proptest! {
-    /// Pairs sorted through the hash buckets come out as `sort_unstable`
-    /// puts them, hashes that share their top bits and equal hashes included.
+    /// Every line whose hash occurs more than once is a candidate, in hash
+    /// then line order.
     #[test]
-    fn hash_buckets_sort_like_a_sort(
-        pairs in proptest::collection::vec(
-            (proptest::prop_oneof![proptest::arbitrary::any::<u64>(), 0u64..4, (u64::MAX - 3)..=u64::MAX], 0usize..50),
+    fn lines_whose_hash_repeats_are_all_candidates(
+        hashes in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::arbitrary::any::<u64>(),
+                0u64..4,
+                (u64::MAX - 3)..=u64::MAX,
+                // Equal top bits, different hashes: one slot, no repeat.
+                proptest::strategy::Strategy::prop_map(0u64..1 << 20, |low| 0x5555 << 48 | low),
+            ],
             0..500,
         ),
     ) {
-        let mut expected = pairs.clone();
+        use proptest::prelude::*;
+        let got = may_repeat(&hashes);
+        let mut expected: Vec<(u64, usize)> = (hashes.iter().enumerate())
+            .filter(|&(_, h)| hashes.iter().filter(|&x| x == h).count() > 1)
+            .map(|(i, &h)| (h, i))
+            .collect();
         expected.sort_unstable();
-        let mut sorted = pairs;
-        sort_by_hash(&mut sorted);
-        proptest::prop_assert_eq!(sorted, expected);
+        let mut sorted = got.clone();
+        sorted.sort_unstable();
+        prop_assert_eq!(&sorted, &got, "candidates come sorted");
+        let missing: Vec<_> = expected.iter().filter(|p| !got.contains(p)).collect();
+        prop_assert!(missing.is_empty(), "missing {:?}", missing);
     }
+}
+
+/// Lines with a hash of their own are candidates only when another hash
+/// shares their slot.
+#[test]
+fn a_hash_of_its_own_is_no_candidate_unless_it_shares_a_slot() {
+    // Up to four lines: 64 slots of 2^58 hashes each.
+    let slot = |n: u64| n << 58;
+    let hashes = [slot(1), slot(2) + 7, slot(1), slot(2)];
+    let expected = [(slot(1), 0), (slot(1), 2), (slot(2), 3), (slot(2) + 7, 1)];
+    assert_eq!(may_repeat(&hashes), expected);
+    assert_eq!(may_repeat(&[slot(1), slot(2), slot(3)]), []);
+    assert_eq!(may_repeat(&[]), []);
 }
