@@ -492,8 +492,10 @@ pub struct CustomerRec {
     pub origin: RowRef,
     pub customer: String,
     pub first_order_date: Option<NaiveDate>,
-    pub tier: Option<String>,
-    pub customer_type: Option<String>,
+    /// Shared by the rows with the same tier (a few distinct values).
+    pub tier: Option<Text>,
+    /// Shared by the rows with the same type.
+    pub customer_type: Option<Text>,
     /// Custom dimension values from this master (see [`OrderLine::custom`]).
     pub custom: Box<[Option<Text>]>,
 }
@@ -996,6 +998,11 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
         self.text(field).map(|t| self.interner.text(t).to_string())
     }
 
+    /// [`Self::text`] as a [`Text`], one allocation per distinct value.
+    fn shared_string(&mut self, field: Field) -> Option<Text> {
+        self.text(field).map(|t| self.interner.shared_text(t))
+    }
+
     /// [`Self::required_text`] as an owned string.
     fn required_string(&mut self, field: Field) -> Option<String> {
         self.required_text(field)
@@ -1235,8 +1242,8 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
     fn customer(&mut self) -> Option<CustomerRec> {
         let customer = self.required_string(Field::Customer);
         let first_order_date = self.date(Field::FirstOrderDate, false);
-        let tier = self.text_string(Field::Tier);
-        let customer_type = self.text_string(Field::CustomerType);
+        let tier = self.shared_string(Field::Tier);
+        let customer_type = self.shared_string(Field::CustomerType);
         Some(CustomerRec {
             origin: self.origin,
             customer: customer?,

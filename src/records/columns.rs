@@ -357,7 +357,7 @@ impl CustomerColumns<'_> {
             Vec::with_capacity(rows.len()),
         );
         let mut places: rustc_hash::FxHashMap<&str, u32> = Default::default();
-        let mut kind = |k: &'r Option<String>, kinds: &mut StoredTexts| -> u32 {
+        let mut kind = |k: &'r Option<Text>, kinds: &mut StoredTexts| -> u32 {
             k.as_deref().map_or(0, |k| {
                 let next = places.len() as u32 + 1;
                 *places.entry(k).or_insert_with(|| {
@@ -389,7 +389,9 @@ impl CustomerColumns<'_> {
     /// hold together.
     pub fn rows(self, file: FileId) -> Option<Vec<CustomerRec>> {
         let len = self.origins.len()?;
-        let kinds: Vec<&str> = self.kinds.each().collect::<Option<_>>()?;
+        let kinds: Vec<Text> = (self.kinds.each())
+            .map(|k| k.map(Text::from))
+            .collect::<Option<_>>()?;
         let tiers = self.tiers.numbers(len, TEXT_WIDTHS)?;
         let types = self.types.numbers(len, TEXT_WIDTHS)?;
         if self.first_orders.len() != len * 4
@@ -400,7 +402,7 @@ impl CustomerColumns<'_> {
         }
         let kind = |n: u128| match n {
             0 => Some(None),
-            n => kinds.get(n as usize - 1).map(|k| Some(k.to_string())),
+            n => kinds.get(n as usize - 1).map(|k| Some(k.clone())),
         };
         let first_order = |c: &[u8]| match le_u32(c) as i32 {
             i32::MIN => Some(None),
@@ -411,17 +413,19 @@ impl CustomerColumns<'_> {
             .zip(self.first_orders.chunks_exact(4))
             .zip(tiers.zip(types))
             .zip(self.custom);
-        columns
-            .map(|(((((origin, _), name), first), (tier, ctype)), custom)| {
-                Some(CustomerRec {
-                    origin,
-                    customer: name?.to_string(),
-                    first_order_date: first_order(first)?,
-                    tier: kind(tier)?,
-                    customer_type: kind(ctype)?,
-                    custom,
-                })
-            })
-            .collect()
+        // Pushed into a vector of the right size: collecting into an
+        // `Option<Vec>` would grow it by doubling, copying 200,000 rows.
+        let mut rows = Vec::with_capacity(len);
+        for (((((origin, _), name), first), (tier, ctype)), custom) in columns {
+            rows.push(CustomerRec {
+                origin,
+                customer: name?.to_string(),
+                first_order_date: first_order(first)?,
+                tier: kind(tier)?,
+                customer_type: kind(ctype)?,
+                custom,
+            });
+        }
+        Some(rows)
     }
 }

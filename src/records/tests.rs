@@ -408,8 +408,8 @@ fn cached_customers_come_back() {
             },
             customer: name.to_string(),
             first_order_date: first.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
-            tier: tier.map(str::to_string),
-            customer_type: (row == 2).then(|| "老客户".to_string()),
+            tier: tier.map(Text::from),
+            customer_type: (row == 2).then(|| Text::from("老客户")),
             custom: vec![None, Some(Text::from("华东"))].into_boxed_slice(),
         };
     let rows = vec![
@@ -537,8 +537,8 @@ proptest::proptest! {
                 origin: RowRef { table: TableId(0), file: FileId(2), sheet: SheetId(0), row: i as u32 },
                 customer: name,
                 first_order_date: first.and_then(NaiveDate::from_num_days_from_ce_opt),
-                tier,
-                customer_type: kind,
+                tier: tier.map(Text::from),
+                customer_type: kind.map(Text::from),
                 custom: Box::default(),
             })
             .collect();
