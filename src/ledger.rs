@@ -762,6 +762,7 @@ impl<'a> PartBuilder<'a> {
             })
             .collect();
         self.customers = u32::try_from(self.keys.len()).expect("fewer than 2^32 keys");
+        self.keys.hashes.reserve(customers.len());
         for keys in &folded {
             for (i, &hash) in keys.hashes.iter().enumerate() {
                 self.keys.push_hashed(keys.get(i), hash);
