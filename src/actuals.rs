@@ -101,30 +101,30 @@ fn same_cell(a: &Entry, b: &Entry) -> bool {
 #[derive(Default)]
 struct CubeBuilder {
     cells: Vec<Cell>,
-    by_hash: rustc_hash::FxHashMap<u64, Vec<u32>>,
+    /// Each cell's [`cell_hash`], by cell number.
+    hashes: Vec<u64>,
+    /// Cell numbers, found by hash and compared with [`same_cell`].
+    by_hash: hashbrown::HashTable<u32>,
 }
 
 impl CubeBuilder {
     /// The cell of lines like `e`, made empty if new.
     fn cell(&mut self, e: &Entry) -> &mut Sums {
         let h = cell_hash(e);
-        let found = self.by_hash.get(&h).and_then(|ids| {
-            ids.iter()
-                .copied()
-                .find(|&i| same_cell(&self.cells[i as usize].entry, e))
-        });
+        let cells = &self.cells;
+        let found = (self.by_hash).find(h, |&i| same_cell(&cells[i as usize].entry, e));
         let i = match found {
-            Some(i) => i as usize,
+            Some(&i) => i as usize,
             None => {
-                self.by_hash
-                    .entry(h)
-                    .or_default()
-                    .push(self.cells.len() as u32);
+                let i = self.cells.len();
                 self.cells.push(Cell {
                     entry: e.clone(),
                     sums: Sums::default(),
                 });
-                self.cells.len() - 1
+                self.hashes.push(h);
+                let hashes = &self.hashes;
+                (self.by_hash).insert_unique(h, i as u32, |&j| hashes[j as usize]);
+                i
             }
         };
         &mut self.cells[i].sums
