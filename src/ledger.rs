@@ -185,9 +185,14 @@ impl Symbols {
                 // Distinct keys found by their hash (computed once, when the
                 // key was folded), then compared; keys with one hash are
                 // chained through `same_hash`.
+                // Room for the largest part's share up front, instead of
+                // growing the map a dozen times: the masters, or the table
+                // with the most keys, give most of the distinct ones.
+                let room = parts.iter().map(|k| k.len()).max().unwrap_or(0) / SHARDS;
                 let mut seen: HashMap<u64, u32> = HashMap::default();
-                let mut same_hash: Vec<u32> = Vec::new();
-                let mut firsts: Vec<((u32, u32), &str, u64)> = Vec::new();
+                seen.reserve(room);
+                let mut same_hash: Vec<u32> = Vec::with_capacity(room);
+                let mut firsts: Vec<((u32, u32), &str, u64)> = Vec::with_capacity(room);
                 let locals = parts
                     .iter()
                     .zip(&buckets)
