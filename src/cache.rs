@@ -9,8 +9,9 @@
 //! the file's name (CSV and Parquet sheets are named after it) and the
 //! file's content hash. The modification time plays no part: touching a file
 //! keeps its entry, changing a byte does not. Entries are postcard files,
-//! the order lines and customers master rows in them as columns
-//! ([`OrderColumns`], [`CustomerColumns`]), written under a temporary name
+//! the order lines (with their identity hashes) and customers master rows
+//! in them as columns ([`OrderColumns`], [`CustomerColumns`]), each order
+//! table's folded texts as [`StoredKeys`], written under a temporary name
 //! and renamed into place; an entry that does not decode, or whose columns
 //! do not hold together, is a miss and is rewritten.
 //!

@@ -132,40 +132,19 @@ impl TableKeys {
 
     /// Every text of `o` that the ledger matches by.
     fn add_line(&mut self, texts: &TableTexts, o: &OrderLine) {
-        for &t in o.custom.iter().flatten() {
-            self.add(texts, t, Canon::Name);
-        }
-        self.add(texts, o.customer, Canon::Name);
-        self.add(texts, o.product, Canon::Name);
-        for t in [o.salesperson, o.group, o.region].into_iter().flatten() {
-            self.add(texts, t, Canon::Name);
-        }
-        if let Some(c) = o.product_class {
-            self.add(texts, c, Canon::Class);
+        for (t, c) in matched_texts(o) {
+            self.add(texts, t, c);
         }
     }
 
     /// True when every text of `o` that the ledger matches by has its key
     /// (a parse cache entry whose keys do not cover its lines is not used).
     pub fn covers(&self, o: &OrderLine) -> bool {
-        let has = |id: TextId, c: Canon| {
+        matched_texts(o).all(|(id, c)| {
             self.local[c as usize]
                 .get(id.index())
                 .is_some_and(|&k| k != UNFOLDED)
-        };
-        let names = [
-            Some(o.customer),
-            Some(o.product),
-            o.salesperson,
-            o.group,
-            o.region,
-        ];
-        names
-            .into_iter()
-            .chain(o.custom.iter().copied())
-            .flatten()
-            .all(|t| has(t, Canon::Name))
-            && o.product_class.is_none_or(|c| has(c, Canon::Class))
+        })
     }
 
     /// The table's keys, numbered in the order first met.
@@ -178,6 +157,24 @@ impl TableKeys {
     pub fn local(&self) -> &[Vec<u32>; 2] {
         &self.local
     }
+}
+
+/// The texts of `o` that the ledger matches units by, each in its canonical
+/// form, in the order their keys are numbered: custom values, customer,
+/// product, salesperson, group, region, product class.
+fn matched_texts(o: &OrderLine) -> impl Iterator<Item = (TextId, Canon)> + '_ {
+    let names = [
+        Some(o.customer),
+        Some(o.product),
+        o.salesperson,
+        o.group,
+        o.region,
+    ];
+    (o.custom.iter().copied())
+        .chain(names)
+        .flatten()
+        .map(|t| (t, Canon::Name))
+        .chain(o.product_class.map(|c| (c, Canon::Class)))
 }
 
 /// [`TableKeys`] as the parse cache stores them: for each key, the text it
