@@ -510,6 +510,10 @@ impl ReviewRun {
             Some(_) => Key::MsgStepParseCached,
             None => Key::MsgStepParse,
         };
+        let unread = match checked.loaded.unread {
+            0 => String::new(),
+            n => lang.fill(Key::MsgScanUnread, &[&n.to_string()]),
+        };
         self.ui.steps(
             Key::MsgCheckSteps,
             &[
@@ -518,6 +522,7 @@ impl ReviewRun {
                 &seconds(read),
                 &seconds(checked.ledger_time),
                 &seconds(checked.rules_time),
+                &unread,
             ],
         );
         Ok(checked)

@@ -21,7 +21,10 @@
 //! when no inbox's list names it, so the folder holds one entry per workbook
 //! of each inbox it serves. The list of an inbox that has not been reviewed
 //! for [`FORGET_AFTER`] is removed with it. A run of one inbox never removes
-//! what another needs, even while both run.
+//! what another needs, even while both run. Beside each list,
+//! `inboxes/<inbox>.stamps` holds what the last walk found of each workbook
+//! ([`crate::inbox::Stamps`]), so an unchanged workbook is not even read
+//! and hashed again; it goes when its list goes.
 
 use crate::config::Config;
 use crate::diag::{Diagnostics, FileId};
@@ -261,8 +264,13 @@ impl Cache {
     pub fn prune(&self) {
         let mut keep = self.used.clone();
         let lists = std::fs::read_dir(self.dir.join(INBOXES));
+        let mut stamps = Vec::new();
         for e in lists.into_iter().flatten().flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".stamps") {
+                stamps.push(e);
+                continue;
+            }
             if !name.ends_with(".keys") {
                 // A list being written, or one a stopped run left half-written.
                 if older_than(&e, STALE_TEMPORARY) {
@@ -280,6 +288,14 @@ impl Cache {
             } else {
                 // An unreadable list: what it names cannot be told apart, so nothing goes.
                 return;
+            }
+        }
+        // Stamps go with their inbox's list, which is written just after
+        // them: without one, they are another run's in progress or forgotten.
+        for e in stamps {
+            let list = e.path().with_extension("keys");
+            if !list.exists() && older_than(&e, STALE_TEMPORARY) {
+                let _ = std::fs::remove_file(e.path());
             }
         }
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
@@ -314,6 +330,24 @@ fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, dir.join(name)).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
+}
+
+/// Where the stamps of `inbox`'s workbooks ([`crate::inbox::Stamps`]) are
+/// kept in cache folder `dir`: beside its key list.
+pub fn stamps_path(dir: &Path, inbox: &Path) -> PathBuf {
+    dir.join(INBOXES)
+        .join(format!("{}.stamps", inbox_id(inbox)))
+}
+
+/// Stores an inbox's stamps at `path` ([`stamps_path`]), whole. A failure
+/// (a read-only cache folder) only means the next walk hashes every file.
+pub fn store_stamps(path: &Path, stamps: &crate::inbox::Stamps) {
+    if let Some(dir) = path.parent()
+        && let Some(name) = path.file_name()
+    {
+        let _ = std::fs::create_dir_all(dir)
+            .and_then(|()| write_whole(dir, &name.to_string_lossy(), &stamps.to_bytes()));
+    }
 }
 
 /// The name an inbox's key list goes by: a hash of its full path.

@@ -535,6 +535,7 @@ keys! {
     FdUnknownFormat => "qbr 不认识的表格格式", "not a spreadsheet format qbr knows";
     FdUnknownEncoding => "既非 UTF-8、UTF-16 也非 GBK 编码的文本", "text in neither UTF-8, UTF-16 nor GBK";
     FdCannotOpen => "无法打开工作簿：{0}", "the workbook cannot be opened: {0}";
+    FdChangedWhileRead => "qbr 扫描收件文件夹之后该文件又被改动了", "the file changed after qbr scanned the inbox";
     FdBiff4 => "这是 1997 年以前的 Excel 文件（BIFF2–BIFF4），qbr 无法读取", "it is a pre-1997 Excel file (BIFF2–BIFF4), which qbr cannot read";
     FdOleDamaged => "文件容器（OLE 复合文档）已损坏：{0}", "the file's container (OLE compound file) is damaged: {0}";
     FdXlsTooBig => "某工作表声明了 {0} 行 × {1} 列，超出 .xls 的容量（65,536 × 256）；文件已损坏", "a sheet declares {0} rows × {1} columns, more than an .xls can hold (65,536 × 256); the file is damaged";
@@ -614,6 +615,7 @@ keys! {
     FhRemovePassword => "另存一份不带密码的副本放入收件文件夹", "save a copy without a password and put that in the inbox";
     FhCheckSource => "核实文件来源；如确为正常导出，请调大 qbr.toml 中的 max_unpacked_mb", "check where the file came from; if it is a real export, raise max_unpacked_mb in qbr.toml";
     FhExportAgain => "从源系统重新导出为 .xlsx", "export it again from the source system as .xlsx";
+    FhRunAgain => "等文件写完、不再改动后再运行一次 qbr", "run qbr again once the file is complete and no longer changing";
     FhUnhide => "如果其中的行应计入复盘，请取消隐藏该工作表", "unhide the sheet if its rows belong in the review";
     FhSplitExport => "拆分导出文件；如确有这么大，请调大 qbr.toml 中的 max_rows / max_columns", "split the export, or raise max_rows / max_columns in qbr.toml if the size is real";
     FhRenameHeaders => "把表头改成 docs/input.md 中列出的名称之一，或在 qbr.toml 的 [headers] 下添加同义词", "rename the header cells to one of the names in docs/input.md, or add a synonym under [headers] in qbr.toml";
@@ -731,7 +733,8 @@ keys! {
     MsgFromCache => "（{0} 个工作簿来自缓存，{1} 个重新解析{2}）", " ({0} workbook{0:|s} from the cache, {1} parsed{2})";
     MsgNotCached => "，{0} 个无法写入缓存", ", {0} could not be cached";
     MsgComputed => "已计算并写出 {0}", "computed and wrote {0}";
-    MsgCheckSteps => "qbr：  其中查找文件并计算校验值 {0} 秒，{1} {2} 秒，订单台账 {3} 秒，规则检查 {4} 秒", "qbr:   of which finding and hashing files {0} s, {1} {2} s, the order ledger {3} s, the rules {4} s";
+    MsgCheckSteps => "qbr：  其中查找文件并计算校验值 {0} 秒{5}，{1} {2} 秒，订单台账 {3} 秒，规则检查 {4} 秒", "qbr:   of which finding and hashing files {0} s{5}, {1} {2} s, the order ledger {3} s, the rules {4} s";
+    MsgScanUnread => "（{0} 个自上次运行未变，未重新读取）", " ({0} unchanged since the last run, not read again)";
     MsgStepParse => "解析工作簿", "parsing the workbooks";
     MsgStepParseCached => "解析工作簿或读取缓存", "parsing or taking them from the cache";
     MsgReviewSteps => "qbr：  其中计算复盘 {0} 秒，生成报告 {1} 秒，写出文件 {2} 秒", "qbr:   of which computing the review {0} s, rendering the reports {1} s, writing the files {2} s";

@@ -14,24 +14,42 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
+pub mod stamps;
+pub use stamps::Stamps;
+
 /// File extensions read as workbooks (compared case-insensitively).
 pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "csv", "parquet"];
 
 /// The name of the optional configuration file at the inbox root.
 pub const CONFIG_FILE: &str = "qbr.toml";
 
-/// A workbook found in the inbox, with its content.
+/// A workbook found in the inbox.
 #[derive(Debug, Clone)]
 pub struct InputFile {
     /// Path relative to the inbox, with `/` separators: how every message names it.
     pub display_path: String,
     pub path: PathBuf,
-    pub bytes: Vec<u8>,
-    /// Lower-case hex SHA-256 of the bytes.
+    /// The file's size in bytes.
+    pub size: u64,
+    /// Lower-case hex SHA-256 of the content.
     pub sha256: String,
+    /// The content, once read: the walk reads every file whose hash it
+    /// cannot take from a stamp; [`InputFile::read_content`] reads the others.
+    content: Option<Vec<u8>>,
 }
 
 impl InputFile {
+    /// A file whose content is at hand, hashed here (tests, fuzz targets).
+    pub fn with_content(display_path: &str, path: impl Into<PathBuf>, bytes: Vec<u8>) -> InputFile {
+        InputFile {
+            display_path: display_path.to_string(),
+            path: path.into(),
+            size: bytes.len() as u64,
+            sha256: hex(&Sha256::digest(&bytes)),
+            content: Some(bytes),
+        }
+    }
+
     /// The file's own name, without its folders (how a CSV or Parquet file's
     /// one sheet is named, and part of its cache key).
     pub fn file_name(&self) -> String {
@@ -39,6 +57,35 @@ impl InputFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
+    }
+
+    /// The content; empty while it has not been read (see [`InputFile::read_content`]).
+    pub fn content(&self) -> &[u8] {
+        self.content.as_deref().unwrap_or_default()
+    }
+
+    /// The content, to change it (tests that break a workbook on purpose).
+    #[cfg(test)]
+    pub(crate) fn content_mut(&mut self) -> &mut Vec<u8> {
+        self.content.get_or_insert_with(Vec::new)
+    }
+
+    /// Reads the content of a file whose hash the walk took from a stamp,
+    /// so it can be parsed; nothing to do when the walk read it.
+    ///
+    /// # Errors
+    /// Why the file cannot be read, or that its content is no longer the
+    /// one the walk hashed (it changed since).
+    pub fn read_content(&mut self) -> Result<(), Words> {
+        if self.content.is_some() {
+            return Ok(());
+        }
+        let bytes = std::fs::read(&self.path).map_err(|e| Words::of_io(&e))?;
+        if hex(&Sha256::digest(&bytes)) != self.sha256 {
+            return Err(Words::of(Key::FdChangedWhileRead, &[]));
+        }
+        self.content = Some(bytes);
+        Ok(())
     }
 }
 
@@ -121,12 +168,17 @@ pub struct Inbox {
     pub skipped: Vec<Skipped>,
     /// `qbr.toml` at the root, when present.
     pub config: Option<PathBuf>,
+    /// What the walk found of each workbook, for the next walk.
+    pub stamps: Stamps,
+    /// Workbooks whose hash came from an earlier walk's stamp, unread.
+    pub unread: usize,
 }
 
-/// Walks `root` (any depth, sorted by name) and loads every workbook.
+/// Walks `root` (any depth, sorted by name), reads and hashes every workbook.
 ///
 /// `exclude` names a folder to leave out (the output folder when it lies inside
-/// the inbox).
+/// the inbox). A workbook whose stamp in `known` still holds ([`Stamps`]) is
+/// not read: its hash is taken from the stamp.
 ///
 /// # Errors
 /// [`Error::InboxMissing`] when `root` is not a readable folder.
@@ -134,6 +186,7 @@ pub fn scan_inbox(
     root: &Path,
     exclude: Option<&Path>,
     max_file_bytes: u64,
+    known: Option<&Stamps>,
 ) -> Result<Inbox, Error> {
     let meta = std::fs::metadata(root).map_err(|source| Error::InboxMissing {
         path: root.to_path_buf(),
@@ -235,21 +288,18 @@ pub fn scan_inbox(
         }
         candidates.push((rel, entry.path().to_path_buf()));
     }
-    // Read and hash on every core, then keep the first of each content in path order.
-    let read: Vec<std::io::Result<(Vec<u8>, String)>> = {
+    // Read and hash on every core (or take the hash from a stamp that still
+    // holds), then keep the first of each content in path order.
+    let read: Vec<std::io::Result<Found>> = {
         use rayon::prelude::*;
         candidates
             .par_iter()
-            .map(|(_, path)| {
-                let bytes = std::fs::read(path)?;
-                let sha256 = hex(&Sha256::digest(&bytes));
-                Ok((bytes, sha256))
-            })
+            .map(|(rel, path)| Found::of(rel, path, known))
             .collect()
     };
     let mut seen: HashMap<String, String> = HashMap::new();
     for ((rel, path), read) in candidates.into_iter().zip(read) {
-        let (bytes, sha256) = match read {
+        let found = match read {
             Ok(r) => r,
             Err(e) => {
                 inbox.skipped.push(Skipped {
@@ -261,7 +311,12 @@ pub fn scan_inbox(
                 continue;
             }
         };
-        if let Some(original) = seen.get(&sha256) {
+        if let Some((stat, taken)) = found.stat {
+            inbox
+                .stamps
+                .record(rel.clone(), stat, taken, found.sha256.clone());
+        }
+        if let Some(original) = seen.get(&found.sha256) {
             inbox.skipped.push(Skipped {
                 path: rel,
                 reason: SkipReason::DuplicateOf {
@@ -270,16 +325,57 @@ pub fn scan_inbox(
             });
             continue;
         }
-        seen.insert(sha256.clone(), rel.clone());
+        seen.insert(found.sha256.clone(), rel.clone());
+        inbox.unread += usize::from(found.content.is_none());
         inbox.files.push(InputFile {
             display_path: rel,
             path,
-            bytes,
-            sha256,
+            size: found.size,
+            sha256: found.sha256,
+            content: found.content,
         });
     }
     inbox.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(inbox)
+}
+
+/// What the walk learnt of one workbook.
+struct Found {
+    size: u64,
+    sha256: String,
+    /// `None` when the hash came from a stamp.
+    content: Option<Vec<u8>>,
+    /// The file's stat and when it was taken (nanoseconds since 1970), where
+    /// the system gives one.
+    stat: Option<(stamps::FileStat, i128)>,
+}
+
+impl Found {
+    /// Stats the file at `path` (`rel` in the inbox); reads and hashes it
+    /// unless its stamp in `known` still holds.
+    fn of(rel: &str, path: &Path, known: Option<&Stamps>) -> std::io::Result<Found> {
+        // The stat is taken before the content is read: a write in between
+        // leaves a stamp that no longer matches, so the next walk reads again.
+        let taken = stamps::now();
+        let stat = stamps::FileStat::of(&std::fs::metadata(path)?);
+        if let Some(stat) = stat
+            && let Some(sha256) = known.and_then(|k| k.sha256(rel, &stat))
+        {
+            return Ok(Found {
+                size: stat.size(),
+                sha256: sha256.to_string(),
+                content: None,
+                stat: Some((stat, taken)),
+            });
+        }
+        let bytes = std::fs::read(path)?;
+        Ok(Found {
+            size: bytes.len() as u64,
+            sha256: hex(&Sha256::digest(&bytes)),
+            content: Some(bytes),
+            stat: stat.map(|s| (s, taken)),
+        })
+    }
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
@@ -354,7 +450,7 @@ mod tests {
         std::fs::write(root.join(".hidden/x.xlsx"), b"x").unwrap();
         std::fs::write(root.join("readme.txt"), b"x").unwrap();
         std::fs::write(root.join("qbr.toml"), b"").unwrap();
-        let inbox = scan_inbox(root, None, u64::MAX).unwrap();
+        let inbox = scan_inbox(root, None, u64::MAX, None).unwrap();
         let read: Vec<_> = inbox
             .files
             .iter()
@@ -393,7 +489,7 @@ mod tests {
         // A loop back to the inbox, and a link to nowhere.
         std::os::unix::fs::symlink(root, root.join("sub/loop")).unwrap();
         std::os::unix::fs::symlink(root.join("gone.xlsx"), root.join("dangling.xlsx")).unwrap();
-        let inbox = scan_inbox(root, None, u64::MAX).unwrap();
+        let inbox = scan_inbox(root, None, u64::MAX, None).unwrap();
         let read: Vec<_> = inbox
             .files
             .iter()
@@ -419,7 +515,7 @@ mod tests {
         let status = std::process::Command::new("mkfifo").arg(&fifo).status();
         std::fs::write(root.join("big.xlsx"), vec![0u8; 4096]).unwrap();
         std::fs::write(root.join("ok.xlsx"), b"ok").unwrap();
-        let inbox = scan_inbox(root, None, 1024).unwrap();
+        let inbox = scan_inbox(root, None, 1024, None).unwrap();
         let read: Vec<_> = inbox
             .files
             .iter()
@@ -444,7 +540,59 @@ mod tests {
 
     #[test]
     fn missing_inbox_is_an_error() {
-        let err = scan_inbox(Path::new("/definitely/not/here"), None, u64::MAX).unwrap_err();
+        let err = scan_inbox(Path::new("/definitely/not/here"), None, u64::MAX, None).unwrap_err();
         assert!(err.to_string().contains("/definitely/not/here"));
+    }
+
+    /// Stamps for a walk's files as if taken long after they last changed.
+    #[cfg(unix)]
+    fn settled_stamps(inbox: &Inbox) -> Stamps {
+        let mut known = Stamps::default();
+        let later = stamps::now() + 60 * 1_000_000_000;
+        for f in &inbox.files {
+            let stat = stamps::FileStat::of(&std::fs::metadata(&f.path).unwrap()).unwrap();
+            known.record(f.display_path.clone(), stat, later, f.sha256.clone());
+        }
+        known
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_known_by_its_stamp_is_read_only_when_asked_and_must_still_match_its_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.xlsx"), b"one").unwrap();
+        std::fs::write(root.join("b.xlsx"), b"two").unwrap();
+        std::fs::write(root.join("c.xlsx"), b"three").unwrap();
+        let first = scan_inbox(root, None, u64::MAX, None).unwrap();
+        assert_eq!((first.unread, first.stamps.len()), (0, 3));
+        assert_eq!(first.files[0].content(), b"one");
+        let known = settled_stamps(&first);
+        let second = scan_inbox(root, None, u64::MAX, Some(&known)).unwrap();
+        assert_eq!(second.unread, 3);
+        for (a, b) in first.files.iter().zip(&second.files) {
+            assert_eq!((&a.sha256, a.size), (&b.sha256, b.size));
+            assert!(b.content().is_empty(), "{} was read", b.display_path);
+        }
+        // Read when asked, and it is what was hashed.
+        let mut a = second.files[0].clone();
+        a.read_content().unwrap();
+        assert_eq!(a.content(), b"one");
+        // Changed since the walk: refused, not parsed as if it were the file hashed.
+        std::fs::write(root.join("b.xlsx"), b"TWO").unwrap();
+        let err = second.files[1].clone().read_content().unwrap_err();
+        assert_eq!(err.en, "the file changed after qbr scanned the inbox");
+        // Gone since the walk: the system's reason.
+        std::fs::remove_file(root.join("c.xlsx")).unwrap();
+        let err = second.files[2].clone().read_content().unwrap_err();
+        assert_eq!(
+            err.en,
+            Words::of_io(&std::io::Error::from_raw_os_error(2)).en
+        );
+        // The next walk reads the changed file again and finds its new hash.
+        let third = scan_inbox(root, None, u64::MAX, Some(&known)).unwrap();
+        assert_eq!(third.unread, 1);
+        assert_eq!(third.files[1].content(), b"TWO");
+        assert_ne!(third.files[1].sha256, first.files[1].sha256);
     }
 }

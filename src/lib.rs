@@ -133,6 +133,9 @@ pub struct Loaded {
     pub cache: cache::CacheStats,
     /// How long finding, reading and hashing the files took, before parsing.
     pub scan_time: std::time::Duration,
+    /// Workbooks the walk did not read because their stamps showed them
+    /// unchanged since the last run ([`inbox::Stamps`]).
+    pub unread: usize,
 }
 
 impl Loaded {
@@ -174,7 +177,7 @@ impl LoadedFile {
             id,
             display_path: input.display_path,
             sha256: input.sha256,
-            size: input.bytes.len() as u64,
+            size: input.size,
             opened,
         }
     }
@@ -184,11 +187,21 @@ impl LoadedFile {
 /// are dropped as soon as the sheets are read.
 fn load_file(
     id: diag::FileId,
-    input: inbox::InputFile,
+    mut input: inbox::InputFile,
     dict: &HeaderDictionary,
     limits: &config::Limits,
 ) -> FileLoad {
     let mut diagnostics = Diagnostics::default();
+    if let Err(why) = input.read_content() {
+        diagnostics.push(read::unread(id, why));
+        return FileLoad {
+            file: LoadedFile::of(id, input, false),
+            sheet_names: None,
+            diagnostics,
+            unrecognized: Vec::new(),
+            dataset: Dataset::default(),
+        };
+    }
     let mut read = Diagnostics::default();
     let mut dataset = Dataset::default();
     let mut unrecognized = Vec::new();
@@ -255,12 +268,7 @@ fn load_file_cached(
 pub fn read_workbook_bytes(name: &str, bytes: Vec<u8>) -> (Dataset, Diagnostics) {
     let config = Config::default();
     let dict = HeaderDictionary::new(&config);
-    let input = inbox::InputFile {
-        display_path: name.to_string(),
-        path: PathBuf::from(name),
-        sha256: String::new(),
-        bytes,
-    };
+    let input = inbox::InputFile::with_content(name, name, bytes);
     let load = load_file(diag::FileId(0), input, &dict, &config.limits);
     (load.dataset, load.diagnostics)
 }
@@ -278,11 +286,24 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         .or_else(|| root_config.is_file().then_some(root_config));
     let mut config = Config::load(config_path.as_deref())?;
     let scan_started = std::time::Instant::now();
+    // With a cache folder, workbooks unchanged since the last walk (by their
+    // stamps) are not read and hashed again.
+    let stamps_path = opts
+        .cache
+        .as_deref()
+        .map(|dir| cache::stamps_path(dir, &opts.inbox));
+    let known = stamps_path.as_deref().map(inbox::Stamps::load);
     let inbox = inbox::scan_inbox(
         &opts.inbox,
         opts.exclude.as_deref(),
         config.limits.max_unpacked_bytes,
+        known.as_ref(),
     )?;
+    if let Some(path) = &stamps_path
+        && known.as_ref() != Some(&inbox.stamps)
+    {
+        cache::store_stamps(path, &inbox.stamps);
+    }
     if opts.period.is_some() {
         config.period = opts.period;
     }
@@ -290,6 +311,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
     let mut loaded = Loaded {
         root: opts.inbox.clone(),
         scan_time: scan_started.elapsed(),
+        unread: inbox.unread,
         ..Loaded::default()
     };
     for skipped in &inbox.skipped {

@@ -264,6 +264,8 @@ enum OpenFailure {
     /// What the content is instead.
     NotAWorkbook(Words),
     Broken(Words),
+    /// Could not be read at all after the inbox walk (see [`unread`]).
+    Unread(Words),
 }
 
 impl OpenFailure {
@@ -288,8 +290,21 @@ impl OpenFailure {
                 Words::each(Key::FdCannotOpen, &[&err.en], &[&err.zh]),
             )
             .advise(Key::FhSaveNewCopy),
+            OpenFailure::Unread(why) => Diagnostic::worded(
+                Code::WorkbookUnreadable,
+                loc,
+                Words::each(Key::FdCannotOpen, &[&why.en], &[&why.zh]),
+            )
+            .advise(Key::FhRunAgain),
         }
     }
+}
+
+/// The finding for workbook `file` when its content could not be read after
+/// the inbox walk took its hash from a stamp ([`InputFile::read_content`]):
+/// it went away, became unreadable or changed since.
+pub fn unread(file: FileId, why: Words) -> Diagnostic {
+    OpenFailure::Unread(why).into_diagnostic(Some(Location::File(file)))
 }
 
 /// Refuses a zip container whose entries declare more unpacked bytes than the
@@ -320,7 +335,7 @@ fn check_zip_size(bytes: &[u8], limits: &Limits) -> Result<(), OpenFailure> {
 }
 
 fn detect_format(input: &InputFile, limits: &Limits) -> Result<Vec<Format>, OpenFailure> {
-    let b = &input.bytes;
+    let b = input.content();
     let ext = input
         .path
         .extension()
@@ -456,7 +471,7 @@ fn open_and_read(
     let formats = detect_format(input, limits)?;
     let mut first_error = None;
     for format in formats {
-        let cursor = Cursor::new(input.bytes.as_slice());
+        let cursor = Cursor::new(input.content());
         let attempt = match format {
             Format::Csv => read_csv(file, input, limits, visit),
             Format::Parquet => read_parquet(file, input, limits, visit),
@@ -523,7 +538,7 @@ fn read_csv(
     limits: &Limits,
     visit: &mut SheetVisitor,
 ) -> Result<Opened, OpenFailure> {
-    let text = crate::text::decode_text(&input.bytes)
+    let text = crate::text::decode_text(input.content())
         .ok_or_else(|| OpenFailure::NotAWorkbook(Words::of(Key::FdUnknownEncoding, &[])))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -623,7 +638,7 @@ fn read_parquet(
         scope
             .spawn(|| {
                 IN_READER.with(|f| f.set(true));
-                parquet_columns(&input.bytes, limits)
+                parquet_columns(input.content(), limits)
             })
             .join()
             .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
@@ -854,12 +869,7 @@ mod tests {
                 ws.write_string(r as u32, c as u16, *v).unwrap();
             }
         }
-        InputFile {
-            display_path: "t.xlsx".into(),
-            path: "t.xlsx".into(),
-            sha256: String::new(),
-            bytes: wb.save_to_buffer().unwrap(),
-        }
+        InputFile::with_content("t.xlsx", "t.xlsx", wb.save_to_buffer().unwrap())
     }
 
     #[test]
@@ -885,12 +895,7 @@ mod tests {
     }
 
     fn input(name: &str, bytes: Vec<u8>) -> InputFile {
-        InputFile {
-            display_path: name.into(),
-            path: name.into(),
-            sha256: String::new(),
-            bytes,
-        }
+        InputFile::with_content(name, name, bytes)
     }
 
     /// Reads a one-sheet file and hands its grid to `check`.
@@ -999,7 +1004,8 @@ mod tests {
     #[test]
     fn a_broken_workbook_hands_over_no_sheet() {
         let mut input = xlsx(&[["客户", "产品"], ["甲公司", "门锁"]]);
-        input.bytes.truncate(input.bytes.len() / 2);
+        let half = input.content().len() / 2;
+        input.content_mut().truncate(half);
         let mut diags = Diagnostics::default();
         let mut visited = 0;
         let names = read_workbook(

@@ -2,7 +2,8 @@
 //! again, the modification time alone changes nothing, a damaged entry is a
 //! miss, entries of files gone are removed (but not those another inbox
 //! sharing the folder uses), and the results never differ from a run
-//! without the cache.
+//! without the cache. A workbook unchanged since the last walk is not even
+//! read again; a touched or changed one is.
 
 use crate::support::{inbox, sheet, write_review};
 use qbr::cache::CacheStats;
@@ -167,21 +168,39 @@ fn inboxes_sharing_one_cache_folder_keep_each_others_entries_until_one_is_forgot
     assert_eq!(run(b.path(), Some(cache.path())).0, stats(3, 0));
     // An inbox not reviewed for longer than the cache remembers (30 days)
     // is forgotten: its list goes, and with it the entries only it used.
-    let lists: Vec<_> = std::fs::read_dir(cache.path().join("inboxes"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(lists.len(), 2, "one key list per inbox");
+    let listed = || {
+        let mut names: Vec<String> = std::fs::read_dir(cache.path().join("inboxes"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let lists = listed();
+    let of_kind = |names: &[String], ext: &str| names.iter().filter(|n| n.ends_with(ext)).count();
+    assert_eq!(
+        of_kind(&lists, ".keys"),
+        2,
+        "one key list per inbox: {lists:?}"
+    );
+    assert_eq!(
+        of_kind(&lists, ".stamps"),
+        2,
+        "one stamps file per inbox: {lists:?}"
+    );
     for list in &lists {
-        age(list, 31);
+        age(&cache.path().join("inboxes").join(list), 31);
     }
     run(b.path(), Some(cache.path()));
+    let left = listed();
     assert_eq!(
-        std::fs::read_dir(cache.path().join("inboxes"))
-            .unwrap()
-            .count(),
-        1,
-        "the list of the inbox not reviewed for 31 days is gone"
+        left.len(),
+        2,
+        "the list and stamps of the inbox not reviewed for 31 days are gone: {left:?}"
+    );
+    assert_eq!(
+        left[0].strip_suffix(".keys"),
+        left[1].strip_suffix(".stamps")
     );
     assert!(run(a.path(), Some(cache.path())).0.misses >= 1);
 }
@@ -235,4 +254,61 @@ fn the_command_keeps_its_cache_in_the_output_folder_unless_told_otherwise() {
     assert!(out.path().join(".qbr-cache").is_dir());
     assert!(qbr(&[]).contains("(3 workbooks from the cache, 0 parsed)"));
     assert!(!qbr(&["--no-cache"]).contains("from the cache"));
+}
+
+/// Loads and checks the inbox with the cache in `cache`: the stats, how
+/// many workbooks the walk did not read (known unchanged by their stamps),
+/// and summary.json.
+fn run_counting_unread(dir: &Path, cache: &Path) -> (CacheStats, usize, String) {
+    let checked = qbr::check(&qbr::LoadOptions {
+        inbox: dir.to_path_buf(),
+        cache: Some(cache.to_path_buf()),
+        ..Default::default()
+    })
+    .unwrap();
+    let (_out, _, w) = write_review(&checked, &Default::default());
+    let summary = std::fs::read_to_string(w.join("summary.json")).unwrap();
+    (checked.loaded.cache, checked.loaded.unread, summary)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_workbook_unchanged_since_the_last_walk_is_not_read_again_and_a_changed_or_touched_one_is() {
+    let dir = team();
+    let cache = tempfile::tempdir().unwrap();
+    let fresh = run(dir.path(), None).1;
+    // Stamps are trusted only once taken well after the file last changed.
+    std::thread::sleep(qbr::inbox::stamps::SETTLED + std::time::Duration::from_millis(200));
+    let first = run_counting_unread(dir.path(), cache.path());
+    assert_eq!((first.0, first.1), (stats(0, 3), 0));
+    let second = run_counting_unread(dir.path(), cache.path());
+    assert_eq!((second.0, second.1), (stats(3, 0), 3));
+    assert_eq!(
+        second.2, fresh,
+        "taking hashes from stamps changes no figure"
+    );
+    // New content in July: read, hashed and parsed again.
+    let july = dir.path().join("订单/七月.xlsx");
+    qbr::sample::sheet::write_workbook(
+        &july,
+        &[orders(&[&["S1", "2026-07-01", "A", "门锁", "350", "甲"]])],
+        "七月",
+    )
+    .unwrap();
+    let third = run_counting_unread(dir.path(), cache.path());
+    assert_eq!((third.0, third.1), (stats(2, 1), 2));
+    assert!(
+        third.2.contains("\"order_amount\": \"550.00\""),
+        "{}",
+        third.2
+    );
+    // August touched: read and hashed again, found unchanged, served by the
+    // cache; July, stamped just after it changed, is read again too.
+    set_modified(
+        &dir.path().join("订单/八月.xlsx"),
+        std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(86_400),
+    );
+    let fourth = run_counting_unread(dir.path(), cache.path());
+    assert_eq!((fourth.0, fourth.1), (stats(3, 0), 1));
+    assert_eq!(fourth.2, third.2);
 }
