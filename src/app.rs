@@ -335,7 +335,8 @@ impl Ui {
                     }
                     None => {}
                 }
-                std::thread::sleep(std::time::Duration::from_millis(100));
+                // Woken early when reading ends, so a run never waits out a poll.
+                std::thread::park_timeout(std::time::Duration::from_millis(100));
             }
             match bar {
                 Some(b) => b.finish_and_clear(),
@@ -350,6 +351,7 @@ impl Ui {
         });
         let out = read(Some(progress.clone()));
         progress.finished.store(true, Release);
+        display.thread().unpark();
         let _ = display.join();
         let total = progress.total.load(Relaxed);
         if total > 0 && (self.verbose || !terminal) {
