@@ -299,9 +299,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
         config.limits.max_unpacked_bytes,
         known.as_ref(),
     )?;
-    if let Some(path) = &stamps_path
-        && known.as_ref() != Some(&inbox.stamps)
-    {
+    if let Some(path) = &stamps_path {
         cache::store_stamps(path, &inbox.stamps);
     }
     if opts.period.is_some() {
