@@ -12,7 +12,10 @@
 //! serves it). The settling margin covers file systems whose clocks tick
 //! coarsely: a file changed twice within one tick, the second time after a
 //! stamp was taken, would otherwise keep its times. This is the rule Git's
-//! index follows for the same purpose ("racily clean" entries).
+//! index follows for the same purpose ("racily clean" entries). A file
+//! system that does not set the status-change time on writes (some FAT and
+//! FUSE mounts) could hide a rewrite to the same size whose modification
+//! time was set back; `--no-cache` hashes every file there.
 //!
 //! The stamps live in the cache folder (`inboxes/<inbox>.stamps`), written
 //! whole after each walk; a missing, unreadable or foreign file only means
@@ -30,7 +33,7 @@ pub const SETTLED: Duration = Duration::from_secs(2);
 /// Bumped whenever the stamps file changes shape.
 const FORMAT: u32 = 1;
 
-/// What the system says of a file, and when it was asked.
+/// What the system says of a file: its size, times and place on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStat {
     size: u64,
