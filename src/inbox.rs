@@ -202,7 +202,8 @@ pub fn scan_inbox(
         root: root.to_path_buf(),
         ..Inbox::default()
     };
-    let mut candidates: Vec<(String, PathBuf)> = Vec::new();
+    // Each workbook to read, with its stat from the walk and when that was taken.
+    let mut candidates: Vec<(String, PathBuf, Stat)> = Vec::new();
     let mut walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -274,7 +275,11 @@ pub fn scan_inbox(
             });
             continue;
         }
-        if let Ok(meta) = entry.metadata()
+        // The stat is taken before the content is read: a write in between
+        // leaves a stamp that no longer matches, so the next walk reads again.
+        let taken = stamps::now();
+        let meta = entry.metadata().ok();
+        if let Some(meta) = &meta
             && meta.len() > max_file_bytes
         {
             inbox.skipped.push(Skipped {
@@ -286,7 +291,8 @@ pub fn scan_inbox(
             });
             continue;
         }
-        candidates.push((rel, entry.path().to_path_buf()));
+        let stat = meta.as_ref().and_then(stamps::FileStat::of);
+        candidates.push((rel, entry.path().to_path_buf(), stat.map(|s| (s, taken))));
     }
     // Read and hash on every core (or take the hash from a stamp that still
     // holds), then keep the first of each content in path order.
@@ -294,11 +300,11 @@ pub fn scan_inbox(
         use rayon::prelude::*;
         candidates
             .par_iter()
-            .map(|(rel, path)| Found::of(rel, path, known))
+            .map(|(rel, path, stat)| Found::of(rel, path, *stat, known))
             .collect()
     };
     let mut seen: HashMap<String, String> = HashMap::new();
-    for ((rel, path), read) in candidates.into_iter().zip(read) {
+    for ((rel, path, _), read) in candidates.into_iter().zip(read) {
         let found = match read {
             Ok(r) => r,
             Err(e) => {
@@ -345,27 +351,25 @@ struct Found {
     sha256: String,
     /// `None` when the hash came from a stamp.
     content: Option<Vec<u8>>,
-    /// The file's stat and when it was taken (nanoseconds since 1970), where
-    /// the system gives one.
-    stat: Option<(stamps::FileStat, i128)>,
+    stat: Stat,
 }
 
+/// A file's stat from the walk and when it was taken (nanoseconds since
+/// 1970), where the system gives one.
+type Stat = Option<(stamps::FileStat, i128)>;
+
 impl Found {
-    /// Stats the file at `path` (`rel` in the inbox); reads and hashes it
-    /// unless its stamp in `known` still holds.
-    fn of(rel: &str, path: &Path, known: Option<&Stamps>) -> std::io::Result<Found> {
-        // The stat is taken before the content is read: a write in between
-        // leaves a stamp that no longer matches, so the next walk reads again.
-        let taken = stamps::now();
-        let stat = stamps::FileStat::of(&std::fs::metadata(path)?);
-        if let Some(stat) = stat
-            && let Some(sha256) = known.and_then(|k| k.sha256(rel, &stat))
+    /// The file at `path` (`rel` in the inbox), with its `stat` from the
+    /// walk: read and hashed unless its stamp in `known` still holds.
+    fn of(rel: &str, path: &Path, stat: Stat, known: Option<&Stamps>) -> std::io::Result<Found> {
+        if let Some((s, _)) = stat
+            && let Some(sha256) = known.and_then(|k| k.sha256(rel, &s))
         {
             return Ok(Found {
-                size: stat.size(),
+                size: s.size(),
                 sha256: sha256.to_string(),
                 content: None,
-                stat: Some((stat, taken)),
+                stat,
             });
         }
         let bytes = std::fs::read(path)?;
@@ -373,7 +377,7 @@ impl Found {
             size: bytes.len() as u64,
             sha256: hex(&Sha256::digest(&bytes)),
             content: Some(bytes),
-            stat: stat.map(|s| (s, taken)),
+            stat,
         })
     }
 }

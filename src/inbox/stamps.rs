@@ -74,7 +74,7 @@ impl FileStat {
 }
 
 /// One file's stamp: its stat, when the stat was taken, and its SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Stamp {
     stat: FileStat,
     taken: i128,
@@ -90,7 +90,7 @@ impl Stamp {
 }
 
 /// The stamps of an inbox's workbooks, by path relative to the inbox.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone)]
 pub struct Stamps {
     files: HashMap<String, Stamp>,
 }
@@ -171,14 +171,20 @@ mod tests {
         FileStat::of(&std::fs::metadata(path).unwrap()).unwrap()
     }
 
-    const SECOND: i128 = 1_000_000_000;
-
-    #[test]
-    fn a_settled_stamp_gives_its_hash_while_the_file_is_unchanged() {
+    /// A folder holding `a.xlsx`, the file's path and its stat.
+    fn one_file() -> (tempfile::TempDir, std::path::PathBuf, FileStat) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.xlsx");
         std::fs::write(&path, b"one").unwrap();
         let stat = stat_of(&path);
+        (dir, path, stat)
+    }
+
+    const SECOND: i128 = 1_000_000_000;
+
+    #[test]
+    fn a_settled_stamp_gives_its_hash_while_the_file_is_unchanged() {
+        let (dir, _path, stat) = one_file();
         let mut stamps = Stamps::default();
         stamps.record(
             "a.xlsx".into(),
@@ -196,10 +202,7 @@ mod tests {
 
     #[test]
     fn a_stamp_taken_while_the_file_may_still_change_is_not_trusted() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.xlsx");
-        std::fs::write(&path, b"one").unwrap();
-        let stat = stat_of(&path);
+        let (_dir, _path, stat) = one_file();
         let mut stamps = Stamps::default();
         stamps.record("a.xlsx".into(), stat, stat.changed + SECOND, "h1".into());
         assert_eq!(stamps.sha256("a.xlsx", &stat), None);
@@ -207,10 +210,7 @@ mod tests {
 
     #[test]
     fn rewriting_touching_or_replacing_a_file_voids_its_stamp() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.xlsx");
-        std::fs::write(&path, b"one").unwrap();
-        let before = stat_of(&path);
+        let (_dir, path, before) = one_file();
         let mut stamps = Stamps::default();
         let taken = before.changed + 3 * SECOND;
         stamps.record("a.xlsx".into(), before, taken, "h1".into());
