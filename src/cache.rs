@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// Bumped whenever what an entry holds changes shape.
-const FORMAT: &str = "qbr-cache/11";
+const FORMAT: &str = "qbr-cache/12";
 
 /// How long an inbox's entries are kept after its last run.
 pub const FORGET_AFTER: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);

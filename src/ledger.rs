@@ -752,26 +752,13 @@ impl<'a> PartBuilder<'a> {
             .get_or_add(t, c, || keys.push_with(|text| c.push(t, text)));
     }
 
-    /// Adds the customers master's names, one key each, in its order: folded
-    /// in parallel (they are most of the masters' texts).
+    /// Adds the customers master's names, one key each, in its order (they
+    /// were folded when the master was read).
     fn add_customers(&mut self, customers: &[crate::records::CustomerRec]) {
-        use rayon::prelude::*;
-        let chunk = customers.len().div_ceil(8).max(1);
-        let folded: Vec<Keys> = (customers.par_chunks(chunk))
-            .map(|cs| {
-                let mut keys = Keys::with_room(cs.len());
-                for c in cs {
-                    keys.push_with(|text| Canon::Name.push(&c.customer, text));
-                }
-                keys
-            })
-            .collect();
         self.customers = u32::try_from(self.keys.len()).expect("fewer than 2^32 keys");
         self.keys.hashes.reserve(customers.len());
-        for keys in &folded {
-            for (i, &hash) in keys.hashes.iter().enumerate() {
-                self.keys.push_hashed(keys.get(i), hash);
-            }
+        for c in customers {
+            self.keys.push(&c.customer);
         }
     }
 
@@ -960,7 +947,8 @@ fn bits_below(b: i32) -> QuarterBits {
 pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     use rayon::prelude::*;
     // The masters' texts are folded, once per allocation, while duplicates
-    // are found; the order tables' texts were folded when they were read.
+    // are found; the order tables' texts and the customers master's names
+    // were folded when they were read.
     let ((distinct, duplicates), masters) =
         rayon::join(|| find_duplicates(ds), || master_texts(ds));
     let (map, symbols) = SymbolMap::build(masters, &ds.table_keys());

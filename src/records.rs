@@ -490,6 +490,9 @@ pub struct PersonRec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRec {
     pub origin: RowRef,
+    /// The customer's name as the ledger matches it: folded by
+    /// [`crate::text::match_key`] when the master is read, so that a re-run
+    /// from the parse cache does not fold a customers master's names again.
     pub customer: String,
     pub first_order_date: Option<NaiveDate>,
     /// Shared by the rows with the same tier (a few distinct values).
@@ -1246,7 +1249,7 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
         let customer_type = self.shared_string(Field::CustomerType);
         Some(CustomerRec {
             origin: self.origin,
-            customer: customer?,
+            customer: crate::text::match_key(&customer?),
             first_order_date,
             tier,
             customer_type,

@@ -590,6 +590,22 @@ proptest::proptest! {
     }
 }
 
+/// A customers master's names are kept as the ledger matches them, folded
+/// once when the master is read (a re-run from the cache does not fold them).
+#[test]
+fn customers_master_names_are_folded_when_read() {
+    let rows: [&[&str]; 3] = [
+        &["客户", "等级"],
+        &["ＡＢＣ（北京） 有限公司", "A"],
+        &["甲公司", "B"],
+    ];
+    let (ds, diags) = read(&grid("客户", 0, 0, &rows));
+    assert!(!diags.has_errors(), "{diags:?}");
+    let names: Vec<&str> = ds.customers.iter().map(|c| c.customer.as_str()).collect();
+    assert_eq!(names, ["abc(北京)有限公司", "甲公司"]);
+    assert_eq!(names[0], crate::text::match_key("abc（北京）有限公司"));
+}
+
 #[test]
 fn concat_keeps_file_order_and_renumbers_tables() {
     let customers = |names: &[&str]| {
