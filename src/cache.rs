@@ -116,7 +116,7 @@ impl EntryIn<'_> {
         dataset.relocate(id);
         dataset.orders = (self.orders).lines(id, &dataset.order_texts, &dataset.order_keys)?;
         dataset.order_hashes = self.orders.hashes()?;
-        dataset.customers = self.customers.rows(id)?;
+        (dataset.customers, dataset.customer_keys) = self.customers.rows(id)?;
         let mut diagnostics = self.diagnostics;
         diagnostics.relocate(id);
         let mut unrecognized = self.unrecognized;
@@ -246,7 +246,7 @@ impl Cache {
             unrecognized: p.unrecognized,
             dataset: p.dataset,
             orders: OrderColumns::of(&p.dataset.orders, &p.dataset.line_hashes()),
-            customers: CustomerColumns::of(&p.dataset.customers),
+            customers: CustomerColumns::of(&p.dataset.customers, &p.dataset.customer_keys),
             keys: p
                 .dataset
                 .table_keys()

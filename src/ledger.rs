@@ -754,12 +754,9 @@ impl<'a> PartBuilder<'a> {
 
     /// Adds the customers master's names, one key each, in its order (they
     /// were folded when the master was read).
-    fn add_customers(&mut self, customers: &[crate::records::CustomerRec]) {
+    fn add_customers(&mut self, names: &Keys) {
         self.customers = u32::try_from(self.keys.len()).expect("fewer than 2^32 keys");
-        self.keys.hashes.reserve(customers.len());
-        for c in customers {
-            self.keys.push(&c.customer);
-        }
+        self.keys.append(names);
     }
 
     fn finish(self) -> (Part<'a>, Keys) {
@@ -789,7 +786,7 @@ fn master_texts(ds: &Dataset) -> PartBuilder<'_> {
         texts.add(&p.group, Canon::Name);
         texts.add(&p.region, Canon::Name);
     }
-    texts.add_customers(&ds.customers);
+    texts.add_customers(&ds.customer_keys);
     let master_custom = ds
         .customers
         .iter()

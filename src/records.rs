@@ -489,11 +489,8 @@ pub struct PersonRec {
 /// A customers master row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRec {
+    /// The customer's name is in [`Dataset::customer_keys`], at the row's place.
     pub origin: RowRef,
-    /// The customer's name as the ledger matches it: folded by
-    /// [`crate::text::match_key`] when the master is read, so that a re-run
-    /// from the parse cache does not fold a customers master's names again.
-    pub customer: String,
     pub first_order_date: Option<NaiveDate>,
     /// Shared by the rows with the same tier (a few distinct values).
     pub tier: Option<Text>,
@@ -594,6 +591,12 @@ pub struct Dataset {
     /// Stored apart in the parse cache, as [`CustomerColumns`].
     #[serde(skip)]
     pub customers: Vec<CustomerRec>,
+    /// The name of each row of `customers`, in the same order, as the
+    /// ledger matches it: folded by [`crate::text::match_key`] when the
+    /// master is read, and kept in one buffer, so that a re-run from the
+    /// parse cache neither folds nor allocates 200,000 names one by one.
+    #[serde(skip)]
+    pub customer_keys: keys::Keys,
     pub activities: Vec<ActivityRec>,
     pub actions: Vec<ActionRec>,
     pub proposals: Vec<ProposalRec>,
@@ -701,7 +704,7 @@ impl Dataset {
                 Role::Orders => r.order_line(diags).map(|o| self.orders.push(o)),
                 Role::Products => r.product().map(|p| self.products.push(p)),
                 Role::People => r.person().map(|p| self.people.push(p)),
-                Role::Customers => r.customer().map(|c| self.customers.push(c)),
+                Role::Customers => r.customer().map(|(c, name)| self.push_customer(c, &name)),
                 Role::Activities => r.activity().map(|a| self.activities.push(a)),
                 Role::ActionPlans => r.action().map(|a| self.actions.push(a)),
                 Role::Proposals => r.proposal().map(|p| self.proposals.push(p)),
@@ -772,6 +775,10 @@ impl Dataset {
             products: joined(&mut parts, |d| &mut d.products),
             people: joined(&mut parts, |d| &mut d.people),
             customers: joined(&mut parts, |d| &mut d.customers),
+            customer_keys: parts.iter().fold(keys::Keys::default(), |mut all, p| {
+                all.append(&p.customer_keys);
+                all
+            }),
             activities: joined(&mut parts, |d| &mut d.activities),
             actions: joined(&mut parts, |d| &mut d.actions),
             proposals: joined(&mut parts, |d| &mut d.proposals),
@@ -824,13 +831,23 @@ impl Dataset {
         self.origins_mut().for_each(|o| o.file = id);
     }
 
+    /// Adds a customers master row named `name` (folded here, see
+    /// [`Dataset::customer_keys`]).
+    pub fn push_customer(&mut self, row: CustomerRec, name: &str) {
+        self.customers.push(row);
+        (self.customer_keys).push_with(|key| crate::text::push_match_key(name, key));
+    }
+
     fn pop_last(&mut self, role: Role) {
         match role {
             Role::Targets => drop(self.targets.pop()),
             Role::Orders => drop(self.orders.pop()),
             Role::Products => drop(self.products.pop()),
             Role::People => drop(self.people.pop()),
-            Role::Customers => drop(self.customers.pop()),
+            Role::Customers => {
+                self.customers.pop();
+                self.customer_keys.pop();
+            }
             Role::Activities => drop(self.activities.pop()),
             Role::ActionPlans => drop(self.actions.pop()),
             Role::Proposals => drop(self.proposals.pop()),
@@ -1242,19 +1259,21 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
         })
     }
 
-    fn customer(&mut self) -> Option<CustomerRec> {
+    /// A customers master row and the customer's name.
+    fn customer(&mut self) -> Option<(CustomerRec, String)> {
         let customer = self.required_string(Field::Customer);
         let first_order_date = self.date(Field::FirstOrderDate, false);
         let tier = self.shared_string(Field::Tier);
         let customer_type = self.shared_string(Field::CustomerType);
-        Some(CustomerRec {
+        let customer = customer?;
+        let row = CustomerRec {
             origin: self.origin,
-            customer: crate::text::match_key(&customer?),
             first_order_date,
             tier,
             customer_type,
             custom: self.custom(),
-        })
+        };
+        Some((row, customer))
     }
 
     fn action(&mut self) -> Option<ActionRec> {

@@ -211,6 +211,20 @@ impl PackedTexts {
         self.ends.len() - 1
     }
 
+    /// Removes the last text.
+    pub fn pop(&mut self) {
+        if self.ends.pop().is_some() {
+            self.text.truncate(self.ends.last().copied().unwrap_or(0));
+        }
+    }
+
+    /// Adds every text of `other`, in order.
+    pub fn append(&mut self, other: &PackedTexts) {
+        let base = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|&end| base + end));
+    }
+
     /// True when every end lies on a character boundary, in order (stored
     /// texts read back from disk are checked before use).
     pub fn holds(&self) -> bool {

@@ -5,7 +5,7 @@
 //! records came from, instead of decoding a varint, a string or a date text
 //! per field and walking the records twice more.
 
-use super::keys::TableKeys;
+use super::keys::{Keys, TableKeys};
 use super::{CustomerRec, Lines, OrderLine, RowRef, TableId, TableTexts, Text, TextId};
 use crate::diag::{FileId, SheetId};
 use crate::text::StoredTexts;
@@ -347,10 +347,10 @@ pub struct CustomerColumns<'a> {
 }
 
 impl CustomerColumns<'_> {
-    /// The columns of `rows`.
-    pub fn of<'r>(rows: &'r [CustomerRec]) -> CustomerColumns<'static> {
+    /// The columns of `rows`, whose names are `names` (in row order).
+    pub fn of<'r>(rows: &'r [CustomerRec], names: &Keys) -> CustomerColumns<'static> {
         let mut origins = Origins::default();
-        let (mut names, mut kinds) = (StoredTexts::default(), StoredTexts::default());
+        let mut kinds = StoredTexts::default();
         let mut first_orders = Vec::with_capacity(rows.len() * 4);
         let (mut tiers, mut types) = (
             Vec::with_capacity(rows.len()),
@@ -366,9 +366,10 @@ impl CustomerColumns<'_> {
                 })
             })
         };
-        for r in rows {
+        let mut stored = StoredTexts::default();
+        for (i, r) in rows.iter().enumerate() {
             origins.push(r.origin, 0);
-            names.push(&r.customer);
+            stored.push(names.get(i));
             let first = (r.first_order_date).map_or(i32::MIN, |d| d.num_days_from_ce());
             first_orders.extend_from_slice(&first.to_le_bytes());
             tiers.push(kind(&r.tier, &mut kinds));
@@ -376,7 +377,7 @@ impl CustomerColumns<'_> {
         }
         CustomerColumns {
             origins,
-            names,
+            names: stored,
             first_orders: Cow::Owned(first_orders),
             kinds,
             tiers: Packed::of(&tiers, TEXT_WIDTHS),
@@ -385,9 +386,9 @@ impl CustomerColumns<'_> {
         }
     }
 
-    /// The rows again, read from file `file`; `None` when the columns do not
-    /// hold together.
-    pub fn rows(self, file: FileId) -> Option<Vec<CustomerRec>> {
+    /// The rows again, read from file `file`, and their names; `None` when
+    /// the columns do not hold together.
+    pub fn rows(self, file: FileId) -> Option<(Vec<CustomerRec>, Keys)> {
         let len = self.origins.len()?;
         let kinds: Vec<Text> = (self.kinds.each())
             .map(|k| k.map(Text::from))
@@ -416,16 +417,17 @@ impl CustomerColumns<'_> {
         // Pushed into a vector of the right size: collecting into an
         // `Option<Vec>` would grow it by doubling, copying 200,000 rows.
         let mut rows = Vec::with_capacity(len);
+        let mut names = Keys::with_room(len);
         for (((((origin, _), name), first), (tier, ctype)), custom) in columns {
+            names.push(name?);
             rows.push(CustomerRec {
                 origin,
-                customer: name?.to_string(),
                 first_order_date: first_order(first)?,
                 tier: kind(tier)?,
                 customer_type: kind(ctype)?,
                 custom,
             });
         }
-        Some(rows)
+        Some((rows, names))
     }
 }

@@ -74,6 +74,19 @@ impl Keys {
         u32::try_from(i).expect("fewer than 2^32 keys")
     }
 
+    /// Removes the last key.
+    pub fn pop(&mut self) {
+        if self.hashes.pop().is_some() {
+            self.texts.pop();
+        }
+    }
+
+    /// Adds every key of `other`, in order.
+    pub fn append(&mut self, other: &Keys) {
+        self.texts.append(&other.texts);
+        self.hashes.extend_from_slice(&other.hashes);
+    }
+
     /// Key number `i`.
     pub fn get(&self, i: usize) -> &str {
         self.texts.get(i)

@@ -2,6 +2,7 @@ use super::*;
 use crate::config::Config;
 use crate::diag::Location;
 use crate::recognize::{HeaderDictionary, recognize_sheet};
+use crate::records::keys::Keys;
 use crate::testgrid::grid;
 use chrono::Datelike;
 use std::str::FromStr;
@@ -398,26 +399,29 @@ fn cached_amounts_take_eight_bytes_unless_one_needs_sixteen() {
 /// file set, and a broken column refused.
 #[test]
 fn cached_customers_come_back() {
-    let row =
-        |row: u32, name: &str, first: Option<(i32, u32, u32)>, tier: Option<&str>| CustomerRec {
-            origin: RowRef {
-                table: TableId(2),
-                file: FileId(0),
-                sheet: SheetId(1),
-                row,
-            },
-            customer: name.to_string(),
-            first_order_date: first.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
-            tier: tier.map(Text::from),
-            customer_type: (row == 2).then(|| Text::from("老客户")),
-            custom: vec![None, Some(Text::from("华东"))].into_boxed_slice(),
-        };
+    let row = |row: u32, first: Option<(i32, u32, u32)>, tier: Option<&str>| CustomerRec {
+        origin: RowRef {
+            table: TableId(2),
+            file: FileId(0),
+            sheet: SheetId(1),
+            row,
+        },
+        first_order_date: first.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+        tier: tier.map(Text::from),
+        customer_type: (row == 2).then(|| Text::from("老客户")),
+        custom: vec![None, Some(Text::from("华东"))].into_boxed_slice(),
+    };
     let rows = vec![
-        row(1, "甲公司", Some((2024, 2, 29)), Some("A")),
-        row(2, "", None, None),
-        row(5, "Zeta GmbH", Some((1900, 1, 1)), Some("A")),
+        row(1, Some((2024, 2, 29)), Some("A")),
+        row(2, None, None),
+        row(5, Some((1900, 1, 1)), Some("A")),
     ];
-    let bytes = postcard::to_allocvec(&columns::CustomerColumns::of(&rows)).unwrap();
+    let mut names = Keys::default();
+    for name in ["甲公司", "", "zetagmbh"] {
+        names.push(name);
+    }
+    let columns = columns::CustomerColumns::of(&rows, &names);
+    let bytes = postcard::to_allocvec(&columns).unwrap();
     let back = postcard::from_bytes::<columns::CustomerColumns>(&bytes)
         .unwrap()
         .rows(FileId(4))
@@ -432,7 +436,7 @@ fn cached_customers_come_back() {
             ..r.clone()
         })
         .collect();
-    assert_eq!(back, expected);
+    assert_eq!(back, (expected, names));
     // One byte short in the last column: refused, never misread.
     let cut = postcard::from_bytes::<columns::CustomerColumns>(&bytes[..bytes.len() - 1]);
     assert!(cut.is_err() || cut.unwrap().rows(FileId(4)).is_none());
@@ -530,21 +534,24 @@ proptest::proptest! {
             0..30,
         ),
     ) {
+        let mut names = Keys::default();
         let rows: Vec<CustomerRec> = rows
             .into_iter()
             .enumerate()
-            .map(|(i, (name, first, tier, kind))| CustomerRec {
-                origin: RowRef { table: TableId(0), file: FileId(2), sheet: SheetId(0), row: i as u32 },
-                customer: name,
-                first_order_date: first.and_then(NaiveDate::from_num_days_from_ce_opt),
-                tier: tier.map(Text::from),
-                customer_type: kind.map(Text::from),
-                custom: Box::default(),
+            .map(|(i, (name, first, tier, kind))| {
+                names.push(&name);
+                CustomerRec {
+                    origin: RowRef { table: TableId(0), file: FileId(2), sheet: SheetId(0), row: i as u32 },
+                    first_order_date: first.and_then(NaiveDate::from_num_days_from_ce_opt),
+                    tier: tier.map(Text::from),
+                    customer_type: kind.map(Text::from),
+                    custom: Box::default(),
+                }
             })
             .collect();
-        let bytes = postcard::to_allocvec(&columns::CustomerColumns::of(&rows)).unwrap();
+        let bytes = postcard::to_allocvec(&columns::CustomerColumns::of(&rows, &names)).unwrap();
         let back = postcard::from_bytes::<columns::CustomerColumns>(&bytes).unwrap().rows(FileId(2));
-        proptest::prop_assert_eq!(back, Some(rows));
+        proptest::prop_assert_eq!(back, Some((rows, names)));
     }
 }
 
@@ -564,17 +571,20 @@ proptest::proptest! {
             });
         }
         let mut bytes = if customers {
+            let mut names = Keys::default();
             let rows: Vec<CustomerRec> = (0..5)
                 .map(|row| CustomerRec {
                     origin: OrderLine::sample(row).origin,
-                    customer: format!("客户{row}"),
                     first_order_date: NaiveDate::from_ymd_opt(2025, 1, 1 + row),
                     tier: Some("A".into()),
                     customer_type: None,
                     custom: Box::default(),
                 })
                 .collect();
-            postcard::to_allocvec(&columns::CustomerColumns::of(&rows)).unwrap()
+            for row in 0..5 {
+                names.push(&format!("客户{row}"));
+            }
+            postcard::to_allocvec(&columns::CustomerColumns::of(&rows, &names)).unwrap()
         } else {
             postcard::to_allocvec(&columns::OrderColumns::of(&ds.orders, &ds.line_hashes())).unwrap()
         };
@@ -594,16 +604,23 @@ proptest::proptest! {
 /// once when the master is read (a re-run from the cache does not fold them).
 #[test]
 fn customers_master_names_are_folded_when_read() {
-    let rows: [&[&str]; 3] = [
-        &["客户", "等级"],
-        &["ＡＢＣ（北京） 有限公司", "A"],
-        &["甲公司", "B"],
+    // The second row is refused for its date after its record was made:
+    // its name must go with it.
+    let rows: [&[&str]; 4] = [
+        &["客户", "等级", "首单日期"],
+        &["ＡＢＣ（北京） 有限公司", "A", "2025-03-01"],
+        &["乙公司", "A", "not a date"],
+        &["甲公司", "B", ""],
     ];
     let (ds, diags) = read(&grid("客户", 0, 0, &rows));
-    assert!(!diags.has_errors(), "{diags:?}");
-    let names: Vec<&str> = ds.customers.iter().map(|c| c.customer.as_str()).collect();
+    assert_eq!(ds.stats[0].rows_rejected, 1, "{diags:?}");
+    assert_eq!(ds.customers.len(), 2);
+    let names: Vec<&str> = (0..ds.customers.len())
+        .map(|i| ds.customer_keys.get(i))
+        .collect();
     assert_eq!(names, ["abc(北京)有限公司", "甲公司"]);
     assert_eq!(names[0], crate::text::match_key("abc（北京）有限公司"));
+    assert_eq!(ds.customer_keys.hashes[0], keys::hash_of(names[0]));
 }
 
 #[test]
@@ -632,8 +649,11 @@ fn concat_keeps_file_order_and_renumbers_tables() {
         Dataset::default(),
         customers(&["丁"]),
     ]);
-    let names: Vec<&str> = all.customers.iter().map(|c| c.customer.as_str()).collect();
+    let names: Vec<&str> = (0..all.customers.len())
+        .map(|i| all.customer_keys.get(i))
+        .collect();
     assert_eq!(names, ["乙", "丙", "丁"]);
+    assert_eq!(all.customer_keys.hashes.len(), 3);
     let tables: Vec<u32> = all.customers.iter().map(|c| c.origin.table.0).collect();
     assert_eq!(tables, [1, 1, 2]);
     assert_eq!((all.tables.len(), all.stats.len()), (3, 3));
