@@ -486,10 +486,10 @@ pub struct PersonRec {
     pub custom: Box<[Option<Text>]>,
 }
 
-/// A customers master row.
+/// A customers master row. Its customer's name, folded, is in
+/// [`Dataset::customer_keys`] at the row's place.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRec {
-    /// The customer's name is in [`Dataset::customer_keys`], at the row's place.
     pub origin: RowRef,
     pub first_order_date: Option<NaiveDate>,
     /// Shared by the rows with the same tier (a few distinct values).
@@ -835,7 +835,8 @@ impl Dataset {
     /// [`Dataset::customer_keys`]).
     pub fn push_customer(&mut self, row: CustomerRec, name: &str) {
         self.customers.push(row);
-        (self.customer_keys).push_with(|key| crate::text::push_match_key(name, key));
+        self.customer_keys
+            .push_with(|key| crate::text::push_match_key(name, key));
     }
 
     fn pop_last(&mut self, role: Role) {

@@ -349,6 +349,7 @@ pub struct CustomerColumns<'a> {
 impl CustomerColumns<'_> {
     /// The columns of `rows`, whose names are `names` (in row order).
     pub fn of<'r>(rows: &'r [CustomerRec], names: &Keys) -> CustomerColumns<'static> {
+        debug_assert_eq!(rows.len(), names.len(), "one name a row");
         let mut origins = Origins::default();
         let mut kinds = StoredTexts::default();
         let mut first_orders = Vec::with_capacity(rows.len() * 4);
