@@ -4,12 +4,12 @@
 //! folded by [`crate::text::match_key`], or a product class's key). Folding
 //! is per distinct text, so it belongs with the table's texts: done when
 //! the workbook is read, in parallel with the other workbooks. The parse
-//! cache keeps which texts each table folds and in which form
-//! ([`StoredKeys`]), so that reading an entry folds just those texts again
-//! instead of passing over every line to find them.
+//! cache keeps which texts each table folds, in which form, and the keys
+//! ([`StoredKeys`]), so that reading an entry neither passes over every
+//! line to find them nor folds them again.
 
 use super::{OrderLine, TableTexts, TextId};
-use crate::text::PackedTexts;
+use crate::text::{PackedTexts, StoredTexts};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -192,14 +192,18 @@ fn matched_texts(o: &OrderLine) -> impl Iterator<Item = (TextId, Canon)> + '_ {
 
 /// [`TableKeys`] as the parse cache stores them: for each key, the text it
 /// folds, as a four-byte number (the text's index plus one, the top bit set
-/// for a product class). The keys themselves are folded again on reading:
-/// most keys differ from their text (full-width brackets in a Chinese name,
-/// for one), so storing them would add a fifth to the cache, and re-runs
-/// measured no faster for reading them.
+/// for a product class), and the key itself. Storing the keys adds a fifth
+/// to the cache; reading them instead of folding 700,000 texts again made a
+/// re-run at a million lines 0.98× (docs/performance.md, ninth session).
+/// The cache's fingerprint includes how a probe text folds, so a build that
+/// folds differently does not read them.
 #[derive(Default, Serialize, Deserialize)]
 pub struct StoredKeys<'a> {
     #[serde(borrow, with = "serde_bytes")]
     texts: Cow<'a, [u8]>,
+    /// The keys, in the same order.
+    #[serde(borrow)]
+    keys: StoredTexts<'a>,
 }
 
 /// In a stored key's text number: the key is a product class's.
@@ -222,8 +226,13 @@ impl TableKeys {
                 }
             }
         }
+        let mut keys = StoredTexts::default();
+        for i in 0..self.keys.len() {
+            keys.push(self.keys.get(i));
+        }
         StoredKeys {
             texts: numbers.iter().flat_map(|n| n.to_le_bytes()).collect(),
+            keys,
         }
     }
 
@@ -236,11 +245,14 @@ impl TableKeys {
         if !numbers.remainder().is_empty() {
             return None;
         }
+        if stored.keys.len() != Some(numbers.len()) {
+            return None;
+        }
         let mut keys = TableKeys {
             local: [vec![UNFOLDED; n], Vec::new()],
             keys: Keys::with_room(numbers.len()),
         };
-        for number in numbers {
+        for (number, key) in numbers.zip(stored.keys.each()) {
             let number = u32::from_le_bytes(number.try_into().ok()?);
             let c = if number & CLASS != 0 {
                 Canon::Class
@@ -250,13 +262,14 @@ impl TableKeys {
             let index = ((number & !CLASS) as usize)
                 .checked_sub(1)
                 .filter(|&i| i < n)?;
-            if keys.local[c as usize]
-                .get(index)
-                .is_some_and(|&k| k != UNFOLDED)
-            {
+            let local = &mut keys.local[c as usize];
+            if local.is_empty() {
+                local.resize(n, UNFOLDED);
+            }
+            if local[index] != UNFOLDED {
                 return None;
             }
-            keys.add(texts, TextId::at(index), c);
+            local[index] = keys.keys.push(key?);
         }
         Some(keys)
     }
@@ -314,6 +327,7 @@ mod tests {
         let bytes = postcard::to_allocvec(&keys.stored()).unwrap();
         let back = postcard::from_bytes::<StoredKeys>(&bytes).unwrap();
         assert_eq!(back.texts.len(), 4 * 5, "four bytes a key");
+        assert_eq!(back.keys.len(), Some(5), "and the key");
         assert_eq!(TableKeys::restore(&back, &texts), Some(keys));
         let none = TableTexts::default();
         let empty = TableKeys::of(&none, []);
@@ -323,8 +337,13 @@ mod tests {
     #[test]
     fn stored_keys_that_do_not_hold_together_are_refused() {
         let (texts, lines) = sample();
-        let stored = |numbers: &[u32]| StoredKeys {
-            texts: numbers.iter().flat_map(|n| n.to_le_bytes()).collect(),
+        let stored = |numbers: &[u32]| {
+            let mut keys = StoredTexts::default();
+            numbers.iter().for_each(|_| keys.push("k"));
+            StoredKeys {
+                texts: numbers.iter().flat_map(|n| n.to_le_bytes()).collect(),
+                keys,
+            }
         };
         let restore = |numbers: &[u32]| TableKeys::restore(&stored(numbers), &texts);
         assert!(restore(&[2, 1]).is_some(), "甲公司 and 门锁");
@@ -338,11 +357,23 @@ mod tests {
         );
         let cut = StoredKeys {
             texts: Cow::Owned(vec![1, 0, 0]),
+            ..Default::default()
         };
         assert!(
             TableKeys::restore(&cut, &texts).is_none(),
             "a number cut short"
         );
+        let mut one_key_short = stored(&[2, 1]);
+        one_key_short.keys = StoredTexts::default();
+        one_key_short.keys.push("甲公司");
+        assert!(
+            TableKeys::restore(&one_key_short, &texts).is_none(),
+            "two numbers, one key"
+        );
+        // The keys are taken as stored, not folded again.
+        let restored = restore(&[2, 3 | CLASS]).unwrap();
+        assert_eq!((restored.keys().get(0), restored.keys().get(1)), ("k", "k"));
+        assert_eq!(restored.keys().hashes[1], hash_of("k"));
         // Keys restored against other texts are refused when a text is past them.
         let keys = TableKeys::of(&texts, &lines).stored();
         assert!(TableKeys::restore(&keys, &TableTexts::default()).is_none());
