@@ -45,6 +45,9 @@ const FORMAT: &str = "qbr-cache/13";
 /// width, capitals, the ideographic space, separators, currency signs.
 const FOLD_PROBE: &str = "ＡＢＣ（北京）　Ａ_b-c D ¥￥ Ｘ１";
 
+/// Product classes whose keys are part of every entry key, as [`FOLD_PROBE`].
+const CLASS_PROBE: [&str; 4] = ["核心产品", "New Product", "长尾", "配件"];
+
 /// How long an inbox's entries are kept after its last run.
 pub const FORGET_AFTER: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
 
@@ -170,9 +173,12 @@ impl Cache {
         let mut h = Sha256::new();
         h.update(FORMAT);
         h.update(env!("CARGO_PKG_VERSION"));
-        // Entries keep a customers master's names folded: a build that
-        // folds these differently does not read them.
+        // Entries keep names and product classes folded: a build that folds
+        // these differently does not read them.
         h.update(crate::text::match_key(FOLD_PROBE));
+        for class in CLASS_PROBE {
+            h.update(crate::ledger::product_class_key(class));
+        }
         h.update(format!("{:?}", config.headers));
         for c in &config.custom_dimensions {
             h.update(format!(
