@@ -195,8 +195,8 @@ fn matched_texts(o: &OrderLine) -> impl Iterator<Item = (TextId, Canon)> + '_ {
 /// for a product class), and the key itself. Storing the keys adds a fifth
 /// to the cache; reading them instead of folding 700,000 texts again made a
 /// re-run at a million lines 0.98× (docs/performance.md, ninth session).
-/// The cache's fingerprint includes how a probe text folds, so a build that
-/// folds differently does not read them.
+/// The cache's fingerprint includes how probe names and product classes
+/// fold, so a build that folds differently does not read them.
 #[derive(Default, Serialize, Deserialize)]
 pub struct StoredKeys<'a> {
     #[serde(borrow, with = "serde_bytes")]
