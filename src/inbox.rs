@@ -382,6 +382,19 @@ impl Found {
     }
 }
 
+/// Stamps for a walk's files as if taken long after they last changed, so
+/// that the next walk takes every hash from them (tests).
+#[cfg(all(test, unix))]
+pub(crate) fn settled_stamps(inbox: &Inbox) -> Stamps {
+    let mut known = Stamps::default();
+    let later = stamps::now() + 60 * 1_000_000_000;
+    for f in &inbox.files {
+        let stat = stamps::FileStat::of(&std::fs::metadata(&f.path).unwrap()).unwrap();
+        known.record(f.display_path.clone(), stat, later, f.sha256.clone());
+    }
+    known
+}
+
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
@@ -546,18 +559,6 @@ mod tests {
     fn missing_inbox_is_an_error() {
         let err = scan_inbox(Path::new("/definitely/not/here"), None, u64::MAX, None).unwrap_err();
         assert!(err.to_string().contains("/definitely/not/here"));
-    }
-
-    /// Stamps for a walk's files as if taken long after they last changed.
-    #[cfg(unix)]
-    fn settled_stamps(inbox: &Inbox) -> Stamps {
-        let mut known = Stamps::default();
-        let later = stamps::now() + 60 * 1_000_000_000;
-        for f in &inbox.files {
-            let stat = stamps::FileStat::of(&std::fs::metadata(&f.path).unwrap()).unwrap();
-            known.record(f.display_path.clone(), stat, later, f.sha256.clone());
-        }
-        known
     }
 
     #[cfg(unix)]

@@ -170,6 +170,22 @@ struct FileLoad {
     dataset: Dataset,
 }
 
+impl FileLoad {
+    /// A workbook whose content could not be read after the walk: no sheet,
+    /// no record, and the reason.
+    fn unread(id: diag::FileId, input: inbox::InputFile, why: diag::Words) -> FileLoad {
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.push(read::unread(id, why));
+        FileLoad {
+            file: LoadedFile::of(id, input, false),
+            sheet_names: None,
+            diagnostics,
+            unrecognized: Vec::new(),
+            dataset: Dataset::default(),
+        }
+    }
+}
+
 impl LoadedFile {
     /// The record of a workbook read from `input` (whose bytes are dropped here).
     fn of(id: diag::FileId, input: inbox::InputFile, opened: bool) -> LoadedFile {
@@ -191,17 +207,10 @@ fn load_file(
     dict: &HeaderDictionary,
     limits: &config::Limits,
 ) -> FileLoad {
-    let mut diagnostics = Diagnostics::default();
     if let Err(why) = input.read_content() {
-        diagnostics.push(read::unread(id, why));
-        return FileLoad {
-            file: LoadedFile::of(id, input, false),
-            sheet_names: None,
-            diagnostics,
-            unrecognized: Vec::new(),
-            dataset: Dataset::default(),
-        };
+        return FileLoad::unread(id, input, why);
     }
+    let mut diagnostics = Diagnostics::default();
     let mut read = Diagnostics::default();
     let mut dataset = Dataset::default();
     let mut unrecognized = Vec::new();
@@ -234,7 +243,7 @@ fn load_file_cached(
     cache: &cache::Cache,
     key: &str,
     id: diag::FileId,
-    input: inbox::InputFile,
+    mut input: inbox::InputFile,
     dict: &HeaderDictionary,
     limits: &config::Limits,
 ) -> FileLoad {
@@ -246,6 +255,11 @@ fn load_file_cached(
             unrecognized: parsed.unrecognized,
             dataset: parsed.dataset,
         };
+    }
+    // A workbook that cannot be read now (changed or gone since the walk
+    // hashed it) is not parsed, and nothing is stored under its old hash.
+    if let Err(why) = input.read_content() {
+        return FileLoad::unread(id, input, why);
     }
     let load = load_file(id, input, dict, limits);
     cache.put(
@@ -402,6 +416,52 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, Error> {
 
 #[cfg(test)]
 pub(crate) mod testgrid;
+
+#[cfg(all(test, unix))]
+mod load_tests {
+    use super::*;
+
+    /// A workbook whose hash came from its stamp but which changed before
+    /// it was parsed is refused for the run, and its failure is not stored
+    /// under the old hash: the old content, put back, parses again.
+    #[test]
+    fn a_workbook_changed_after_the_walk_is_refused_and_not_cached() {
+        let dir = tempfile::tempdir().unwrap();
+        let (inbox_dir, cache_dir) = (dir.path().join("inbox"), dir.path().join("cache"));
+        std::fs::create_dir(&inbox_dir).unwrap();
+        let path = inbox_dir.join("orders.csv");
+        let original = "订单号,客户,产品,金额,日期\nSO1,甲公司,门锁,10,2026-07-01\n";
+        std::fs::write(&path, original).unwrap();
+        let first = inbox::scan_inbox(&inbox_dir, None, u64::MAX, None).unwrap();
+        let known = inbox::settled_stamps(&first);
+        let walked = inbox::scan_inbox(&inbox_dir, None, u64::MAX, Some(&known)).unwrap();
+        let input = walked.files[0].clone();
+        assert!(input.content().is_empty(), "taken from its stamp, not read");
+        std::fs::write(
+            &path,
+            "订单号,客户,产品,金额,日期\nSO1,乙公司,门锁,99,2026-07-01\n",
+        )
+        .unwrap();
+
+        let config = Config::default();
+        let dict = HeaderDictionary::new(&config);
+        let cache = cache::Cache::new(&cache_dir, &config);
+        let key = cache.key(&input.file_name(), &input.sha256);
+        let id = diag::FileId(0);
+        let load = load_file_cached(&cache, &key, id, input.clone(), &dict, &config.limits);
+        let codes: Vec<_> = load.diagnostics.items().iter().map(|d| d.code).collect();
+        assert_eq!(codes, [diag::Code::WorkbookUnreadable]);
+        assert!(load.dataset.orders.is_empty());
+        assert!(cache.get(&key, id).is_none(), "the failure was stored");
+
+        // The walk's content is back: read, parsed and stored this time.
+        std::fs::write(&path, original).unwrap();
+        let load = load_file_cached(&cache, &key, id, input, &dict, &config.limits);
+        assert!(!load.diagnostics.has_errors(), "{:?}", load.diagnostics);
+        assert_eq!(load.dataset.orders.len(), 1);
+        assert!(cache.get(&key, id).is_some());
+    }
+}
 
 /// What `qbr check` found: the loaded inbox, the period checked, its target
 /// tree and ledger; every finding is in `loaded.diagnostics`.
