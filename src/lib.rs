@@ -34,7 +34,8 @@
 //! it, [`init`] writes blank workbooks, [`watch`] re-runs on changes, and
 //! [`sample`] generates the sample inbox. [`cli`] defines the command line
 //! and [`app`] runs each command for the `qbr` binary, the one module that
-//! talks to the terminal.
+//! talks to the terminal; before it, [`huge_pages`] may restart the binary
+//! once so that glibc backs the heap with huge pages.
 
 pub mod actuals;
 pub mod analyze;
@@ -46,6 +47,7 @@ pub mod config;
 pub mod diag;
 pub mod email;
 pub mod error;
+pub mod huge_pages;
 pub mod i18n;
 pub mod inbox;
 pub mod incentives;

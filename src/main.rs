@@ -8,6 +8,8 @@ use qbr::i18n::{Key, Lang};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // First, before anything is allocated or read (see the module's doc).
+    qbr::huge_pages::restart_with_huge_pages();
     qbr::read::install_quiet_reader_panics();
     let args: Vec<String> = std::env::args().collect();
     let help_lang = Cli::help_lang(&args);

@@ -4,6 +4,7 @@
 
 use qbr::sample::sheet::{SheetSpec, workbook_bytes};
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -21,6 +22,37 @@ impl Drop for Watcher {
 }
 
 impl Watcher {
+    /// `qbr watch INBOX --out OUT` with a one-second debounce, its log lines
+    /// read as they come; `glibc_tunables` sets `GLIBC_TUNABLES` (`None`:
+    /// unset).
+    fn start(inbox: &Path, out: &Path, glibc_tunables: Option<&str>) -> Watcher {
+        let mut command = crate::support::qbr_command();
+        command.env_remove("GLIBC_TUNABLES");
+        if let Some(t) = glibc_tunables {
+            command.env("GLIBC_TUNABLES", t);
+        }
+        let mut child = command
+            .args([
+                "watch",
+                inbox.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .args(["--debounce-ms", "1000"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Watcher { child, lines: rx }
+    }
+
     /// The next log line containing `needle`, within `limit`.
     fn expect(&self, needle: &str, limit: Duration) -> String {
         let end = Instant::now() + limit;
@@ -70,27 +102,7 @@ fn orders(id: &str, amount: i64) -> Vec<u8> {
 fn watch_runs_on_new_files_only_once_they_are_whole() {
     let inbox = crate::support::two_region_inbox(["华东", "华南"]);
     let out = tempfile::tempdir().unwrap();
-    let mut child = crate::support::qbr_command()
-        .args([
-            "watch",
-            inbox.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--debounce-ms",
-            "1000",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let w = Watcher { child, lines: rx };
+    let w = Watcher::start(inbox.path(), out.path(), None);
     w.expect("run 1 (start): ok", Duration::from_secs(30));
 
     // A file written in pieces, each within the debounce: no run until it is whole.
@@ -127,4 +139,42 @@ fn watch_runs_on_new_files_only_once_they_are_whole() {
     std::fs::remove_file(inbox.path().join("坏.xlsx")).unwrap();
     let line = w.expect("run 4", Duration::from_secs(20));
     assert!(line.contains(": ok"), "{line}");
+}
+
+/// `qbr` restarts itself so that glibc backs its heap with huge pages
+/// (`src/huge_pages.rs`) where the kernel gives them only to memory that
+/// asks (`[madvise]`), and nowhere else; a user's own choice of the tunable
+/// is kept. The running watcher's environment says which it got.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn qbr_asks_for_huge_pages_only_where_it_helps_and_not_told_otherwise() {
+    let Ok(thp) = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled") else {
+        eprintln!("skipped: this kernel has no transparent huge pages");
+        return;
+    };
+    let asks = thp.contains("[madvise]");
+    let inbox = crate::support::two_region_inbox(["华东", "华南"]);
+    for (given, huge_pages) in [(None, asks), (Some("glibc.malloc.hugetlb=0"), false)] {
+        let out = tempfile::tempdir().unwrap();
+        let w = Watcher::start(inbox.path(), out.path(), given);
+        // Logged once the process runs what it restarted into.
+        w.expect("run 1 (start): ok", Duration::from_secs(30));
+        let environ = std::fs::read(format!("/proc/{}/environ", w.child.id())).unwrap();
+        let tunables = (environ.split(|&b| b == 0))
+            .filter_map(|v| v.strip_prefix(b"GLIBC_TUNABLES="))
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .next();
+        let asked = tunables
+            .as_deref()
+            .is_some_and(|t| t.contains("glibc.malloc.hugetlb=1"));
+        assert_eq!(
+            asked,
+            huge_pages,
+            "{given:?} on `{}`: {tunables:?}",
+            thp.trim()
+        );
+        if let Some(g) = given {
+            assert!(tunables.is_some_and(|t| t.contains(g)), "{g} was not kept");
+        }
+    }
 }

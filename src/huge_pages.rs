@@ -1,0 +1,154 @@
+//! Transparent huge pages for the heap, on Linux with glibc.
+//!
+//! A review builds a few hundred bytes of records per order line, so a run
+//! asks the kernel for hundreds of megabytes (gigabytes at ten million
+//! lines), and the kernel hands them out and clears them 4 KiB at a time.
+//! On kernels that give 2 MiB pages only to memory that asks for them (the
+//! `madvise` setting of `/sys/kernel/mm/transparent_hugepage/enabled`, the
+//! default of Debian and Ubuntu), glibc asks for its heap when started with
+//! the tunable `glibc.malloc.hugetlb=1` (glibc 2.35 and later; older ones
+//! ignore it), and grows it in steps large enough to be made of whole huge
+//! pages (`glibc.malloc.top_pad`). glibc reads tunables only when a process
+//! starts, so `qbr` restarts itself once, at its first line, with those
+//! tunables added to `GLIBC_TUNABLES`. docs/performance.md has what that changes (the tenth
+//! session's results).
+//!
+//! Nothing happens when `GLIBC_TUNABLES` already names the tunable (so
+//! `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` turns this off), when the kernel
+//! gives huge pages to all memory or to none, or when the restart fails (the
+//! run then goes on as it is).
+
+/// The glibc tunable that backs the heap with transparent huge pages; when
+/// `GLIBC_TUNABLES` names it, the user has chosen and nothing is added.
+pub const TUNABLE: &str = "glibc.malloc.hugetlb";
+
+/// What is added: huge pages, and the heap grown 64 MiB at a time, so that
+/// its new memory comes in whole 2 MiB pages (grown by less, as by default,
+/// the pages at its moving end stay small: with 16 or 32 MiB a re-run was
+/// not faster, with 64 or 256 MiB it was; docs/performance.md).
+const ADDED: [(&str, &str); 2] = [(TUNABLE, "1"), ("glibc.malloc.top_pad", "67108864")];
+
+/// The `GLIBC_TUNABLES` value to restart with, given its value now and the
+/// content of `/sys/kernel/mm/transparent_hugepage/enabled`; `None` when a
+/// restart would not change anything or [`TUNABLE`] is already chosen.
+pub fn tunables_with_huge_pages(current: Option<&str>, thp_enabled: &str) -> Option<String> {
+    // The kernel's setting is the bracketed word, as in "always [madvise] never".
+    let mode = thp_enabled.split_once('[')?.1.split_once(']')?.0;
+    if mode != "madvise" {
+        return None;
+    }
+    let current = current.map(str::trim).filter(|c| !c.is_empty());
+    let named: Vec<&str> = current
+        .into_iter()
+        .flat_map(|c| c.split(':'))
+        .map(|t| t.split_once('=').map_or(t, |(name, _)| name).trim())
+        .collect();
+    if named.contains(&TUNABLE) {
+        return None;
+    }
+    let added = ADDED
+        .iter()
+        .filter(|(name, _)| !named.contains(name))
+        .map(|(name, value)| format!("{name}={value}"));
+    Some(
+        current
+            .map(str::to_owned)
+            .into_iter()
+            .chain(added)
+            .collect::<Vec<_>>()
+            .join(":"),
+    )
+}
+
+/// Restarts `qbr` with huge pages asked for, when [`tunables_with_huge_pages`]
+/// says so; returns when it does not, or when the restart fails.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn restart_with_huge_pages() {
+    use std::os::unix::process::CommandExt;
+    let Ok(thp) = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled") else {
+        return;
+    };
+    let current = std::env::var_os("GLIBC_TUNABLES");
+    let current = match current.as_ref().map(|c| c.to_str()) {
+        // A value that is not text is the user's to keep.
+        Some(None) => return,
+        Some(Some(c)) => Some(c),
+        None => None,
+    };
+    let Some(tunables) = tunables_with_huge_pages(current, &thp) else {
+        return;
+    };
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut args = std::env::args_os();
+    let mut command = std::process::Command::new(exe);
+    if let Some(arg0) = args.next() {
+        command.arg0(arg0);
+    }
+    // `exec` returns only when it failed: the run goes on in this process.
+    let _ = command.args(args).env("GLIBC_TUNABLES", tunables).exec();
+}
+
+/// Elsewhere there is nothing to restart for.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn restart_with_huge_pages() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MADVISE: &str = "always [madvise] never\n";
+
+    #[test]
+    fn the_tunable_is_added_only_where_the_kernel_waits_to_be_asked() {
+        assert_eq!(
+            tunables_with_huge_pages(None, MADVISE).as_deref(),
+            Some("glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864")
+        );
+        assert_eq!(
+            tunables_with_huge_pages(None, "[always] madvise never\n"),
+            None
+        );
+        assert_eq!(
+            tunables_with_huge_pages(None, "always madvise [never]\n"),
+            None
+        );
+        // An unreadable or unexpected setting: nothing to do.
+        assert_eq!(tunables_with_huge_pages(None, ""), None);
+        assert_eq!(tunables_with_huge_pages(None, "madvise"), None);
+    }
+
+    #[test]
+    fn tunables_already_set_are_kept_and_a_choice_of_this_one_is_respected() {
+        assert_eq!(
+            tunables_with_huge_pages(Some("glibc.malloc.arena_max=2"), MADVISE).as_deref(),
+            Some("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864")
+        );
+        assert_eq!(
+            tunables_with_huge_pages(Some(""), MADVISE).as_deref(),
+            Some("glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864")
+        );
+        // A heap step the user chose is kept.
+        assert_eq!(
+            tunables_with_huge_pages(Some("glibc.malloc.top_pad=0"), MADVISE).as_deref(),
+            Some("glibc.malloc.top_pad=0:glibc.malloc.hugetlb=1")
+        );
+        for chosen in [
+            "glibc.malloc.hugetlb=0",
+            "glibc.malloc.hugetlb=1",
+            "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=2",
+        ] {
+            assert_eq!(
+                tunables_with_huge_pages(Some(chosen), MADVISE),
+                None,
+                "{chosen}"
+            );
+        }
+        // A tunable whose name only starts the same is another one.
+        assert_eq!(
+            tunables_with_huge_pages(Some("glibc.malloc.hugetlbx=1"), MADVISE).as_deref(),
+            Some("glibc.malloc.hugetlbx=1:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864")
+        );
+    }
+}
