@@ -9,7 +9,7 @@
 
 use crate::error::Error;
 use crate::i18n::{Key, Lang};
-use crate::ledger::Lifecycle;
+use crate::ledger::{Lifecycle, OptSym, Sym};
 use crate::money::{round_money, round_rate};
 use crate::records::{Dimension, Measure};
 use crate::text::match_key;
@@ -41,8 +41,9 @@ pub struct PersonIncentive {
     pub promotion_candidate: bool,
 }
 
-/// A person's sales by lifecycle (new, returning, churned) and by product class.
-type PersonSales = ([Decimal; 3], Vec<(String, Decimal)>);
+/// A person's sales by lifecycle (new, returning, churned) and by product
+/// class, the class named by `C`.
+type PersonSales<C = String> = ([Decimal; 3], Vec<(C, Decimal)>);
 
 /// Computes the preview for every person of the People master.
 pub fn incentives(x: &crate::next::Inputs) -> Vec<PersonIncentive> {
@@ -57,29 +58,36 @@ pub fn incentives(x: &crate::next::Inputs) -> Vec<PersonIncentive> {
         .flat_map(|d| &d.units)
         .map(|u| (match_key(&u.unit), u))
         .collect();
-    let mut sales: HashMap<String, PersonSales> = HashMap::new();
+    // Summed by symbol, in line order, then named once a person and class:
+    // a line costs a lookup, not two new strings.
+    let mut by_person: HashMap<Sym, PersonSales<OptSym>> = HashMap::new();
     for e in x.ledger.in_period(x.review.period) {
         let Some(p) = e.person.get() else { continue };
         let amount = e.amount;
-        let entry = sales
-            .entry(x.ledger.symbols.name(p).to_string())
-            .or_default();
+        let entry = by_person.entry(p).or_default();
         match e.lifecycle {
             Ok(Lifecycle::New) => entry.0[0] += amount,
             Ok(Lifecycle::Returning) => entry.0[1] += amount,
             Ok(Lifecycle::Churned) => entry.0[2] += amount,
             Err(_) => {}
         }
-        let class = e
-            .product_class
-            .get()
-            .map(|c| x.ledger.symbols.name(c).to_string())
-            .unwrap_or_default();
-        match entry.1.iter_mut().find(|(k, _)| *k == class) {
+        match entry.1.iter_mut().find(|(k, _)| *k == e.product_class) {
             Some((_, v)) => *v += amount,
-            None => entry.1.push((class, amount)),
+            None => entry.1.push((e.product_class, amount)),
         }
     }
+    // Symbols' keys are distinct, so no two of them merge here.
+    let name = |s: Sym| x.ledger.symbols.name(s).to_string();
+    let sales: HashMap<String, PersonSales> = by_person
+        .into_iter()
+        .map(|(p, (by_lifecycle, by_class))| {
+            let by_class = by_class
+                .into_iter()
+                .map(|(c, v)| (c.get().map(name).unwrap_or_default(), v))
+                .collect();
+            (name(p), (by_lifecycle, by_class))
+        })
+        .collect();
     let rate = |m: &std::collections::BTreeMap<String, Decimal>, k: &str| {
         m.get(k).copied().unwrap_or_default()
     };
