@@ -7,10 +7,9 @@
 //! `madvise` setting of `/sys/kernel/mm/transparent_hugepage/enabled`, the
 //! default of Debian and Ubuntu), glibc asks for its heap when started with
 //! the tunable `glibc.malloc.hugetlb=1` (glibc 2.35 and later; older ones
-//! ignore it), and grows it in steps large enough to be made of whole huge
-//! pages (`glibc.malloc.top_pad`). glibc reads tunables only when a process
-//! starts, so `qbr` restarts itself once, at its first line, with those
-//! tunables added to `GLIBC_TUNABLES`. docs/performance.md has what that changes (the tenth
+//! ignore it). glibc reads tunables only when a process starts, so `qbr`
+//! restarts itself once, at its first line, with that tunable added to
+//! `GLIBC_TUNABLES`. docs/performance.md has what that changes (the tenth
 //! session's results).
 //!
 //! Nothing happens when `GLIBC_TUNABLES` already names the tunable (so
@@ -20,13 +19,12 @@
 
 /// The glibc tunable that backs the heap with transparent huge pages; when
 /// `GLIBC_TUNABLES` names it, the user has chosen and nothing is added.
+///
+/// Growing the heap in 64 MiB steps as well (`glibc.malloc.top_pad`) made a
+/// re-run at a million lines a quarter faster still, but a cold run 5%
+/// slower and a re-run at ten million lines a third slower
+/// (docs/performance.md), so it is not added.
 pub const TUNABLE: &str = "glibc.malloc.hugetlb";
-
-/// What is added: huge pages, and the heap grown 64 MiB at a time, so that
-/// its new memory comes in whole 2 MiB pages (grown by less, as by default,
-/// the pages at its moving end stay small: with 16 or 32 MiB a re-run was
-/// not faster, with 64 or 256 MiB it was; docs/performance.md).
-const ADDED: [(&str, &str); 2] = [(TUNABLE, "1"), ("glibc.malloc.top_pad", "67108864")];
 
 /// The `GLIBC_TUNABLES` value to restart with, given its value now and the
 /// content of `/sys/kernel/mm/transparent_hugepage/enabled`; `None` when a
@@ -38,26 +36,14 @@ pub fn tunables_with_huge_pages(current: Option<&str>, thp_enabled: &str) -> Opt
         return None;
     }
     let current = current.map(str::trim).filter(|c| !c.is_empty());
-    let named: Vec<&str> = current
-        .into_iter()
-        .flat_map(|c| c.split(':'))
-        .map(|t| t.split_once('=').map_or(t, |(name, _)| name).trim())
-        .collect();
-    if named.contains(&TUNABLE) {
+    let named = |t: &str| t.split_once('=').map_or(t, |(name, _)| name).trim() == TUNABLE;
+    if current.is_some_and(|c| c.split(':').any(named)) {
         return None;
     }
-    let added = ADDED
-        .iter()
-        .filter(|(name, _)| !named.contains(name))
-        .map(|(name, value)| format!("{name}={value}"));
-    Some(
-        current
-            .map(str::to_owned)
-            .into_iter()
-            .chain(added)
-            .collect::<Vec<_>>()
-            .join(":"),
-    )
+    Some(match current {
+        Some(c) => format!("{c}:{TUNABLE}=1"),
+        None => format!("{TUNABLE}=1"),
+    })
 }
 
 /// Restarts `qbr` with huge pages asked for, when [`tunables_with_huge_pages`]
@@ -104,7 +90,7 @@ mod tests {
     fn the_tunable_is_added_only_where_the_kernel_waits_to_be_asked() {
         assert_eq!(
             tunables_with_huge_pages(None, MADVISE).as_deref(),
-            Some("glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864")
+            Some("glibc.malloc.hugetlb=1")
         );
         assert_eq!(
             tunables_with_huge_pages(None, "[always] madvise never\n"),
@@ -123,16 +109,11 @@ mod tests {
     fn tunables_already_set_are_kept_and_a_choice_of_this_one_is_respected() {
         assert_eq!(
             tunables_with_huge_pages(Some("glibc.malloc.arena_max=2"), MADVISE).as_deref(),
-            Some("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864")
+            Some("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1")
         );
         assert_eq!(
             tunables_with_huge_pages(Some(""), MADVISE).as_deref(),
-            Some("glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864")
-        );
-        // A heap step the user chose is kept.
-        assert_eq!(
-            tunables_with_huge_pages(Some("glibc.malloc.top_pad=0"), MADVISE).as_deref(),
-            Some("glibc.malloc.top_pad=0:glibc.malloc.hugetlb=1")
+            Some("glibc.malloc.hugetlb=1")
         );
         for chosen in [
             "glibc.malloc.hugetlb=0",
@@ -148,7 +129,7 @@ mod tests {
         // A tunable whose name only starts the same is another one.
         assert_eq!(
             tunables_with_huge_pages(Some("glibc.malloc.hugetlbx=1"), MADVISE).as_deref(),
-            Some("glibc.malloc.hugetlbx=1:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864")
+            Some("glibc.malloc.hugetlbx=1:glibc.malloc.hugetlb=1")
         );
     }
 }
