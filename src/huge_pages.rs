@@ -12,10 +12,11 @@
 //! `GLIBC_TUNABLES`. docs/performance.md has what that changes (the tenth
 //! session's results).
 //!
-//! Nothing happens when `GLIBC_TUNABLES` already names the tunable (so
-//! `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` turns this off), when the kernel
-//! gives huge pages to all memory or to none, or when the restart fails (the
-//! run then goes on as it is).
+//! The restarted process carries [`RESTARTED`] in its environment and never
+//! restarts again. Nothing happens when `GLIBC_TUNABLES` already names the
+//! tunable (so `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` turns this off), when
+//! the kernel gives huge pages to all memory or to none, or when the restart
+//! fails (the run then goes on as it is).
 
 /// The glibc tunable that backs the heap with transparent huge pages; when
 /// `GLIBC_TUNABLES` names it, the user has chosen and nothing is added.
@@ -46,11 +47,18 @@ pub fn tunables_with_huge_pages(current: Option<&str>, thp_enabled: &str) -> Opt
     })
 }
 
+/// Set in the environment of the restarted process, so that it never
+/// restarts again, whatever a glibc does with `GLIBC_TUNABLES` once read.
+pub const RESTARTED: &str = "QBR_RESTARTED_FOR_HUGE_PAGES";
+
 /// Restarts `qbr` with huge pages asked for, when [`tunables_with_huge_pages`]
 /// says so; returns when it does not, or when the restart fails.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub fn restart_with_huge_pages() {
     use std::os::unix::process::CommandExt;
+    if std::env::var_os(RESTARTED).is_some() {
+        return;
+    }
     let Ok(thp) = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled") else {
         return;
     };
@@ -73,7 +81,10 @@ pub fn restart_with_huge_pages() {
         command.arg0(arg0);
     }
     // `exec` returns only when it failed: the run goes on in this process.
-    let _ = command.args(args).env("GLIBC_TUNABLES", tunables).exec();
+    let _ = (command.args(args))
+        .env("GLIBC_TUNABLES", tunables)
+        .env(RESTARTED, "1")
+        .exec();
 }
 
 /// Elsewhere there is nothing to restart for.

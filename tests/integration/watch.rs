@@ -160,10 +160,19 @@ fn qbr_asks_for_huge_pages_only_where_it_helps_and_not_told_otherwise() {
         // Logged once the process runs what it restarted into.
         w.expect("run 1 (start): ok", Duration::from_secs(30));
         let environ = std::fs::read(format!("/proc/{}/environ", w.child.id())).unwrap();
-        let tunables = (environ.split(|&b| b == 0))
-            .filter_map(|v| v.strip_prefix(b"GLIBC_TUNABLES="))
-            .map(|v| String::from_utf8_lossy(v).into_owned())
-            .next();
+        let var = |name: &str| {
+            (environ.split(|&b| b == 0))
+                .filter_map(|v| v.strip_prefix(format!("{name}=").as_bytes()))
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .next()
+        };
+        let tunables = var("GLIBC_TUNABLES");
+        // Restarted once, and marked so that it never restarts again.
+        assert_eq!(
+            var(qbr::huge_pages::RESTARTED).is_some(),
+            huge_pages,
+            "{given:?}"
+        );
         let asked = tunables
             .as_deref()
             .is_some_and(|t| t.contains("glibc.malloc.hugetlb=1"));
