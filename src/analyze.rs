@@ -263,41 +263,23 @@ pub struct Accounting {
 /// Accounts for every order row: see [`Accounting`].
 pub fn accounting(ds: &Dataset, ledger: &Ledger, period: Period) -> Accounting {
     let mut a = Accounting::default();
-    let sum = |amounts: &mut dyn Iterator<Item = Decimal>| amounts.sum::<ExactSum>();
-    let tally = |lines: usize, amount: ExactSum| Tally {
+    let tally = |lines: usize, amounts: &mut dyn Iterator<Item = Decimal>| Tally {
         lines,
-        amount: amount.total(),
+        amount: amounts.sum::<ExactSum>().total(),
     };
-    let entries = |e: &[Entry]| (e.len(), sum(&mut e.iter().map(|e| e.amount)));
+    let entries = |e: &[Entry]| tally(e.len(), &mut e.iter().map(|e| e.amount));
     let before = ledger.before(period);
     let during = ledger.in_period(period);
     let after = &ledger.entries[before.len() + during.len()..];
+    a.read = tally(ds.orders.len(), &mut ds.orders.iter().map(|o| o.amount));
+    a.history = entries(before);
+    a.in_period = entries(during);
+    a.after_period = entries(after);
     let dropped = |d: &Duplicate| ds.orders[d.dropped].amount;
-    let parts = [
-        entries(before),
-        entries(during),
-        entries(after),
-        (
-            ledger.duplicates.len(),
-            sum(&mut ledger.duplicates.iter().map(dropped)),
-        ),
-    ];
-    [a.history, a.in_period, a.after_period, a.duplicates] = parts.map(|(n, s)| tally(n, s));
-    // Every line read is an entry or a dropped duplicate, so what was read
-    // is their sum: exact, whatever the order, without another pass over
-    // the million order lines.
-    let (lines, amount) = parts
-        .iter()
-        .fold((0, ExactSum::default()), |(n, mut all), (k, s)| {
-            all.merge(*s);
-            (n + k, all)
-        });
-    debug_assert_eq!(
-        lines,
-        ds.orders.len(),
-        "a line neither an entry nor a duplicate"
+    a.duplicates = tally(
+        ledger.duplicates.len(),
+        &mut ledger.duplicates.iter().map(dropped),
     );
-    a.read = tally(lines, amount);
     for (t, s) in ds.tables.iter().zip(&ds.stats) {
         if t.role != crate::recognize::Role::Orders {
             continue;
