@@ -22,9 +22,9 @@
 /// `GLIBC_TUNABLES` names it, the user has chosen and nothing is added.
 ///
 /// Growing the heap in 64 MiB steps as well (`glibc.malloc.top_pad`) made a
-/// re-run at a million lines a quarter faster still, but a cold run 5%
-/// slower and a re-run at ten million lines a third slower
-/// (docs/performance.md), so it is not added.
+/// re-run at a million lines 1.2× as fast again, but a cold run 5% slower
+/// and a re-run at ten million lines 1.2–1.4× as slow (docs/performance.md),
+/// so it is not added.
 pub const TUNABLE: &str = "glibc.malloc.hugetlb";
 
 /// The `GLIBC_TUNABLES` value to restart with, given its value now and the
