@@ -367,10 +367,8 @@ impl CustomerColumns<'_> {
                 })
             })
         };
-        let mut stored = StoredTexts::default();
-        for (i, r) in rows.iter().enumerate() {
+        for r in rows {
             origins.push(r.origin, 0);
-            stored.push(names.get(i));
             let first = (r.first_order_date).map_or(i32::MIN, |d| d.num_days_from_ce());
             first_orders.extend_from_slice(&first.to_le_bytes());
             tiers.push(kind(&r.tier, &mut kinds));
@@ -378,7 +376,7 @@ impl CustomerColumns<'_> {
         }
         CustomerColumns {
             origins,
-            names: stored,
+            names: names.stored(),
             first_orders: Cow::Owned(first_orders),
             kinds,
             tiers: Packed::of(&tiers, TEXT_WIDTHS),

@@ -87,6 +87,15 @@ impl Keys {
         self.hashes.extend_from_slice(&other.hashes);
     }
 
+    /// The keys as the parse cache stores texts, in order.
+    pub(crate) fn stored(&self) -> StoredTexts<'static> {
+        let mut stored = StoredTexts::default();
+        for i in 0..self.len() {
+            stored.push(self.get(i));
+        }
+        stored
+    }
+
     /// Key number `i`.
     pub fn get(&self, i: usize) -> &str {
         self.texts.get(i)
@@ -226,13 +235,9 @@ impl TableKeys {
                 }
             }
         }
-        let mut keys = StoredTexts::default();
-        for i in 0..self.keys.len() {
-            keys.push(self.keys.get(i));
-        }
         StoredKeys {
             texts: numbers.iter().flat_map(|n| n.to_le_bytes()).collect(),
-            keys,
+            keys: self.keys.stored(),
         }
     }
 
