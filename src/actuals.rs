@@ -35,10 +35,10 @@ impl Sums {
         let o = e.line(ds);
         self.lines += 1;
         self.sales.add(e.amount);
-        if let Some(q) = o.quantity {
+        if let Some(q) = o.quantity.get() {
             self.units.add(q);
         }
-        if let Some(c) = o.collected {
+        if let Some(c) = o.collected.get() {
             self.collected.add(c);
         }
     }
@@ -376,8 +376,8 @@ mod tests {
                 date: NaiveDate::from_ymd_opt(2026, 7, 1 + i % 31).unwrap(),
                 customer: customers[i as usize % 1000],
                 amount: Decimal::new(i64::from(i % 100 + 1), 2),
-                quantity: Some(Decimal::TWO),
-                collected: (i % 2 == 0).then_some(Decimal::ONE),
+                quantity: Some(Decimal::TWO).into(),
+                collected: (i % 2 == 0).then_some(Decimal::ONE).into(),
                 ..OrderLine::sample(i + 1)
             });
         }
@@ -472,7 +472,7 @@ mod tests {
                     person: person.into(),
                     group: group.into(),
                     region: region.into(),
-                    custom: custom.into_boxed_slice(),
+                    custom: custom.into(),
                 }
             }
         }
@@ -517,8 +517,8 @@ mod tests {
                     let amount = Decimal::new(*cents, *scale);
                     ds.orders.push(OrderLine {
                         amount,
-                        quantity: qty.map(Decimal::from),
-                        collected: qty.map(|q| Decimal::new(q, 1)),
+                        quantity: qty.map(Decimal::from).into(),
+                        collected: qty.map(|q| Decimal::new(q, 1)).into(),
                         ..OrderLine::sample(i as u32)
                     });
                     entries.push(Entry { order: i as u32, amount, ..e.clone() });

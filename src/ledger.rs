@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
+use thin_vec::ThinVec;
 
 mod symset;
 pub use symset::SymSet;
@@ -290,7 +291,7 @@ pub struct Entry {
     pub group: OptSym,
     pub region: OptSym,
     /// The line's value of each custom dimension (index into `Config::custom_dimensions`).
-    pub custom: Box<[Option<Sym>]>,
+    pub custom: ThinVec<Option<Sym>>,
 }
 
 /// An optional symbol in four bytes (`Option<Sym>` takes eight).
@@ -519,13 +520,13 @@ fn line_key<'a>(texts: &'a TableTexts, o: &OrderLine) -> LineKey<'a> {
             texts.get(o.customer),
             texts.get(o.product),
             o.amount.normalize(),
-            o.quantity.map(|q| q.normalize()),
+            o.quantity.get().map(|q| q.normalize()),
             text(o.salesperson),
             text(o.customer_type),
             text(o.product_class),
             text(o.region),
             text(o.group),
-            o.collected.map(|c| c.normalize()),
+            o.collected.get().map(|c| c.normalize()),
         ))),
     }
 }
@@ -1091,7 +1092,7 @@ impl<'c> CustomValues<'c> {
         product: Sym,
         person: Option<Sym>,
         syms: &TableSyms,
-    ) -> Box<[Option<Sym>]> {
+    ) -> ThinVec<Option<Sym>> {
         self.dimensions
             .iter()
             .enumerate()

@@ -138,6 +138,52 @@ impl std::iter::Sum<Decimal> for ExactSum {
     }
 }
 
+/// An optional exact number in the 16 bytes of a [`Decimal`] (an
+/// `Option<Decimal>` takes 20): a million order lines hold two of them.
+///
+/// ```
+/// use qbr::money::OptDecimal;
+/// use rust_decimal::Decimal;
+/// let q = OptDecimal::from(Some(Decimal::new(-1234, 2)));
+/// assert_eq!(q.get(), Some(Decimal::new(-1234, 2)));
+/// assert_eq!(OptDecimal::NONE.get(), None);
+/// assert_eq!(std::mem::size_of::<OptDecimal>(), 16);
+/// ```
+#[derive(Clone, Copy)]
+pub struct OptDecimal([u8; 16]);
+
+impl OptDecimal {
+    /// No number. A decimal's flags never set their lowest bit (only the
+    /// scale, in bits 16 to 23, and the sign, bit 31, are used).
+    pub const NONE: OptDecimal = OptDecimal([1; 16]);
+
+    /// The number, if any.
+    pub fn get(self) -> Option<Decimal> {
+        (self.0[0] & 1 == 0).then(|| Decimal::deserialize(self.0))
+    }
+}
+
+impl From<Option<Decimal>> for OptDecimal {
+    fn from(v: Option<Decimal>) -> OptDecimal {
+        v.map_or(OptDecimal::NONE, |d| OptDecimal(d.serialize()))
+    }
+}
+
+/// Equal as numbers, as `Option<Decimal>` compares (1.0 equals 1.00).
+impl PartialEq for OptDecimal {
+    fn eq(&self, other: &OptDecimal) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for OptDecimal {}
+
+impl std::fmt::Debug for OptDecimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
 /// Why a text could not be read as a number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NumberError {

@@ -13,7 +13,7 @@ use crate::calendar::{
 };
 use crate::diag::{CellRef, Code, Diagnostic, Diagnostics, FileId, SheetId, Words};
 use crate::i18n::Key;
-use crate::money::{NumberError, decimal_from_f64, parse_amount_parts};
+use crate::money::{NumberError, OptDecimal, decimal_from_f64, parse_amount_parts};
 use crate::read::{SheetGrid, cell_str};
 use crate::recognize::{ColumnMap, Field, Role, Table};
 use crate::text::{PackedTexts, clean, match_key};
@@ -21,6 +21,7 @@ use calamine::DataRef;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use thin_vec::ThinVec;
 
 /// Index of a table in [`Dataset::tables`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -288,16 +289,16 @@ pub struct OrderLine {
     pub product: TextId,
     /// Exact, in yuan, unrounded.
     pub amount: Decimal,
-    pub quantity: Option<Decimal>,
+    pub quantity: OptDecimal,
     pub salesperson: Option<TextId>,
     pub customer_type: Option<TextId>,
     pub product_class: Option<TextId>,
     pub region: Option<TextId>,
     pub group: Option<TextId>,
-    pub collected: Option<Decimal>,
+    pub collected: OptDecimal,
     /// Values of the custom dimensions read from the orders, by index into
     /// `Config::custom_dimensions` (empty when none is declared).
-    pub custom: Box<[Option<TextId>]>,
+    pub custom: ThinVec<Option<TextId>>,
 }
 
 #[cfg(test)]
@@ -320,14 +321,14 @@ impl OrderLine {
             customer: TextId::at(1),
             product: TextId::at(0),
             amount: Decimal::ONE,
-            quantity: None,
+            quantity: OptDecimal::NONE,
             salesperson: None,
             customer_type: None,
             product_class: None,
             region: None,
             group: None,
-            collected: None,
-            custom: Box::default(),
+            collected: OptDecimal::NONE,
+            custom: ThinVec::new(),
         }
     }
 }
@@ -1198,28 +1199,28 @@ impl<'a, 'w> RowReader<'a, 'w, '_> {
             customer: customer?,
             product: product?,
             amount: amount?,
-            quantity,
+            quantity: quantity.into(),
             salesperson,
             customer_type,
             product_class,
             region,
             group,
-            collected,
+            collected: collected.into(),
             custom: self.custom_ids(),
         })
     }
 
     /// The custom dimension columns of this table, by dimension index.
-    fn custom_ids(&mut self) -> Box<[Option<TextId>]> {
+    fn custom_ids(&mut self) -> ThinVec<Option<TextId>> {
         let t = self.table;
         if t.custom_columns.is_empty() {
-            return Box::default();
+            return ThinVec::new();
         }
-        let mut values = vec![None; t.custom_slots];
+        let mut values = thin_vec::thin_vec![None; t.custom_slots];
         for c in &t.custom_columns {
             values[c.dimension] = self.intern(self.at(c.col));
         }
-        values.into_boxed_slice()
+        values
     }
 
     /// [`Self::custom_ids`] as texts, for the master tables.

@@ -279,8 +279,8 @@ fn derive(
                 }
                 let v = match measure {
                     Measure::Sales => o.amount,
-                    Measure::Units => o.quantity.unwrap_or_default(),
-                    Measure::Collections => o.collected.unwrap_or_default(),
+                    Measure::Units => o.quantity.get().unwrap_or_default(),
+                    Measure::Collections => o.collected.get().unwrap_or_default(),
                     _ if e.lifecycle == Ok(crate::ledger::Lifecycle::New)
                         && seen.insert(e.customer) =>
                     {

@@ -223,3 +223,33 @@ fn exact_sum_past_128_bits_carries_on_as_a_decimal_sum() {
     s.add(tiny);
     assert_eq!(s.total(), big + tiny);
 }
+
+proptest! {
+    /// Every decimal, and none, comes back from an `OptDecimal` as it went
+    /// in: value, scale and sign (negative zero included).
+    #[test]
+    fn opt_decimal_keeps_every_decimal(lo: u32, mid: u32, hi: u32, negative: bool, scale in 0u32..=28, some: bool) {
+        let v = some.then(|| Decimal::from_parts(lo, mid, hi, negative, scale));
+        let back = OptDecimal::from(v).get();
+        prop_assert_eq!(back, v);
+        prop_assert_eq!(back.map(|b| (b.scale(), b.is_sign_negative())), v.map(|v| (v.scale(), v.is_sign_negative())));
+    }
+}
+
+#[test]
+fn opt_decimal_none_is_not_zero() {
+    assert_eq!(OptDecimal::NONE.get(), None);
+    assert_eq!(
+        OptDecimal::from(Some(Decimal::ZERO)).get(),
+        Some(Decimal::ZERO)
+    );
+    assert_ne!(OptDecimal::NONE, OptDecimal::from(Some(Decimal::ZERO)));
+    assert_eq!(
+        OptDecimal::from(Some(d("1.0"))),
+        OptDecimal::from(Some(d("1.00")))
+    );
+    assert_eq!(
+        format!("{:?}", OptDecimal::from(Some(d("2.5")))),
+        "Some(2.5)"
+    );
+}

@@ -13,6 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use thin_vec::ThinVec;
 
 /// Text numbers per line besides the custom dimensions: order ID, line ID,
 /// customer, product, salesperson, customer type, product class, region, group.
@@ -240,8 +241,8 @@ impl OrderColumns<'_> {
             ]);
             numbers.extend(o.custom.iter().map(|&c| number(c)));
             amounts.push(exact(o.amount));
-            quantities.push(exact_opt(o.quantity));
-            collected.push(exact_opt(o.collected));
+            quantities.push(exact_opt(o.quantity.get()));
+            collected.push(exact_opt(o.collected.get()));
         }
         OrderColumns {
             origins,
@@ -294,10 +295,10 @@ impl OrderColumns<'_> {
             }
             let id = TextId::from_number;
             let custom = match custom {
-                0 => Box::default(),
+                0 => ThinVec::new(),
                 k => (0..k)
                     .map(|_| numbers.next().filter(|&n| n as usize <= count).map(id))
-                    .collect::<Option<Box<[_]>>>()?,
+                    .collect::<Option<ThinVec<_>>>()?,
             };
             let line = OrderLine {
                 origin,
@@ -307,13 +308,13 @@ impl OrderColumns<'_> {
                 customer: id(t[2])?,
                 product: id(t[3])?,
                 amount: decimal(amounts.next()?)?,
-                quantity: optional_decimal(quantities.next()?)?,
+                quantity: optional_decimal(quantities.next()?)?.into(),
                 salesperson: id(t[4]),
                 customer_type: id(t[5]),
                 product_class: id(t[6]),
                 region: id(t[7]),
                 group: id(t[8]),
-                collected: optional_decimal(collected.next()?)?,
+                collected: optional_decimal(collected.next()?)?.into(),
                 custom,
             };
             if !keys.get(origin.table.0 as usize)?.covers(&line) {

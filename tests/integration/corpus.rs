@@ -129,7 +129,7 @@ fn check_superstore(file: &Path) {
         qbr::money::round_money(total),
         Decimal::from_str("2297200.86").unwrap()
     );
-    let qty: Decimal = ds.orders.iter().filter_map(|o| o.quantity).sum();
+    let qty: Decimal = ds.orders.iter().filter_map(|o| o.quantity.get()).sum();
     assert_eq!(qty, Decimal::from(37_873));
     assert!(
         ds.orders
