@@ -133,6 +133,13 @@ fn shard_of(hash: u64) -> usize {
 /// No further key with the same hash.
 const END: u32 = u32::MAX;
 
+#[cfg(test)]
+thread_local! {
+    /// Set by a test on its thread: symbols are numbered in reverse
+    /// first-seen order, to show that no output depends on the numbering.
+    static REVERSED_NUMBERING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 impl Symbols {
     /// The symbol of a canonical key, when any line uses it.
     pub fn get(&self, key: &str) -> Option<Sym> {
@@ -229,6 +236,10 @@ impl Symbols {
             })
             .collect();
         met.par_sort_unstable();
+        #[cfg(test)]
+        if REVERSED_NUMBERING.get() {
+            met.reverse();
+        }
         let mut global: Vec<Vec<Sym>> = shards.iter().map(|s| vec![0; s.firsts.len()]).collect();
         for (n, &(_, s, l)) in met.iter().enumerate() {
             global[s as usize][l as usize] = n as Sym;

@@ -294,6 +294,49 @@ mod numbering {
     }
 }
 
+/// No output depends on how symbols are numbered: every file a review of
+/// the sample inbox writes is byte for byte the same with the symbols
+/// numbered in reverse. (A memo of earlier quarters could then number its
+/// keys apart from the current lines'.)
+#[test]
+fn outputs_do_not_depend_on_the_numbering() {
+    let inbox = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let review = |reversed: bool| {
+        REVERSED_NUMBERING.set(reversed);
+        let opts = crate::LoadOptions {
+            inbox: inbox.clone(),
+            ..Default::default()
+        };
+        let checked = crate::check(&opts).expect("the sample inbox checks");
+        REVERSED_NUMBERING.set(false);
+        let out = tempfile::tempdir().expect("a temporary folder");
+        let (_, written) = crate::write_review(&checked, out.path(), &Default::default())
+            .expect("the review is written");
+        let files: Vec<(String, Vec<u8>)> = (written.files.iter())
+            .map(|f| {
+                (
+                    f.clone(),
+                    std::fs::read(written.join(f)).expect("a written file"),
+                )
+            })
+            .collect();
+        (checked.ledger.symbols.name(0).to_string(), files)
+    };
+    let (first, files) = review(false);
+    let (first_reversed, files_reversed) = review(true);
+    assert_ne!(first, first_reversed, "the numbering was reversed");
+    assert!(
+        files.len() >= 9,
+        "{:?}",
+        files.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, bytes), (name_reversed, bytes_reversed)) in files.iter().zip(&files_reversed) {
+        assert_eq!(name, name_reversed);
+        assert!(bytes == bytes_reversed, "{name} differs");
+    }
+    assert_eq!(files.len(), files_reversed.len());
+}
+
 /// Keys whose hashes are equal are told apart by their text: numbered as
 /// if the hashes differed.
 #[test]
