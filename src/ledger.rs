@@ -281,7 +281,7 @@ impl Symbols {
     }
 }
 
-/// One distinct order line and the units it belongs to: 72 bytes (a
+/// One distinct order line and the units it belongs to: 64 bytes (a
 /// million of them are read by every pass of the review).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -553,8 +553,9 @@ pub fn line_hash(texts: &TableTexts, o: &OrderLine) -> u64 {
 }
 
 /// Finds duplicates among lines with equal identity hashes, compared in
-/// full, so a hash collision never merges lines.
-fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
+/// full, so a hash collision never merges lines. Returns the distinct
+/// lines' indexes (32 bits, as [`Entry::order`]) and the duplicates.
+fn find_duplicates(ds: &Dataset) -> (Vec<u32>, Vec<Duplicate>) {
     let line_key = |i: usize| {
         let o = &ds.orders[i];
         line_key(&ds.order_texts[o.origin.table.0 as usize], o)
@@ -579,8 +580,10 @@ fn find_duplicates(ds: &Dataset) -> (Vec<usize>, Vec<Duplicate>) {
     }
     duplicates.sort_by_key(|d| d.dropped);
     let mut dropped = duplicates.iter().map(|d| d.dropped).peekable();
-    let distinct = (0..ds.orders.len())
-        .filter(|&i| dropped.next_if_eq(&i).is_none())
+    // 4 billion lines would take 450 GB as order lines: never reached.
+    let n = u32::try_from(ds.orders.len()).expect("fewer than 2^32 order lines");
+    let distinct = (0..n)
+        .filter(|&i| dropped.next_if_eq(&(i as usize)).is_none())
         .collect();
     (distinct, duplicates)
 }
@@ -872,12 +875,12 @@ struct CustomerHistory {
 
 impl CustomerHistory {
     /// Reads the history of `n` symbols from the distinct lines.
-    fn of(ds: &Dataset, map: &SymbolMap, distinct: &[usize], n: usize) -> Self {
+    fn of(ds: &Dataset, map: &SymbolMap, distinct: &[u32], n: usize) -> Self {
         use rayon::prelude::*;
         let (customers, dates): (Vec<Sym>, Vec<NaiveDate>) = distinct
             .par_iter()
             .map(|&i| {
-                let o = &ds.orders[i];
+                let o = &ds.orders[i as usize];
                 (map.of_line(o).get(o.customer, Canon::Name), o.date)
             })
             .unzip();
@@ -974,9 +977,10 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
     let in_order = in_quarter_order(&history.dates);
     let entries: Vec<Entry> = in_order
         .par_iter()
-        .map(|&(period, k)| {
-            let (i, customer) = (distinct[k as usize], history.customers[k as usize]);
-            let o = &ds.orders[i];
+        .map(|&k| {
+            let (order, customer) = (distinct[k as usize], history.customers[k as usize]);
+            let period = Period::of(history.dates[k as usize]);
+            let o = &ds.orders[order as usize];
             let syms = map.of_line(o);
             let lifecycle = match ds.opt_text(o, o.customer_type) {
                 Some(t) => Lifecycle::parse(t).ok_or(LifecycleIssue::UnknownType),
@@ -999,8 +1003,7 @@ pub fn build_ledger(ds: &Dataset, config: &Config) -> Ledger {
             let person = o.salesperson.map(|p| syms.get(p, Canon::Name));
             let master = person.and_then(|p| facts.team[p as usize]);
             Entry {
-                // 4 billion lines would take 500 GB as order lines: never reached.
-                order: u32::try_from(i).expect("fewer than 2^32 order lines"),
+                order,
                 amount: o.amount,
                 month: Month::of(o.date),
                 customer,
@@ -1127,9 +1130,9 @@ fn quarter_index(p: Period) -> i32 {
 }
 
 /// The positions of `dates` grouped by quarter, quarters in order and each
-/// quarter's positions in their own order, with their quarter: a counting
-/// sort (a quarter is one of a few dozen), one pass to count and one to place.
-fn in_quarter_order(dates: &[NaiveDate]) -> Vec<(Period, u32)> {
+/// quarter's positions in their own order: a counting sort (a quarter is
+/// one of a few dozen), one pass to count and one to place.
+fn in_quarter_order(dates: &[NaiveDate]) -> Vec<u32> {
     use rayon::prelude::*;
     let quarters: Vec<i32> = dates
         .par_iter()
@@ -1146,14 +1149,10 @@ fn in_quarter_order(dates: &[NaiveDate]) -> Vec<(Period, u32)> {
     for q in 1..starts.len() {
         starts[q] += starts[q - 1];
     }
-    let period = |q: i32| Period {
-        year: q.div_euclid(4),
-        quarter: q.rem_euclid(4) as u8 + 1,
-    };
-    let mut out = vec![(period(lo), 0u32); quarters.len()];
+    let mut out = vec![0u32; quarters.len()];
     for (k, &q) in quarters.iter().enumerate() {
         let at = &mut starts[(q - lo) as usize];
-        out[*at] = (period(q), k as u32);
+        out[*at] = k as u32;
         *at += 1;
     }
     out
