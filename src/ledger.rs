@@ -580,7 +580,7 @@ fn find_duplicates(ds: &Dataset) -> (Vec<u32>, Vec<Duplicate>) {
     }
     duplicates.sort_by_key(|d| d.dropped);
     let mut dropped = duplicates.iter().map(|d| d.dropped).peekable();
-    // 4 billion lines would take 450 GB as order lines: never reached.
+    // 4 billion lines would take 480 GB as order lines: never reached.
     let n = u32::try_from(ds.orders.len()).expect("fewer than 2^32 order lines");
     let distinct = (0..n)
         .filter(|&i| dropped.next_if_eq(&(i as usize)).is_none())
