@@ -301,7 +301,8 @@ pub struct Entry {
     pub person: OptSym,
     pub group: OptSym,
     pub region: OptSym,
-    /// The line's value of each custom dimension (index into `Config::custom_dimensions`).
+    /// The line's value of each custom dimension (index into
+    /// `Config::custom_dimensions`): one pointer, no allocation when empty.
     pub custom: ThinVec<Option<Sym>>,
 }
 

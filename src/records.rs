@@ -297,7 +297,8 @@ pub struct OrderLine {
     pub group: Option<TextId>,
     pub collected: OptDecimal,
     /// Values of the custom dimensions read from the orders, by index into
-    /// `Config::custom_dimensions` (empty when none is declared).
+    /// `Config::custom_dimensions` (empty when none is declared): one
+    /// pointer, and no allocation when empty.
     pub custom: ThinVec<Option<TextId>>,
 }
 
